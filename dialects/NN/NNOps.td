@@ -1,0 +1,147 @@
+//===- NNOps.td - library nodes of attention graphs ------------*- tablegen -*-===//
+//
+// Library nodes: coarse operations (MatMul, Softmax, LayerNorm, ...) on whole containers, placed in
+// `sdfg.state`s. Every node reads its `ins` and writes its `outs`; passes expand them into maps and
+// tasklets, and the -O0 backend calls runtime kernels for those left.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DMC_NN_OPS
+#define DMC_NN_OPS
+
+include "dialects/SDFG/SDFGTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def NN_Dialect : Dialect {
+  let name = "nn";
+  let cppNamespace = "::dmc::nn";
+  let summary = "library nodes of attention graphs (MatMul, Softmax, LayerNorm, element-wise, ...)";
+  let dependentDialects = ["::dmc::sdfg::SDFGDialect"];
+}
+
+def NN_LibraryNodeInterface : OpInterface<"LibraryNode"> {
+  let cppNamespace = "::dmc::nn";
+  let description = "A library node reads every container in `ins` and writes every one in `outs`.";
+  let methods = [
+    InterfaceMethod<"the containers read", "::mlir::OperandRange", "getInputs">,
+    InterfaceMethod<"the containers written", "::mlir::OperandRange", "getOutputs">,
+    InterfaceMethod<"the graph node this came from, if any", "std::optional<::llvm::StringRef>", "getLabel">,
+  ];
+}
+
+class NN_Op<string mnemonic, list<Trait> traits = []> : Op<NN_Dialect, mnemonic, !listconcat([
+    AttrSizedOperandSegments, HasParent<"::dmc::sdfg::StateOp">, NN_LibraryNodeInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>], traits)> {
+  dag containers = (ins Variadic<SDFG_ArrayType>:$inputs, Variadic<SDFG_ArrayType>:$outputs,
+                        OptionalAttr<StrAttr>:$label);
+  dag extraAttrs = (ins);
+  let arguments = !con(containers, extraAttrs);
+  let assemblyFormat = "`ins` `(` $inputs `:` type($inputs) `)` `outs` `(` $outputs `:` type($outputs) `)` attr-dict";
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    void $cppClass::getEffects(::llvm::SmallVectorImpl<::mlir::SideEffects::EffectInstance<
+        ::mlir::MemoryEffects::Effect>> &effects) {
+      ::dmc::nn::getLibraryNodeEffects(getOperation(), effects);
+    }
+  }];
+}
+
+def NN_MatMulOp : NN_Op<"matmul"> {
+  let summary = "C = alpha * op(A) @ op(B), batched with NumPy broadcasting of batch dimensions";
+  let description = [{
+    ```mlir
+    nn.matmul ins(%q, %k : !sdfg.array<f32[H, S, 64]>, !sdfg.array<f32[H, S, 64]>)
+              outs(%s : !sdfg.array<f32[H, S, S]>) {transpose_b}
+    ```
+  }];
+  let extraAttrs = (ins UnitAttr:$transpose_a, UnitAttr:$transpose_b,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+}
+
+def NN_GemmOp : NN_Op<"gemm"> {
+  let summary = "Y = alpha * op(A) @ op(B) + beta * C (rank 2; C optional and broadcast)";
+  let extraAttrs = (ins UnitAttr:$transpose_a, UnitAttr:$transpose_b,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$alpha, DefaultValuedAttr<F32Attr, "1.0f">:$beta);
+}
+
+class NN_BinaryOp<string mnemonic, string math> : NN_Op<mnemonic> {
+  let summary = "element-wise " # math # " with NumPy broadcasting";
+}
+def NN_AddOp : NN_BinaryOp<"add", "a + b">;
+def NN_SubOp : NN_BinaryOp<"sub", "a - b">;
+def NN_MulOp : NN_BinaryOp<"mul", "a * b">;
+def NN_DivOp : NN_BinaryOp<"div", "a / b">;
+
+class NN_UnaryOp<string mnemonic, string math> : NN_Op<mnemonic> {
+  let summary = "element-wise " # math;
+}
+def NN_ExpOp : NN_UnaryOp<"exp", "e^x">;
+def NN_TanhOp : NN_UnaryOp<"tanh", "tanh(x)">;
+def NN_ErfOp : NN_UnaryOp<"erf", "erf(x)">;
+def NN_ReluOp : NN_UnaryOp<"relu", "max(x, 0)">;
+def NN_SqrtOp : NN_UnaryOp<"sqrt", "sqrt(x)">;
+def NN_ReciprocalOp : NN_UnaryOp<"reciprocal", "1 / x">;
+def NN_GeluOp : NN_UnaryOp<"gelu", "0.5x(1 + erf(x/sqrt(2))), or its tanh approximation"> {
+  let extraAttrs = (ins UnitAttr:$tanh_approximation);
+}
+def NN_EluOp : NN_UnaryOp<"elu", "x > 0 ? x : alpha(e^x - 1)"> {
+  let extraAttrs = (ins DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+}
+def NN_ScaleOp : NN_UnaryOp<"scale", "alpha * x + bias"> {
+  let extraAttrs = (ins F32Attr:$alpha, DefaultValuedAttr<F32Attr, "0.0f">:$bias);
+}
+
+def NN_SoftmaxOp : NN_Op<"softmax"> {
+  let summary = "softmax(scale * x + mask) along an axis, with optional generated sparsity masks";
+  let description = [{
+    ```mlir
+    nn.softmax ins(%s : !sdfg.array<f32[H, S, S]>) outs(%p : !sdfg.array<f32[H, S, S]>)
+               {scale = 0.125 : f32, causal, window = 128}
+    ```
+    An optional second input is an additive mask broadcast to x. Generated masks act on the last two
+    dimensions (query row i, key column j): kept when (causal: j <= i) and (window >= 0: |i - j| <= window)
+    and (stride > 0: (i - j) mod stride == 0), or when i or j is a global token. Masked entries are 0; a row
+    with nothing kept is all 0.
+  }];
+  let extraAttrs = (ins DefaultValuedAttr<I64Attr, "-1">:$axis,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$scale, UnitAttr:$causal,
+                        DefaultValuedAttr<I64Attr, "-1">:$window, DefaultValuedAttr<I64Attr, "0">:$stride,
+                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens);
+  let extraClassDeclaration = [{
+    bool hasGeneratedMask() {
+      return getCausal() || getWindow() >= 0 || getStride() > 0 || !getGlobalTokens().empty();
+    }
+  }];
+}
+
+def NN_LayerNormOp : NN_Op<"layer_norm"> {
+  let summary = "(x - mean) / sqrt(var + epsilon) * gamma + beta over the last dimension";
+  let extraAttrs = (ins DefaultValuedAttr<I64Attr, "-1">:$axis,
+                        DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+}
+
+class NN_ReduceOp<string mnemonic, string what> : NN_Op<mnemonic> {
+  let summary = what # " over the given axes";
+  let extraAttrs = (ins DenseI64ArrayAttr:$axes, DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+}
+def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", "sum">;
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", "maximum">;
+def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", "mean">;
+
+def NN_TransposeOp : NN_Op<"transpose"> {
+  let summary = "copies x with permuted dimensions: out.shape[i] = x.shape[perm[i]]";
+  let extraAttrs = (ins DenseI64ArrayAttr:$permutation);
+}
+def NN_ReshapeOp : NN_Op<"reshape"> {
+  let summary = "copies x into the output's shape (same element count)";
+}
+def NN_SliceOp : NN_Op<"slice"> {
+  let summary = "copies x[starts:ends] along the given axes";
+  let extraAttrs = (ins DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$axes);
+}
+def NN_ConcatOp : NN_Op<"concat"> {
+  let summary = "concatenates the inputs along an axis";
+  let extraAttrs = (ins I64Attr:$axis);
+}
+
+#endif

@@ -1,0 +1,164 @@
+//===- NNVerifiers.cpp - arity, dtype and shape checks of library nodes ---===//
+//
+// Every verifier recomputes the output shape with ShapeInference (the importer's rules) and compares.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/NN/NNOps.h"
+#include "dialects/NN/ShapeInference.h"
+
+using namespace mlir;
+using namespace dmc;
+using namespace dmc::nn;
+using dmc::sdfg::ArrayType;
+
+namespace {
+Shape shapeOf(Value v) { return cast<ArrayType>(v.getType()).getShape(); }
+
+/// Arity, identical element types, outputs not aliasing inputs, and the label.
+LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, size_t numOutputs = 1) {
+  auto node = cast<LibraryNode>(op);
+  size_t numIn = node.getInputs().size();
+  if (numIn < minInputs || numIn > maxInputs) {
+    auto diag = op->emitOpError("takes ");
+    if (minInputs == maxInputs)
+      diag << minInputs;
+    else
+      diag << minInputs << " to " << maxInputs;
+    return diag << " inputs, got " << numIn;
+  }
+  if (node.getOutputs().size() != numOutputs)
+    return op->emitOpError("takes ") << numOutputs << " output(s), got " << node.getOutputs().size();
+  Type element = cast<ArrayType>(op->getOperand(0).getType()).getElementType();
+  for (Value v : op->getOperands())
+    if (cast<ArrayType>(v.getType()).getElementType() != element)
+      return op->emitOpError("mixes element types ") << element << " and "
+                                                    << cast<ArrayType>(v.getType()).getElementType();
+  if (!isa<FloatType>(element))
+    return op->emitOpError("supports floating-point containers only, got ") << element;
+  for (Value out : node.getOutputs())
+    if (llvm::is_contained(node.getInputs(), out))
+      return op->emitOpError("writes a container it also reads; library nodes are not in-place");
+  if (auto label = node.getLabel(); label && !isIdentifier(label->str()))
+    return op->emitOpError("label '") << *label << "' is not an identifier";
+  return success();
+}
+
+LogicalResult checkInferred(Operation *op, const InferredShape &inferred) {
+  if (!inferred.ok())
+    return op->emitOpError(inferred.error);
+  Shape actual = shapeOf(cast<LibraryNode>(op).getOutputs().front());
+  if (actual != inferred.shape)
+    return op->emitOpError("output shape ") << formatShape(actual) << " should be " << formatShape(inferred.shape);
+  return success();
+}
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) { return {values.begin(), values.end()}; }
+} // namespace
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifyCommon(*this, 2, 2)))
+    return failure();
+  return checkInferred(*this, inferMatMul(shapeOf(getInputs()[0]), shapeOf(getInputs()[1]), getTransposeA(),
+                                          getTransposeB()));
+}
+
+LogicalResult GemmOp::verify() {
+  if (failed(verifyCommon(*this, 2, 3)))
+    return failure();
+  std::optional<Shape> bias;
+  if (getInputs().size() == 3)
+    bias = shapeOf(getInputs()[2]);
+  return checkInferred(*this, inferGemm(shapeOf(getInputs()[0]), shapeOf(getInputs()[1]), bias ? &*bias : nullptr,
+                                        getTransposeA(), getTransposeB()));
+}
+
+#define DMC_BINARY_VERIFIER(OP)                                                                              \
+  LogicalResult OP::verify() {                                                                               \
+    if (failed(verifyCommon(*this, 2, 2)))                                                                   \
+      return failure();                                                                                      \
+    return checkInferred(*this, inferBroadcast(shapeOf(getInputs()[0]), shapeOf(getInputs()[1])));          \
+  }
+DMC_BINARY_VERIFIER(AddOp)
+DMC_BINARY_VERIFIER(SubOp)
+DMC_BINARY_VERIFIER(MulOp)
+DMC_BINARY_VERIFIER(DivOp)
+
+#define DMC_UNARY_VERIFIER(OP)                                                                               \
+  LogicalResult OP::verify() {                                                                               \
+    if (failed(verifyCommon(*this, 1, 1)))                                                                   \
+      return failure();                                                                                      \
+    return checkInferred(*this, InferredShape{shapeOf(getInputs()[0]), {}});                                 \
+  }
+DMC_UNARY_VERIFIER(ExpOp)
+DMC_UNARY_VERIFIER(TanhOp)
+DMC_UNARY_VERIFIER(ErfOp)
+DMC_UNARY_VERIFIER(ReluOp)
+DMC_UNARY_VERIFIER(SqrtOp)
+DMC_UNARY_VERIFIER(ReciprocalOp)
+DMC_UNARY_VERIFIER(GeluOp)
+DMC_UNARY_VERIFIER(EluOp)
+DMC_UNARY_VERIFIER(ScaleOp)
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyCommon(*this, 1, 2)))
+    return failure();
+  if (getWindow() < -1)
+    return emitOpError("window must be -1 (none) or >= 0, got ") << getWindow();
+  if (getStride() < 0)
+    return emitOpError("stride must be 0 (none) or positive, got ") << getStride();
+  for (int64_t token : getGlobalTokens())
+    if (token < 0)
+      return emitOpError("global token ") << token << " is negative";
+  std::optional<Shape> mask;
+  if (getInputs().size() == 2)
+    mask = shapeOf(getInputs()[1]);
+  return checkInferred(*this, inferSoftmax(shapeOf(getInputs()[0]), mask ? &*mask : nullptr, getAxis(),
+                                           hasGeneratedMask()));
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (failed(verifyCommon(*this, 3, 3)))
+    return failure();
+  if (getEpsilon().convertToDouble() <= 0)
+    return emitOpError("epsilon must be positive");
+  return checkInferred(*this, inferLayerNorm(shapeOf(getInputs()[0]), shapeOf(getInputs()[1]),
+                                             shapeOf(getInputs()[2]), getAxis()));
+}
+
+#define DMC_REDUCE_VERIFIER(OP)                                                                              \
+  LogicalResult OP::verify() {                                                                               \
+    if (failed(verifyCommon(*this, 1, 1)))                                                                   \
+      return failure();                                                                                      \
+    return checkInferred(*this, inferReduce(shapeOf(getInputs()[0]), toVector(getAxes()), getKeepdims()));  \
+  }
+DMC_REDUCE_VERIFIER(ReduceSumOp)
+DMC_REDUCE_VERIFIER(ReduceMaxOp)
+DMC_REDUCE_VERIFIER(ReduceMeanOp)
+
+LogicalResult TransposeOp::verify() {
+  if (failed(verifyCommon(*this, 1, 1)))
+    return failure();
+  return checkInferred(*this, inferTranspose(shapeOf(getInputs()[0]), toVector(getPermutation())));
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifyCommon(*this, 1, 1)))
+    return failure();
+  return checkInferred(*this, inferReshape(shapeOf(getInputs()[0]), shapeOf(getOutputs()[0])));
+}
+
+LogicalResult SliceOp::verify() {
+  if (failed(verifyCommon(*this, 1, 1)))
+    return failure();
+  return checkInferred(*this, inferSlice(shapeOf(getInputs()[0]), toVector(getStarts()), toVector(getEnds()),
+                                         toVector(getAxes())));
+}
+
+LogicalResult ConcatOp::verify() {
+  if (failed(verifyCommon(*this, 1, 64)))
+    return failure();
+  std::vector<Shape> shapes;
+  for (Value v : getInputs())
+    shapes.push_back(shapeOf(v));
+  return checkInferred(*this, inferConcat(shapes, getAxis()));
+}

@@ -1,0 +1,252 @@
+//===- SDFGOps.td - sdfg operations ----------------------------*- tablegen -*-===//
+#ifndef DMC_SDFG_OPS
+#define DMC_SDFG_OPS
+
+include "dialects/SDFG/SDFGTypes.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Program structure: sdfg, states, interstate edges
+//===----------------------------------------------------------------------===//
+
+def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTerminator,
+    SingleBlock, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "a stateful dataflow multigraph: symbols, argument containers, transients and states";
+  let description = [{
+    ```mlir
+    sdfg.sdfg @softmax symbols(%S) locals(%i) inputs(%x: !sdfg.array<f32[S, 64]>)
+        outputs(%y: !sdfg.array<f32[S, 64]>) {
+      %t = sdfg.alloc {storage = #sdfg.storage<heap>, lifetime = #sdfg.lifetime<state>} : !sdfg.array<f32[S]>
+      sdfg.state @s0 { ... }
+      sdfg.state @s1 { ... }
+      sdfg.edge @s0 -> @s1
+    }
+    ```
+    The body's block arguments are, in order: the free symbols (run-time integer arguments unless bound
+    when compiling), the local symbols (assigned only by interstate edges), the input containers and the
+    output containers; their names are kept in `arg_names` and are the SSA names when printed. The first
+    state is the start state. Containers declared by `sdfg.alloc` are transients; arguments are not.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names, I64Attr:$num_symbols,
+                       I64Attr:$num_locals, I64Attr:$num_inputs);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    ::mlir::Block::BlockArgListType getSymbolArgs();
+    ::mlir::Block::BlockArgListType getLocalSymbolArgs();
+    ::mlir::Block::BlockArgListType getInputArgs();
+    ::mlir::Block::BlockArgListType getOutputArgs();
+    /// The block argument of the symbol `name` (free or local), or null.
+    ::mlir::BlockArgument lookupSymbolArg(::llvm::StringRef name);
+    /// The name of a block argument.
+    ::llvm::StringRef getArgName(unsigned index);
+    auto getStates() { return getBodyBlock().getOps<StateOp>(); }
+    auto getEdges() { return getBodyBlock().getOps<EdgeOp>(); }
+  }];
+}
+
+def SDFG_StateOp : SDFG_Op<"state", [Symbol, NoTerminator, SingleBlock,
+    HasParent<"SDFGOp">]> {
+  let summary = "a state: an acyclic dataflow graph, ending with an implicit barrier";
+  let description = [{
+    ```mlir
+    sdfg.state @compute { sdfg.map ... nn.matmul ... }
+    ```
+    The ops of a state form a dataflow graph through the containers they read and write; their order in the
+    block is one topological order of it.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+def SDFG_EdgeOp : SDFG_Op<"edge", [HasParent<"SDFGOp">]> {
+  let summary = "an interstate edge with an optional condition and symbol assignments";
+  let description = [{
+    ```mlir
+    sdfg.edge @guard -> @body if {
+      %c = arith.cmpi slt, %i, %S : index
+      sdfg.yield %c : i1
+    }
+    sdfg.edge @body -> @guard assign [i] {
+      %one = arith.constant 1 : index
+      %n = arith.addi %i, %one : index
+      sdfg.yield %n : index
+    }
+    ```
+    The condition region yields one `i1`; the assignment region yields one `index` per assigned local
+    symbol. Without a condition the edge is always taken. A state with several outgoing edges needs a
+    condition on each; a state without outgoing edges ends the SDFG.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$src, FlatSymbolRefAttr:$dst, StrArrayAttr:$assign);
+  let regions = (region AnyRegion:$condition, AnyRegion:$assignments);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    bool hasCondition() { return !getCondition().empty(); }
+  }];
+}
+
+def SDFG_YieldOp : SDFG_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["EdgeOp", "TaskletOp"]>]> {
+  let summary = "yields the values of a tasklet, an edge condition or edge assignments";
+  let arguments = (ins Variadic<AnyTypeOf<[AnySignlessInteger, AnyFloat, Index]>>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+  let builders = [OpBuilder<(ins), [{ /* nothing yielded */ }]>];
+}
+
+//===----------------------------------------------------------------------===//
+// Containers and views
+//===----------------------------------------------------------------------===//
+
+def SDFG_AllocOp : SDFG_Op<"alloc", [HasParent<"SDFGOp">]> {
+  let summary = "declares a transient container";
+  let description = [{
+    ```mlir
+    %scores = sdfg.alloc {storage = #sdfg.storage<heap>, lifetime = #sdfg.lifetime<state>} : !sdfg.array<f32[S, S]>
+    ```
+    Transient: its contents do not outlive the SDFG (except `persistent`, kept across calls in the handle).
+  }];
+  let arguments = (ins DefaultValuedAttr<SDFG_StorageAttr, "::dmc::sdfg::Storage::heap">:$storage,
+                       DefaultValuedAttr<SDFG_LifetimeAttr, "::dmc::sdfg::Lifetime::sdfg">:$lifetime,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs SDFG_ArrayType:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+class SDFG_ViewOp<string mnemonic, list<Trait> traits = []>
+    : SDFG_Op<mnemonic, !listconcat([Pure, ParentOneOf<["SDFGOp", "StateOp"]>], traits)> {
+  let results = (outs SDFG_ArrayType:$result);
+  let hasVerifier = 1;
+}
+
+def SDFG_TransposeViewOp : SDFG_ViewOp<"transpose_view"> {
+  let summary = "a container seen with permuted dimensions, without copying";
+  let description = [{
+    ```mlir
+    %kt = sdfg.transpose_view %k [1, 0] : !sdfg.array<f32[S, 64]> -> !sdfg.array<f32[64, S]>
+    ```
+  }];
+  let arguments = (ins SDFG_ArrayType:$source, DenseI64ArrayAttr:$permutation);
+  let assemblyFormat = "$source $permutation attr-dict `:` type($source) `->` type($result)";
+}
+
+def SDFG_ReshapeViewOp : SDFG_ViewOp<"reshape_view"> {
+  let summary = "a container seen with another shape of the same element count, without copying";
+  let arguments = (ins SDFG_ArrayType:$source);
+  let assemblyFormat = "$source attr-dict `:` type($source) `->` type($result)";
+}
+
+def SDFG_SliceViewOp : SDFG_ViewOp<"slice_view"> {
+  let summary = "a rectangular part of a container, without copying; sizes come from the result type";
+  let description = [{
+    ```mlir
+    %head0 = sdfg.slice_view %q [0, 0] : !sdfg.array<f32[S, 768]> -> !sdfg.array<f32[S, 64]>
+    ```
+  }];
+  let arguments = (ins SDFG_ArrayType:$source, DenseI64ArrayAttr:$offsets);
+  let assemblyFormat = "$source $offsets attr-dict `:` type($source) `->` type($result)";
+}
+
+def SDFG_CopyOp : SDFG_Op<"copy", [HasParent<"StateOp">]> {
+  let summary = "copies one whole container (or view) into another of the same shape";
+  let arguments = (ins SDFG_ArrayType:$source, SDFG_ArrayType:$dest);
+  let assemblyFormat = "$source `->` $dest attr-dict `:` type($source) `->` type($dest)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Maps, memlets and tasklets
+//===----------------------------------------------------------------------===//
+
+def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateOp", "MapOp"]>,
+    AttrSizedOperandSegments, RecursiveMemoryEffects]> {
+  let summary = "a multi-dimensional parametric parallel scope";
+  let description = [{
+    ```mlir
+    sdfg.map (%i, %j) = (0, 0) to (%S, 64) step (1, 1) schedule(omp) {
+      %x = sdfg.load %in[%i, %j] : !sdfg.array<f32[S, 64]>
+      ...
+    }
+    ```
+    Bounds are affine in the enclosing map parameters and the SDFG's symbols; the upper bound is
+    exclusive. Iterations may run in any order and in parallel: their writes must be disjoint or resolved
+    by a write-conflict resolution on the memlet.
+  }];
+  let arguments = (ins AffineMapAttr:$lowerBounds, AffineMapAttr:$upperBounds,
+                       DenseI64ArrayAttr:$steps, SDFG_ScheduleAttr:$schedule,
+                       Variadic<Index>:$lowerOperands, Variadic<Index>:$upperOperands);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    ::mlir::Block::BlockArgListType getParams() { return getBodyBlock().getArguments(); }
+    unsigned getNumParams() { return getBodyBlock().getNumArguments(); }
+  }];
+}
+
+def SDFG_LoadOp : SDFG_Op<"load", [ParentOneOf<["MapOp"]>]> {
+  let summary = "a read memlet: one element of a container at an affine index";
+  let description = [{
+    ```mlir
+    %v = sdfg.load %A[%i, %k + 1] : !sdfg.array<f32[S, 64]>
+    ```
+    Index expressions are affine in map parameters and symbols; the memlet's subset over the whole map
+    follows from the map's ranges (see MemletSubset).
+  }];
+  let arguments = (ins SDFG_ArrayType:$array, AffineMapAttr:$map, Variadic<Index>:$indices);
+  let results = (outs AnyTypeOf<[AnySignlessInteger, AnyFloat]>:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def SDFG_StoreOp : SDFG_Op<"store", [ParentOneOf<["MapOp"]>]> {
+  let summary = "a write memlet, optionally with write-conflict resolution";
+  let description = [{
+    ```mlir
+    sdfg.store %p, %C[%i, %j] wcr(sum) : !sdfg.array<f32[S, S]>
+    ```
+    With `wcr(sum)` the stored value is added to the element (atomically when iterations of a parallel
+    map may write the same element).
+  }];
+  let arguments = (ins AnyTypeOf<[AnySignlessInteger, AnyFloat]>:$value, SDFG_ArrayType:$array,
+                       AffineMapAttr:$map, Variadic<Index>:$indices, OptionalAttr<SDFG_WCRAttr>:$wcr);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def SDFG_TaskletOp : SDFG_Op<"tasklet", [IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">,
+    ParentOneOf<["MapOp"]>, RecursiveMemoryEffects]> {
+  let summary = "scalar computation: a region of arith and math ops";
+  let description = [{
+    ```mlir
+    %r = sdfg.tasklet (%a = %x : f32, %b = %y : f32) -> f32 {
+      %m = arith.mulf %a, %b : f32
+      sdfg.yield %m : f32
+    }
+    ```
+    A tasklet sees only its scalar operands; it touches memory only through the memlets around it.
+  }];
+  let arguments = (ins Variadic<AnyTypeOf<[AnySignlessInteger, AnyFloat, Index]>>:$operands,
+                       OptionalAttr<StrAttr>:$label);
+  let results = (outs Variadic<AnyTypeOf<[AnySignlessInteger, AnyFloat, Index]>>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::ValueRange":$operands)>];
+}
+
+#endif
