@@ -109,7 +109,9 @@ def NN_SoftmaxOp : NN_Op<"softmax"> {
                         DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens);
   let extraClassDeclaration = [{
     bool hasGeneratedMask() {
-      return getCausal() || getWindow() >= 0 || getStride() > 0 || !getGlobalTokens().empty();
+      // I64Attr getters return uint64_t: compare as signed (-1 means "no window").
+      return getCausal() || (int64_t)getWindow() >= 0 || (int64_t)getStride() > 0 ||
+             !getGlobalTokens().empty();
     }
   }];
 }

@@ -35,9 +35,12 @@ LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, si
                                                     << cast<ArrayType>(v.getType()).getElementType();
   if (!isa<FloatType>(element))
     return op->emitOpError("supports floating-point containers only, got ") << element;
-  for (Value out : node.getOutputs())
+  for (Value out : node.getOutputs()) {
     if (llvm::is_contained(node.getInputs(), out))
       return op->emitOpError("writes a container it also reads; library nodes are not in-place");
+    if (StringRef input = sdfg::getInputContainerName(out); !input.empty())
+      return op->emitOpError("writes input container '") << input << "'; inputs are read-only";
+  }
   if (auto label = node.getLabel(); label && !isIdentifier(label->str()))
     return op->emitOpError("label '") << *label << "' is not an identifier";
   return success();
@@ -102,10 +105,12 @@ DMC_UNARY_VERIFIER(ScaleOp)
 LogicalResult SoftmaxOp::verify() {
   if (failed(verifyCommon(*this, 1, 2)))
     return failure();
-  if (getWindow() < -1)
-    return emitOpError("window must be -1 (none) or >= 0, got ") << getWindow();
-  if (getStride() < 0)
-    return emitOpError("stride must be 0 (none) or positive, got ") << getStride();
+  // I64Attr getters return uint64_t; read them as signed so that negative values are caught.
+  int64_t window = getWindow(), stride = getStride();
+  if (window < -1)
+    return emitOpError("window must be -1 (none) or >= 0, got ") << window;
+  if (stride < 0)
+    return emitOpError("stride must be 0 (none) or positive, got ") << stride;
   for (int64_t token : getGlobalTokens())
     if (token < 0)
       return emitOpError("global token ") << token << " is negative";

@@ -97,10 +97,12 @@ InferredShape inferReduce(const Shape &x, const std::vector<int64_t> &axes, bool
 InferredShape inferTranspose(const Shape &x, const std::vector<int64_t> &permutation) {
   std::vector<int64_t> sorted = permutation;
   std::sort(sorted.begin(), sorted.end());
+  bool isPermutation = sorted.size() == x.size(); // also rejects an empty perm of a non-scalar
   for (size_t i = 0; i < sorted.size(); ++i)
-    if (sorted[i] != (int64_t)i || sorted.size() != x.size())
-      return InferredShape::fail("Transpose perm is not a permutation of the " + std::to_string(x.size()) +
-                                 " dimensions of " + formatShape(x));
+    isPermutation &= sorted[i] == (int64_t)i;
+  if (!isPermutation)
+    return InferredShape::fail("Transpose perm is not a permutation of the " + std::to_string(x.size()) +
+                               " dimensions of " + formatShape(x));
   Shape out;
   for (int64_t p : permutation)
     out.push_back(x[p]);

@@ -269,14 +269,9 @@ LogicalResult StoreOp::verify() {
   if (getValue().getType() != getArray().getType().getElementType())
     return emitOpError("stores ") << getValue().getType() << " into a container of "
                                   << getArray().getType().getElementType();
-  if (isa<BlockArgument>(getArray())) {
-    auto sdfg = getEnclosingSDFG(*this);
-    auto arg = cast<BlockArgument>(getArray());
-    if (arg.getOwner()->getParentOp() == sdfg.getOperation() &&
-        arg.getArgNumber() < sdfg.getNumSymbols() + sdfg.getNumLocals() + sdfg.getNumInputs())
-      return emitOpError("writes input container '") << sdfg.getArgName(arg.getArgNumber())
-                                                      << "'; inputs are read-only";
-  }
+  // Also through views: a view of an input aliases its memory.
+  if (StringRef input = getInputContainerName(getArray()); !input.empty())
+    return emitOpError("writes input container '") << input << "'; inputs are read-only";
   return verifyMemlet(*this, getArray().getType(), getMap(), getIndices());
 }
 

@@ -113,9 +113,11 @@ void SDFGOp::print(OpAsmPrinter &p) {
 
 LogicalResult SDFGOp::verify() {
   Block &block = getBodyBlock();
-  int64_t numScalars = getNumSymbols() + getNumLocals();
-  if (getNumSymbols() < 0 || getNumLocals() < 0 || getNumInputs() < 0 ||
-      numScalars + getNumInputs() > (int64_t)block.getNumArguments())
+  // I64Attr getters return uint64_t; read the counts as signed so that negative ones are caught.
+  int64_t numSymbols = getNumSymbols(), numLocals = getNumLocals(), numInputs = getNumInputs();
+  int64_t numScalars = numSymbols + numLocals;
+  if (numSymbols < 0 || numLocals < 0 || numInputs < 0 ||
+      numScalars + numInputs > (int64_t)block.getNumArguments())
     return emitOpError("argument counts do not match the body's arguments");
   if (getArgNames().size() != block.getNumArguments())
     return emitOpError("has ") << getArgNames().size() << " argument names for "
@@ -308,6 +310,12 @@ LogicalResult EdgeOp::verify() {
 // Containers, views and copies
 //===----------------------------------------------------------------------===//
 
+/// Prints `%scores = sdfg.alloc {name = "scores"}`: the container's name is its SSA name.
+void AllocOp::getAsmResultNames(OpAsmSetValueNameFn setName) {
+  if (getName())
+    setName(getResult(), *getName());
+}
+
 LogicalResult AllocOp::verify() {
   bool needsStaticShape = getStorage() == Storage::stack || getStorage() == Storage::reg;
   if (needsStaticShape && llvm::any_of(getType().getShape(), [](const dmc::Dim &d) { return d.isSymbolic(); }))
@@ -368,7 +376,29 @@ LogicalResult SliceViewOp::verify() {
   return verifySameElementType(*this, in, out);
 }
 
+Value dmc::sdfg::getViewedContainer(Value container) {
+  while (Operation *def = container.getDefiningOp()) {
+    if (!isa<TransposeViewOp, ReshapeViewOp, SliceViewOp>(def))
+      break;
+    container = def->getOperand(0);
+  }
+  return container;
+}
+
+StringRef dmc::sdfg::getInputContainerName(Value container) {
+  auto arg = dyn_cast<BlockArgument>(getViewedContainer(container));
+  auto sdfg = arg ? dyn_cast_or_null<SDFGOp>(arg.getOwner()->getParentOp()) : SDFGOp();
+  if (!sdfg)
+    return {};
+  int64_t index = arg.getArgNumber(), first = (int64_t)sdfg.getNumSymbols() + (int64_t)sdfg.getNumLocals();
+  if (index < first || index >= first + (int64_t)sdfg.getNumInputs())
+    return {};
+  return sdfg.getArgName(index);
+}
+
 LogicalResult CopyOp::verify() {
+  if (StringRef input = getInputContainerName(getDest()); !input.empty())
+    return emitOpError("writes input container '") << input << "'; inputs are read-only";
   ArrayType in = getSource().getType(), out = getDest().getType();
   if (in.getShape() != out.getShape())
     return emitOpError("copies ") << dmc::formatShape(in.getShape()) << " into "

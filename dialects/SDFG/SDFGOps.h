@@ -21,4 +21,8 @@ mlir::LogicalResult verifyScalarRegion(mlir::Operation *owner, mlir::Region &reg
                                        mlir::TypeRange yielded);
 /// The sdfg.sdfg enclosing `op`, or null.
 SDFGOp getEnclosingSDFG(mlir::Operation *op);
+/// The container `container` refers to: itself, or for a view the container it views (transitively).
+mlir::Value getViewedContainer(mlir::Value container);
+/// When `container` is an input argument of its SDFG or a view of one, that argument's name; else empty.
+llvm::StringRef getInputContainerName(mlir::Value container);
 } // namespace dmc::sdfg

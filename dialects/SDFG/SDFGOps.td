@@ -109,7 +109,8 @@ def SDFG_YieldOp : SDFG_Op<"yield", [Pure, Terminator, ReturnLike,
 // Containers and views
 //===----------------------------------------------------------------------===//
 
-def SDFG_AllocOp : SDFG_Op<"alloc", [HasParent<"SDFGOp">]> {
+def SDFG_AllocOp : SDFG_Op<"alloc", [HasParent<"SDFGOp">,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
   let summary = "declares a transient container";
   let description = [{
     ```mlir

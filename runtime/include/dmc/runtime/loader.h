@@ -1,0 +1,91 @@
+/* dmc::Library: loads a compiled graph library (docs/abi.md), and runs it with checked arguments.
+ *
+ *   dmc::Library lib("libmha.so");
+ *   auto inst = lib.create();
+ *   inst.run({{"B", 1}}, {dmc::TensorRef(x.data(), {1, 128, 768}), dmc::TensorRef(y.data(), ...)});
+ *
+ * Every failure (missing file, missing symbol, bad manifest, wrong argument) throws dmc::Error. */
+#ifndef DMC_RUNTIME_LOADER_H
+#define DMC_RUNTIME_LOADER_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dmc/runtime/error.h"
+#include "dmc/runtime/export.h"
+#include "dmc/runtime/manifest.h"
+
+namespace dmc {
+
+// A non-owning view of one argument: data pointer, element type and shape.
+struct TensorRef {
+  void* data = nullptr;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+
+  TensorRef() = default;
+  TensorRef(void* d, DType t, std::vector<int64_t> s) : data(d), dtype(t), shape(std::move(s)) {}
+  TensorRef(float* d, std::vector<int64_t> s) : data(d), dtype(DType::F32), shape(std::move(s)) {}
+  // Inputs are read-only for the graph; the ABI passes them through void** nonetheless.
+  TensorRef(const float* d, std::vector<int64_t> s)
+      : data(const_cast<float*>(d)), dtype(DType::F32), shape(std::move(s)) {}
+};
+
+using SymbolValues = std::map<std::string, int64_t>;
+
+class DMCRT_API Library {
+ public:
+  struct Impl;
+
+  // dlopen(path, RTLD_LOCAL | RTLD_NOW), reads dmc_manifest(), resolves dmc_<name>_* entry points.
+  explicit Library(const std::string& path);
+  ~Library();
+  Library(Library&&) noexcept;
+  Library& operator=(Library&&) noexcept;
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
+
+  const Manifest& manifest() const;
+  const std::string& name() const;  // graph name
+  const std::string& path() const;
+
+  // Values of all symbols for these arguments: bound values, then `given`, then values inferred
+  // from argument shapes; checks count, dtype and shape of every argument. Throws dmc::Error.
+  SymbolValues check_arguments(const SymbolValues& given, const std::vector<TensorRef>& args) const;
+
+  // A graph handle (dmc_<name>_create/destroy). Keeps the library loaded while it lives.
+  class DMCRT_API Instance {
+   public:
+    ~Instance();
+    Instance(Instance&&) noexcept;
+    Instance& operator=(Instance&&) noexcept;
+    Instance(const Instance&) = delete;
+    Instance& operator=(const Instance&) = delete;
+
+    // Checks the arguments (see check_arguments), then calls run_packed. `args` follow the
+    // manifest order (inputs, then outputs). Throws dmc::Error on a bad argument or a non-zero
+    // return code of the graph.
+    void run(const SymbolValues& symbols, const std::vector<TensorRef>& args);
+    void run(const std::vector<TensorRef>& args) { run(SymbolValues{}, args); }
+    void* handle() const { return handle_; }
+
+   private:
+    friend class Library;
+    Instance(std::shared_ptr<const Impl> lib, void* handle) : lib_(std::move(lib)), handle_(handle) {}
+    void release();
+    std::shared_ptr<const Impl> lib_;
+    void* handle_ = nullptr;
+  };
+
+  Instance create() const;
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace dmc
+
+#endif

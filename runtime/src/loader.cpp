@@ -1,0 +1,205 @@
+// dmc::Library: dlopen-based loader of compiled graphs with argument checking (docs/abi.md).
+#include "dmc/runtime/loader.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <sstream>
+#include <utility>
+
+namespace dmc {
+
+using CreateFn = void* (*)();
+using RunPackedFn = int (*)(void*, const int64_t*, void**);
+using DestroyFn = void (*)(void*);
+using ManifestFn = const char* (*)();
+
+struct Library::Impl {
+  std::string path;
+  void* dl = nullptr;
+  Manifest manifest;
+  CreateFn create = nullptr;
+  RunPackedFn run_packed = nullptr;
+  DestroyFn destroy = nullptr;
+
+  ~Impl() {
+    if (dl) dlclose(dl);
+  }
+
+  // Looks up an exported function; a graph library must export all the entry points it uses.
+  void* symbol(const std::string& name) const {
+    dlerror();  // clear any stale error
+    void* p = dlsym(dl, name.c_str());
+    if (!p)
+      throw Error("graph library '" + path + "' does not export '" + name +
+                  "' (not a dmc graph library, or built for another graph name?)");
+    return p;
+  }
+};
+
+Library::Library(const std::string& path) {
+  auto impl = std::make_shared<Impl>();
+  impl->path = path;
+  // dlopen searches the library path for names without '/'; only check existence for real paths.
+  if (path.find('/') != std::string::npos && access(path.c_str(), F_OK) != 0)
+    throw Error("graph library '" + path + "' does not exist");
+  impl->dl = dlopen(path.c_str(), RTLD_LOCAL | RTLD_NOW);
+  if (!impl->dl) {
+    const char* why = dlerror();
+    throw Error("cannot load graph library '" + path + "': " + (why ? why : "unknown dlopen error"));
+  }
+  auto manifest_fn = reinterpret_cast<ManifestFn>(impl->symbol("dmc_manifest"));
+  const char* text = manifest_fn();
+  if (!text) throw Error("graph library '" + path + "': dmc_manifest() returned NULL");
+  impl->manifest = Manifest::parse(text, "'" + path + "'");
+  const std::string prefix = "dmc_" + impl->manifest.name + "_";
+  impl->create = reinterpret_cast<CreateFn>(impl->symbol(prefix + "create"));
+  impl->run_packed = reinterpret_cast<RunPackedFn>(impl->symbol(prefix + "run_packed"));
+  impl->destroy = reinterpret_cast<DestroyFn>(impl->symbol(prefix + "destroy"));
+  impl_ = std::move(impl);
+}
+
+Library::~Library() = default;
+Library::Library(Library&&) noexcept = default;
+Library& Library::operator=(Library&&) noexcept = default;
+
+const Manifest& Library::manifest() const { return impl_->manifest; }
+const std::string& Library::name() const { return impl_->manifest.name; }
+const std::string& Library::path() const { return impl_->path; }
+
+namespace {
+
+std::string dims_string(const std::vector<int64_t>& dims) {
+  std::ostringstream os;
+  os << '[';
+  for (size_t i = 0; i < dims.size(); ++i) os << (i ? ", " : "") << dims[i];
+  os << ']';
+  return os.str();
+}
+
+std::string describe(const ArgSpec& a) {
+  return "argument '" + a.name + "' (" + (a.role == ArgRole::Input ? "input " : "output ") +
+         std::to_string(a.index_in_role) + ")";
+}
+
+// See Library::check_arguments.
+SymbolValues check_args(const Manifest& m, const SymbolValues& given,
+                        const std::vector<TensorRef>& args) {
+  const std::string graph = "graph '" + m.name + "': ";
+  size_t n_in = 0;
+  for (const auto& a : m.args) n_in += a.role == ArgRole::Input;
+  if (args.size() != m.args.size())
+    throw Error(graph + "expected " + std::to_string(m.args.size()) + " arguments (" +
+                std::to_string(n_in) + " inputs, " + std::to_string(m.args.size() - n_in) +
+                " outputs) but got " + std::to_string(args.size()));
+
+  // Symbol values and where each came from, for error messages.
+  SymbolValues values;
+  std::map<std::string, std::string> origin;
+  for (const auto& s : m.symbols)
+    if (s.bound) values[s.name] = *s.bound, origin[s.name] = "bound at compile time";
+  for (const auto& [name, v] : given) {
+    const SymbolSpec* s = m.find_symbol(name);
+    if (!s) throw Error(graph + "unknown symbol '" + name + "'");
+    if (v < 0) throw Error(graph + "symbol '" + name + "' = " + std::to_string(v) + " is negative");
+    if (s->bound && *s->bound != v)
+      throw Error(graph + "symbol '" + name + "' is bound to " + std::to_string(*s->bound) +
+                  " at compile time but " + std::to_string(v) + " was given");
+    values[name] = v;
+    origin[name] = "given";
+  }
+  // Infer the remaining symbols from the first argument (of matching rank) that uses them.
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ArgSpec& spec = m.args[i];
+    if (args[i].shape.size() != spec.shape.size()) continue;
+    for (size_t d = 0; d < spec.shape.size(); ++d) {
+      const std::string& sym = spec.shape[d].symbol;
+      if (spec.shape[d].is_symbol() && !values.count(sym)) {
+        values[sym] = args[i].shape[d];
+        origin[sym] = "from argument '" + spec.name + "'";
+      }
+    }
+  }
+  for (const auto& s : m.symbols)
+    if (!values.count(s.name))
+      throw Error(graph + "symbol '" + s.name + "' has no value: it is unbound, not given and " +
+                  "used by no argument shape");
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ArgSpec& spec = m.args[i];
+    const TensorRef& t = args[i];
+    if (t.dtype != spec.dtype)
+      throw Error(describe(spec) + ": expected dtype " + dtype_name(spec.dtype) + " but got " +
+                  dtype_name(t.dtype));
+    std::vector<int64_t> expected;
+    std::string symbols_used;
+    for (const DimSpec& d : spec.shape) {
+      if (!d.is_symbol()) {
+        expected.push_back(d.value);
+        continue;
+      }
+      expected.push_back(values[d.symbol]);
+      if (symbols_used.find(d.symbol + "=") == std::string::npos)
+        symbols_used += (symbols_used.empty() ? "" : ", ") + d.symbol + "=" +
+                        std::to_string(values[d.symbol]) + " " + origin[d.symbol];
+    }
+    if (t.shape != expected) {
+      std::string msg = describe(spec) + ": expected shape " + dims_string(expected) + " but got " +
+                        dims_string(t.shape);
+      if (!symbols_used.empty())
+        msg += " (declared " + Manifest::shape_string(spec.shape) + " with " + symbols_used + ")";
+      throw Error(msg);
+    }
+    int64_t n = 1;
+    for (int64_t d : t.shape) n *= d;
+    if (!t.data && n > 0) throw Error(describe(spec) + ": data pointer is NULL");
+  }
+  return values;
+}
+
+}  // namespace
+
+SymbolValues Library::check_arguments(const SymbolValues& given,
+                                      const std::vector<TensorRef>& args) const {
+  return check_args(impl_->manifest, given, args);
+}
+
+Library::Instance Library::create() const {
+  void* h = impl_->create();
+  if (!h) throw Error("graph '" + name() + "': dmc_" + name() + "_create returned NULL");
+  return Instance(impl_, h);
+}
+
+Library::Instance::~Instance() { release(); }
+
+Library::Instance::Instance(Instance&& other) noexcept
+    : lib_(std::move(other.lib_)), handle_(std::exchange(other.handle_, nullptr)) {}
+
+Library::Instance& Library::Instance::operator=(Instance&& other) noexcept {
+  if (this != &other) {
+    release();
+    lib_ = std::move(other.lib_);
+    handle_ = std::exchange(other.handle_, nullptr);
+  }
+  return *this;
+}
+
+void Library::Instance::release() {
+  if (handle_ && lib_) lib_->destroy(handle_);
+  handle_ = nullptr;
+}
+
+void Library::Instance::run(const SymbolValues& symbols, const std::vector<TensorRef>& args) {
+  if (!handle_ || !lib_) throw Error("run on an empty (moved-from) graph instance");
+  const SymbolValues values = check_args(lib_->manifest, symbols, args);
+  std::vector<int64_t> packed_symbols;
+  for (const auto& name : lib_->manifest.runtime_symbols()) packed_symbols.push_back(values.at(name));
+  std::vector<void*> packed_args;
+  for (const auto& t : args) packed_args.push_back(t.data);
+  const int rc = lib_->run_packed(handle_, packed_symbols.data(), packed_args.data());
+  if (rc != 0)
+    throw Error("graph '" + lib_->manifest.name + "': dmc_" + lib_->manifest.name +
+                "_run_packed failed with code " + std::to_string(rc));
+}
+
+}  // namespace dmc

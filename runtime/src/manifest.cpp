@@ -1,0 +1,137 @@
+// Parsing and validation of the graph manifest JSON (docs/abi.md).
+#include "dmc/runtime/manifest.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace dmc {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void bad(const std::string& source, const std::string& what) {
+  throw Error("bad manifest in " + source + ": " + what);
+}
+
+const Json& field(const Json& obj, const char* key, const std::string& where, const std::string& source) {
+  auto it = obj.find(key);
+  if (it == obj.end()) bad(source, where + " has no '" + key + "'");
+  return *it;
+}
+
+std::string string_field(const Json& obj, const char* key, const std::string& where,
+                         const std::string& source) {
+  const Json& v = field(obj, key, where, source);
+  if (!v.is_string()) bad(source, where + "." + key + " must be a string");
+  return v.get<std::string>();
+}
+
+DType parse_dtype(const std::string& s, const std::string& where, const std::string& source) {
+  if (s == "f32") return DType::F32;
+  if (s == "f16") return DType::F16;
+  if (s == "bf16") return DType::BF16;
+  bad(source, where + " has unknown dtype '" + s + "'");
+}
+
+}  // namespace
+
+const char* dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::F32: return "f32";
+    case DType::F16: return "f16";
+    case DType::BF16: return "bf16";
+  }
+  return "?";
+}
+
+Manifest Manifest::parse(const std::string& json_text, const std::string& source) {
+  Json doc;
+  try {
+    doc = Json::parse(json_text);
+  } catch (const Json::parse_error& e) {
+    bad(source, std::string("invalid JSON: ") + e.what());
+  }
+  if (!doc.is_object()) bad(source, "top level is not an object");
+  Manifest m;
+  m.json = json_text;
+  m.name = string_field(doc, "name", "manifest", source);
+  if (m.name.empty()) bad(source, "empty graph name");
+  if (auto it = doc.find("dmc_version"); it != doc.end() && it->is_string()) m.dmc_version = *it;
+  if (auto it = doc.find("opt_level"); it != doc.end() && it->is_number_integer()) m.opt_level = *it;
+
+  const Json& syms = field(doc, "symbols", "manifest", source);
+  if (!syms.is_array()) bad(source, "'symbols' must be an array");
+  std::set<std::string> names;
+  for (size_t i = 0; i < syms.size(); ++i) {
+    const std::string where = "symbols[" + std::to_string(i) + "]";
+    if (!syms[i].is_object()) bad(source, where + " must be an object");
+    SymbolSpec s;
+    s.name = string_field(syms[i], "name", where, source);
+    if (!names.insert(s.name).second) bad(source, "symbol '" + s.name + "' is declared twice");
+    const Json& b = field(syms[i], "bound", where, source);
+    if (b.is_number_integer()) s.bound = b.get<int64_t>();
+    else if (!b.is_null()) bad(source, where + ".bound must be an integer or null");
+    m.symbols.push_back(s);
+  }
+
+  const Json& args = field(doc, "args", "manifest", source);
+  if (!args.is_array()) bad(source, "'args' must be an array");
+  int n_in = 0, n_out = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string where = "args[" + std::to_string(i) + "]";
+    if (!args[i].is_object()) bad(source, where + " must be an object");
+    ArgSpec a;
+    a.name = string_field(args[i], "name", where, source);
+    where += " ('" + a.name + "')";
+    const std::string role = string_field(args[i], "role", where, source);
+    if (role == "input") a.role = ArgRole::Input, a.index_in_role = n_in++;
+    else if (role == "output") a.role = ArgRole::Output, a.index_in_role = n_out++;
+    else bad(source, where + " has unknown role '" + role + "'");
+    a.dtype = parse_dtype(string_field(args[i], "dtype", where, source), where, source);
+    const Json& shape = field(args[i], "shape", where, source);
+    if (!shape.is_array()) bad(source, where + ".shape must be an array");
+    for (const Json& d : shape) {
+      DimSpec dim;
+      if (d.is_number_integer() && d.get<int64_t>() >= 0) {
+        dim.value = d.get<int64_t>();
+      } else if (d.is_string()) {
+        dim.symbol = d.get<std::string>();
+        if (!names.count(dim.symbol))
+          bad(source, where + " uses undeclared symbol '" + dim.symbol + "'");
+      } else {
+        bad(source, where + ".shape entries must be non-negative integers or symbol names");
+      }
+      a.shape.push_back(dim);
+    }
+    m.args.push_back(a);
+  }
+  return m;
+}
+
+const SymbolSpec* Manifest::find_symbol(const std::string& name) const {
+  for (const auto& s : symbols)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> Manifest::runtime_symbols() const {
+  std::vector<std::string> out;
+  for (const auto& s : symbols)
+    if (!s.bound) out.push_back(s.name);
+  return out;
+}
+
+std::string Manifest::shape_string(const std::vector<DimSpec>& shape) {
+  std::ostringstream os;
+  os << '[';
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) os << ", ";
+    if (shape[i].is_symbol()) os << shape[i].symbol;
+    else os << shape[i].value;
+  }
+  os << ']';
+  return os.str();
+}
+
+}  // namespace dmc

@@ -1,0 +1,16 @@
+# lit configuration for dmc's FileCheck tests.
+import os
+import lit.formats
+
+config.name = "dmc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".json", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dmc_obj_root, "test", "lit")
+# Inputs that are not tests themselves (graph files read by tests) live in Inputs/ folders.
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.dmc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.substitutions.append(("%dmc_src", config.dmc_src_root))
+config.substitutions.append(("%python", config.python_executable))

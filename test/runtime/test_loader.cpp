@@ -1,0 +1,136 @@
+// dmc::Library against fake graph libraries built by CMake from fake_graph.cpp (graph "vadd":
+// B bound to 2, N a run-time symbol, c[B, N] = a[B, N] + b[B, N]).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "dmc/runtime/loader.h"
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const dmc::Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(Loader, ManifestIsParsed) {
+  dmc::Library lib(DMC_FAKE_VADD);
+  EXPECT_EQ(lib.name(), "vadd");
+  const dmc::Manifest& m = lib.manifest();
+  EXPECT_EQ(m.dmc_version, "0.1.0");
+  ASSERT_EQ(m.symbols.size(), 2u);
+  EXPECT_EQ(m.symbols[0].bound, 2);
+  EXPECT_FALSE(m.symbols[1].bound.has_value());
+  EXPECT_EQ(m.runtime_symbols(), std::vector<std::string>{"N"});
+  ASSERT_EQ(m.args.size(), 3u);
+  EXPECT_EQ(m.args[2].role, dmc::ArgRole::Output);
+  EXPECT_EQ(m.args[2].index_in_role, 0);
+  EXPECT_EQ(dmc::Manifest::shape_string(m.args[0].shape), "[B, N]");
+}
+
+TEST(Loader, RunsWithInferredAndGivenSymbols) {
+  dmc::Library lib(DMC_FAKE_VADD);
+  auto inst = lib.create();
+  std::vector<float> a = {1, 2, 3, 4, 5, 6}, b = {10, 20, 30, 40, 50, 60}, c(6, 0);
+  inst.run({dmc::TensorRef(a.data(), {2, 3}), dmc::TensorRef(b.data(), {2, 3}), dmc::TensorRef(c.data(), {2, 3})});
+  EXPECT_EQ(c, (std::vector<float>{11, 22, 33, 44, 55, 66}));
+  std::fill(c.begin(), c.end(), 0.0f);
+  inst.run({{"N", 3}, {"B", 2}},
+           {dmc::TensorRef(a.data(), {2, 3}), dmc::TensorRef(b.data(), {2, 3}), dmc::TensorRef(c.data(), {2, 3})});
+  EXPECT_EQ(c[5], 66.0f);
+  const dmc::SymbolValues v = lib.check_arguments(
+      {}, {dmc::TensorRef(a.data(), {2, 3}), dmc::TensorRef(b.data(), {2, 3}), dmc::TensorRef(c.data(), {2, 3})});
+  EXPECT_EQ(v.at("B"), 2);
+  EXPECT_EQ(v.at("N"), 3);
+}
+
+TEST(Loader, ArgumentErrorsAreClear) {
+  dmc::Library lib(DMC_FAKE_VADD);
+  auto inst = lib.create();
+  std::vector<float> a(10), b(10), c(10);
+  using dmc::TensorRef;
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 4}), TensorRef(b.data(), {2, 5}), TensorRef(c.data(), {2, 4})}); }),
+            "argument 'b' (input 1): expected shape [2, 4] but got [2, 5] "
+            "(declared [B, N] with B=2 bound at compile time, N=4 from argument 'a')");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {3, 2}), TensorRef(b.data(), {3, 2}), TensorRef(c.data(), {3, 2})}); }),
+            "argument 'a' (input 0): expected shape [2, 2] but got [3, 2] "
+            "(declared [B, N] with B=2 bound at compile time, N=2 from argument 'a')");
+  EXPECT_EQ(error_of([&] { inst.run({{"N", 5}}, {TensorRef(a.data(), {2, 4}), TensorRef(b.data(), {2, 4}), TensorRef(c.data(), {2, 4})}); }),
+            "argument 'a' (input 0): expected shape [2, 5] but got [2, 4] "
+            "(declared [B, N] with B=2 bound at compile time, N=5 given)");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 4}), TensorRef(b.data(), {2, 4})}); }),
+            "graph 'vadd': expected 3 arguments (2 inputs, 1 outputs) but got 2");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 4}), TensorRef(b.data(), {2, 4}), TensorRef(c.data(), {2})}); }),
+            "argument 'c' (output 0): expected shape [2, 4] but got [2] "
+            "(declared [B, N] with B=2 bound at compile time, N=4 from argument 'a')");
+  EXPECT_EQ(error_of([&] {
+              inst.run({TensorRef(a.data(), dmc::DType::F16, {2, 4}), TensorRef(b.data(), {2, 4}), TensorRef(c.data(), {2, 4})});
+            }),
+            "argument 'a' (input 0): expected dtype f32 but got f16");
+  EXPECT_EQ(error_of([&] { inst.run({{"B", 3}}, {TensorRef(a.data(), {3, 2}), TensorRef(b.data(), {3, 2}), TensorRef(c.data(), {3, 2})}); }),
+            "graph 'vadd': symbol 'B' is bound to 2 at compile time but 3 was given");
+  EXPECT_EQ(error_of([&] { inst.run({{"Q", 3}}, {TensorRef(a.data(), {2, 2}), TensorRef(b.data(), {2, 2}), TensorRef(c.data(), {2, 2})}); }),
+            "graph 'vadd': unknown symbol 'Q'");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(static_cast<float*>(nullptr), {2, 2}), TensorRef(b.data(), {2, 2}), TensorRef(c.data(), {2, 2})}); }),
+            "argument 'a' (input 0): data pointer is NULL");
+  // The fake graph fails for N == 0: a non-zero return code becomes an exception.
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 0}), TensorRef(b.data(), {2, 0}), TensorRef(c.data(), {2, 0})}); }),
+            "graph 'vadd': dmc_vadd_run_packed failed with code 5");
+}
+
+TEST(Loader, LoadErrors) {
+  EXPECT_EQ(error_of([] { dmc::Library("/nonexistent/libx.so"); }), "graph library '/nonexistent/libx.so' does not exist");
+  const std::string no_run = error_of([] { dmc::Library lib(DMC_FAKE_NO_RUN_PACKED); });
+  EXPECT_NE(no_run.find("does not export 'dmc_vadd_run_packed'"), std::string::npos) << no_run;
+  const std::string bad_json = error_of([] { dmc::Library lib(DMC_FAKE_BAD_JSON); });
+  EXPECT_NE(bad_json.find("bad manifest"), std::string::npos) << bad_json;
+  EXPECT_NE(bad_json.find("invalid JSON"), std::string::npos) << bad_json;
+  // Any shared library that is not a dmc graph, e.g. the C library itself.
+  const std::string not_graph = error_of([] { dmc::Library lib("libm.so.6"); });
+  EXPECT_NE(not_graph.find("does not export 'dmc_manifest'"), std::string::npos) << not_graph;
+}
+
+TEST(Loader, ManifestValidation) {
+  auto err = [](const std::string& json) { return error_of([&] { dmc::Manifest::parse(json, "m.json"); }); };
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "args": [{"name": "x", "role": "input", "dtype": "f32", "shape": ["S"]}]})")
+                .find("undeclared symbol 'S'"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "args": [{"name": "x", "role": "inout", "dtype": "f32", "shape": []}]})")
+                .find("unknown role 'inout'"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "args": [{"name": "x", "role": "input", "dtype": "i8", "shape": []}]})")
+                .find("unknown dtype 'i8'"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"name": "g", "args": []})").find("has no 'symbols'"), std::string::npos);
+}
+
+TEST(Loader, InstancesOutliveLibraryAndRunConcurrently) {
+  std::vector<dmc::Library::Instance> instances;
+  {
+    dmc::Library lib(DMC_FAKE_VADD);
+    for (int i = 0; i < 4; ++i) instances.push_back(lib.create());
+  }  // the library stays loaded while instances hold it
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(instances.size());
+  for (size_t t = 0; t < instances.size(); ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<float> a(2 * 100, 1.0f), b(2 * 100, static_cast<float>(t)), c(2 * 100);
+      for (int rep = 0; rep < 50; ++rep)
+        instances[t].run({dmc::TensorRef(a.data(), {2, 100}), dmc::TensorRef(b.data(), {2, 100}),
+                          dmc::TensorRef(c.data(), {2, 100})});
+      if (c[199] != 1.0f + t) errors[t] = "wrong result";
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+  dmc::Library::Instance moved = std::move(instances[0]);
+  EXPECT_NE(moved.handle(), nullptr);
+  EXPECT_EQ(instances[0].handle(), nullptr);
+}
+
+}  // namespace
