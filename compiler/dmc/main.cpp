@@ -1,15 +1,25 @@
 //===- main.cpp - the dmc command-line driver -----------------------------===//
 //
-//   dmc import FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
+//   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
+//   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
+//               [--dump-ir-after-all DIR]
+//   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N]
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/backend/Compile.h"
+#include "compiler/backend/CppEmitter.h"
+#include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -19,12 +29,33 @@ using namespace llvm;
 
 namespace {
 cl::SubCommand importCmd("import", "Import a JSON graph description and print its SDFG IR");
+cl::SubCommand compileCmd("compile", "Compile a graph (.json or .mlir) to a shared library");
+cl::SubCommand runCmd("run", "Run a compiled graph (or compile, then run) and print timing and outputs");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<graph.json>"), cl::Required, cl::sub(importCmd));
-cl::list<std::string> binds("bind", cl::desc("Bind a symbol: --bind S=512 (repeatable)"), cl::sub(importCmd));
-cl::opt<bool> testSize("test-size", cl::desc("Use the graph's small test sizes (test_symbols)"), cl::sub(importCmd));
-cl::opt<std::string> outputFile("o", cl::desc("Write the IR here instead of stdout"), cl::value_desc("file"),
-                                cl::init("-"), cl::sub(importCmd));
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input>"), cl::Required, cl::sub(importCmd),
+                               cl::sub(compileCmd), cl::sub(runCmd));
+cl::list<std::string> binds("bind", cl::desc("Bind a symbol: --bind S=512 (repeatable)"), cl::sub(importCmd),
+                            cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<bool> testSize("test-size", cl::desc("Use the graph's small test sizes (test_symbols)"), cl::sub(importCmd),
+                       cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<std::string> outputFile("o", cl::desc("Output file"), cl::value_desc("file"), cl::init("-"),
+                                cl::sub(importCmd), cl::sub(compileCmd));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3"), cl::Prefix, cl::init(0), cl::sub(compileCmd),
+                           cl::sub(runCmd));
+enum class Emit { Library, Cpp, Header, Manifest };
+cl::opt<Emit> emitKind("emit", cl::desc("What to produce"), cl::init(Emit::Library),
+                       cl::values(clEnumValN(Emit::Library, "library", "a shared library (default)"),
+                                  clEnumValN(Emit::Cpp, "cpp", "the generated C++"),
+                                  clEnumValN(Emit::Header, "header", "the C header of the ABI"),
+                                  clEnumValN(Emit::Manifest, "manifest", "the JSON manifest")),
+                       cl::sub(compileCmd));
+cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after every step and the C++ here"),
+                             cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
+                               cl::sub(runCmd));
+cl::opt<std::string> outputsDir("outputs", cl::desc("Write outputs as .npy into this folder"), cl::sub(runCmd));
+cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"), cl::init(0), cl::sub(runCmd));
+cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs"), cl::init(1), cl::sub(runCmd));
 
 /// Parses NAME=VALUE pairs; reports malformed ones.
 bool parseBindings(dmc::Bindings &out) {
@@ -43,28 +74,137 @@ bool parseBindings(dmc::Bindings &out) {
   return ok;
 }
 
-int runImport() {
-  dmc::ImportOptions options;
-  options.testSize = testSize;
-  if (!parseBindings(options.bindings))
-    return 2;
-  mlir::MLIRContext context;
-  dmc::Diagnostics diag(inputFile);
-  auto module = dmc::importGraph(context, inputFile, options, diag);
-  diag.print(std::cerr);
-  if (!module)
-    return 1;
-  // ToolOutputFile writes to a temporary and renames on keep(): no partial output on failure.
+/// Writes `text` to `path` (or stdout for "-") only once complete.
+int writeOutput(const std::string &path, const std::function<void(raw_ostream &)> &write) {
   std::string error;
-  auto out = mlir::openOutputFile(outputFile, &error);
+  auto out = mlir::openOutputFile(path, &error);
   if (!out) {
     errs() << "dmc: error: " << error << "\n";
     return 1;
   }
-  module->print(out->os());
-  out->os() << "\n";
+  write(out->os());
   out->keep();
   return 0;
+}
+
+/// The module of a .json graph (imported) or a .mlir file (parsed and verified).
+mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bindings &bindings) {
+  if (!StringRef(inputFile).ends_with(".mlir")) {
+    dmc::ImportOptions options{bindings, testSize};
+    dmc::Diagnostics diag(inputFile);
+    auto module = dmc::importGraph(context, inputFile, options, diag);
+    diag.print(std::cerr);
+    return module;
+  }
+  dmc::loadDmcDialects(context);
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto file = mlir::openInputFile(inputFile, &error);
+  if (!file) {
+    errs() << "dmc: error: " << error << "\n";
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+}
+
+dmc::sdfg::SDFGOp singleSDFG(mlir::ModuleOp module) {
+  auto sdfgs = module.getOps<dmc::sdfg::SDFGOp>();
+  if (std::distance(sdfgs.begin(), sdfgs.end()) != 1) {
+    errs() << "dmc: error: " << inputFile << " must hold exactly one sdfg.sdfg\n";
+    return nullptr;
+  }
+  return *sdfgs.begin();
+}
+
+/// Import or parse, then the pipeline; returns the SDFG ready for emission.
+dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
+  dmc::Bindings bindings;
+  if (!parseBindings(bindings))
+    return nullptr;
+  module = loadInput(context, bindings);
+  if (!module)
+    return nullptr;
+  if (optLevel > 3) {
+    errs() << "dmc: error: -O" << optLevel << " does not exist (0 to 3)\n";
+    return nullptr;
+  }
+  if (!dumpDir.empty()) {
+    sys::fs::create_directories(dumpDir);
+    writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); });
+  }
+  return singleSDFG(*module);
+}
+
+int runImport() {
+  dmc::Bindings bindings;
+  if (!parseBindings(bindings))
+    return 2;
+  mlir::MLIRContext context;
+  auto module = loadInput(context, bindings);
+  if (!module)
+    return 1;
+  return writeOutput(outputFile, [&](raw_ostream &os) { module->print(os); os << "\n"; });
+}
+
+int runCompile() {
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  auto sdfg = prepare(context, module);
+  if (!sdfg)
+    return 1;
+  dmc::CompileOptions options;
+  options.optLevel = optLevel;
+  if (emitKind != Emit::Library) {
+    std::string manifest = dmc::manifestFor(sdfg, dmc::resolvedCompiler(options), dmc::resolvedFlags(options), optLevel);
+    std::string text;
+    raw_string_ostream os(text);
+    if (emitKind == Emit::Cpp && failed(dmc::emitCpp(sdfg, os, {manifest})))
+      return 1;
+    if (emitKind == Emit::Header)
+      dmc::emitHeader(sdfg, os);
+    if (emitKind == Emit::Manifest)
+      os << manifest << "\n";
+    return writeOutput(outputFile, [&](raw_ostream &out) { out << text; });
+  }
+  if (outputFile == "-") {
+    errs() << "dmc: error: compile needs -o libNAME.so\n";
+    return 2;
+  }
+  options.workDir = dumpDir;
+  return failed(dmc::compileToLibrary(sdfg, outputFile, options)) ? 1 : 0;
+}
+
+int runRun() {
+  dmc::RunOptions options;
+  if (!parseBindings(options.symbols))
+    return 2;
+  options.inputsDir = inputsDir;
+  options.outputsDir = outputsDir;
+  options.seed = seed;
+  options.repeat = repeat;
+  if (StringRef(inputFile).ends_with(".so")) {
+    options.library = inputFile;
+    return dmc::runLibrary(options);
+  }
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  auto sdfg = prepare(context, module);
+  if (!sdfg)
+    return 1;
+  SmallString<128> dir;
+  if (sys::fs::createUniqueDirectory("dmc-run", dir)) {
+    errs() << "dmc: error: cannot create a temporary folder\n";
+    return 1;
+  }
+  dmc::CompileOptions compileOptions;
+  compileOptions.optLevel = optLevel;
+  compileOptions.workDir = dumpDir;
+  options.library = (dir + "/lib" + sdfg.getSymName() + ".so").str();
+  int rc = failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
+  sys::fs::remove_directories(dir);
+  return rc;
 }
 } // namespace
 
@@ -74,6 +214,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "dmc: the data-movement compiler for attention on CPUs\n");
   if (importCmd)
     return runImport();
+  if (compileCmd)
+    return runCompile();
+  if (runCmd)
+    return runRun();
   errs() << "dmc: error: no command given; try 'dmc --help'\n";
   return 2;
 }

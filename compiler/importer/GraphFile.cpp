@@ -29,7 +29,7 @@ public:
       : object_(object), path_(std::move(path)), diag_(diag) {
     for (auto &[key, value] : object.items())
       if (!known.count(key))
-        diag_.warning(at(key), "unknown field ignored");
+        diag_.error(at(key), "unknown field (a typo?)");
   }
   std::string at(const std::string &key) const { return path_.empty() ? key : path_ + "." + key; }
 
@@ -89,20 +89,23 @@ void readTensors(const json &list, const std::string &path, std::vector<TensorDe
     TensorDecl t;
     t.path = where;
     auto name = r.string("name", true);
-    auto dtype = r.string("dtype", true);
+    auto dtype = r.string("dtype", false); // optional: f32 by default
+    bool dtypeOk = dtype || !list[i].contains("dtype");
     const json *shape = r.get("shape", json::value_t::array, true);
-    if (!name || !dtype || !shape)
+    if (!name || !dtypeOk || !shape)
       continue;
-    if (name->empty()) {
-      diag.error(r.at("name"), "tensor name is empty");
+    if (!dtype)
+      dtype = "f32";
+    if (!isIdentifier(*name)) {
+      diag.error(r.at("name"), "tensor name '" + *name + "' must be an identifier ([A-Za-z_][A-Za-z0-9_]*)");
       continue;
     }
     if (*dtype == "f16" || *dtype == "bf16") {
-      diag.error(r.at("dtype"), "unsupported dtype '" + *dtype + "': only f32 is supported for now");
+      diag.error(r.at("dtype"), "unsupported dtype '" + *dtype + "' (only f32 for now)");
       continue;
     }
     if (*dtype != "f32") {
-      diag.error(r.at("dtype"), "unknown dtype '" + *dtype + "' (f32; f16 and bf16 are reserved)");
+      diag.error(r.at("dtype"), "unsupported dtype '" + *dtype + "': unknown (f32; f16 and bf16 are reserved)");
       continue;
     }
     auto parsed = readShape(*shape, r.at("shape"), diag);
@@ -126,19 +129,25 @@ void readNodes(const json &list, std::vector<NodeDecl> &out, Diagnostics &diag) 
     NodeDecl n;
     n.path = where;
     auto op = r.string("op", true);
-    n.name = r.string("name", false).value_or("node" + std::to_string(i));
+    auto name = r.string("name", true);
+    if (name && !isIdentifier(*name)) {
+      diag.error(r.at("name"), "node name '" + *name + "' must be an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+      name.reset();
+    }
     const json *inputs = r.get("inputs", json::value_t::array, true);
     const json *outputs = r.get("outputs", json::value_t::array, true);
     if (const json *attrs = r.get("attrs", json::value_t::object, false))
       n.attrs = *attrs;
-    if (!op || !inputs || !outputs)
+    if (!op || !name || !inputs || !outputs)
       continue;
     n.op = *op;
+    n.name = *name;
     bool ok = true;
     auto names = [&](const json &arr, const char *field, std::vector<std::string> &dst) {
       for (size_t k = 0; k < arr.size(); ++k) {
-        if (!arr[k].is_string() || arr[k].get<std::string>().empty()) {
-          diag.error(r.at(field) + "[" + std::to_string(k) + "]", "expected a tensor name, got " + arr[k].dump());
+        if (!arr[k].is_string() || !isIdentifier(arr[k].get<std::string>())) {
+          diag.error(r.at(field) + "[" + std::to_string(k) + "]", "expected a tensor name (an identifier), got " +
+                                                                      arr[k].dump());
           ok = false;
         } else {
           dst.push_back(arr[k].get<std::string>());
@@ -176,6 +185,12 @@ std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag) {
   json root;
   try {
     root = json::parse(text);
+  } catch (const json::out_of_range &e) {
+    // A number literal too large for a double (1e400): nlohmann reports it as out_of_range, not parse_error.
+    std::string what = e.what();
+    size_t pos = what.find("] ");
+    diag.error("", "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    return std::nullopt;
   } catch (const json::parse_error &e) {
     // e.byte is one past the offending character.
     std::string what = e.what();
@@ -228,25 +243,32 @@ std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag) {
 
 Bindings resolveSymbols(const Graph &graph, bool testSize, const Bindings &bindings, Diagnostics &diag) {
   Bindings values;
+  std::map<std::string, std::string> source; // where each value came from, for diagnostics
   for (auto &[name, value] : graph.symbols)
-    if (value)
+    if (value) {
       values[name] = *value;
+      source[name] = "symbols." + name;
+    }
   if (testSize)
     for (auto &[name, value] : graph.testSymbols) {
-      if (!graph.symbols.count(name))
-        diag.error("test_symbols." + name, "'" + name + "' is not declared in symbols");
+      if (!graph.symbols.count(name)) {
+        diag.error("test_symbols." + name, "unknown symbol '" + name + "' (not declared in symbols)");
+        continue;
+      }
       values[name] = value;
+      source[name] = "test_symbols." + name;
     }
   for (auto &[name, value] : bindings) {
     if (!graph.symbols.count(name)) {
-      diag.error("--bind " + name, "the graph has no symbol '" + name + "'");
+      diag.error("--bind " + name, "unknown symbol '" + name + "' (not declared in symbols)");
       continue;
     }
     values[name] = value;
+    source[name] = "--bind " + name;
   }
   for (auto &[name, value] : values)
     if (value <= 0)
-      diag.error("symbols." + name, "symbol '" + name + "' must be positive, got " + std::to_string(value));
+      diag.error(source[name], "symbol '" + name + "' must be positive, got " + std::to_string(value));
   return values;
 }
 

@@ -15,6 +15,7 @@
 #include "mlir/IR/Verifier.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <map>
 #include <set>
 
@@ -56,10 +57,20 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
       continue;
     }
     const json &v = *it;
-    auto inRange = [&](double x) {
-      if (x >= a.min && x <= a.max)
+    bool integral = a.kind != AttrKind::Float;
+    auto bound = [&](double x) { return integral ? std::to_string((int64_t)x) : json(x).dump(); };
+    auto inRange = [&](const json &e) {
+      double x = e.get<double>(), lo = a.min, hi = a.max;
+      if (a.kind == AttrKind::Float) { // the nn op holds an f32: larger values are not representable
+        lo = std::max(lo, -(double)FLT_MAX);
+        hi = std::min(hi, (double)FLT_MAX);
+      }
+      if (x >= lo && x <= hi)
         return true;
-      diag.error(where, "value " + json(x).dump() + " is out of range (must be at least " + json(a.min).dump() + ")");
+      std::string range = lo > -1e300 && hi < 1e300 ? "between " + bound(lo) + " and " + bound(hi)
+                          : lo > -1e300            ? "at least " + bound(lo)
+                                                   : "at most " + bound(hi);
+      diag.error(where, "value " + e.dump() + " is out of range (must be " + range + ")");
       return false;
     };
     auto fail = [&](const std::string &expected) {
@@ -79,13 +90,13 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
     case AttrKind::Int:
       if (!v.is_number_integer())
         fail("an integer");
-      else if ((ok &= inRange((double)v.get<int64_t>())))
+      else if ((ok &= inRange(v)))
         out[a.name] = v;
       break;
     case AttrKind::Float:
       if (!v.is_number())
         fail("a number");
-      else if ((ok &= inRange(v.get<double>())))
+      else if ((ok &= inRange(v)))
         out[a.name] = v.get<double>();
       break;
     case AttrKind::IntList:
@@ -93,7 +104,7 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
         fail("a list of integers");
       else {
         for (const json &e : v)
-          ok &= inRange((double)e.get<int64_t>());
+          ok &= inRange(e);
         out[a.name] = v;
       }
       break;
@@ -124,6 +135,20 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
   }
   return ok;
 }
+
+/// Larger tensors cannot be allocated anyway; the limit keeps element-count arithmetic (Reshape, Concat)
+/// far from int64 overflow.
+constexpr int64_t kMaxElements = int64_t(1) << 53;
+
+/// True when the constant dimensions of `shape` alone multiply to more than kMaxElements.
+bool tooLarge(const Shape &shape) {
+  int64_t n = 1;
+  for (const Dim &d : shape)
+    if (!d.isSymbolic() && d.value > 0 && (__builtin_mul_overflow(n, d.value, &n) || n > kMaxElements))
+      return true;
+  return false;
+}
+const char *kTooLarge = " has more than 2^53 elements";
 
 /// Turns a user's name into an identifier, unique among `taken`.
 std::string sanitize(const std::string &name, std::set<std::string> &taken) {
@@ -178,6 +203,8 @@ private:
       if (!producer_.emplace(t.name, -1).second)
         diag_.error(t.path + ".name", "duplicate input name '" + t.name + "'");
       shapes_[t.name] = bindShape(t.shape, bound_);
+      if (tooLarge(shapes_[t.name]))
+        diag_.error(t.path + ".shape", formatShape(shapes_[t.name]) + kTooLarge);
     }
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       const NodeDecl &n = g_.nodes[i];
@@ -192,6 +219,8 @@ private:
     std::set<std::string> outputNames;
     for (const TensorDecl &t : g_.outputs) {
       checkSymbolsOf(t);
+      if (tooLarge(bindShape(t.shape, bound_)))
+        diag_.error(t.path + ".shape", formatShape(bindShape(t.shape, bound_)) + kTooLarge);
       if (!outputNames.insert(t.name).second)
         diag_.error(t.path + ".name", "duplicate output name '" + t.name + "'");
     }
@@ -212,6 +241,7 @@ private:
         for (const std::string &op : knownOps())
           known += (known.empty() ? "" : ", ") + op;
         diag_.error(n.path + ".op", "unknown op '" + n.op + "' (known: " + known + ")");
+        used_.insert(n.inputs.begin(), n.inputs.end()); // no "never used" warnings on top of this error
         continue;
       }
       specs_[i] = spec;
@@ -251,11 +281,26 @@ private:
           ready.push_back(u);
     }
     if (order.size() != g_.nodes.size() && !diag_.hasErrors()) {
-      std::string cycle;
+      // The nodes left over are on a cycle or behind one: peel off those whose users are all gone to
+      // name only the nodes on (or between) cycles.
+      std::vector<bool> left(g_.nodes.size());
       for (size_t i = 0; i < g_.nodes.size(); ++i)
-        if (pending[i] > 0)
-          cycle += (cycle.empty() ? "" : ", ") + g_.nodes[i].name;
-      diag_.error("nodes", "the graph has a cycle through nodes: " + cycle);
+        left[i] = pending[i] > 0;
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < g_.nodes.size(); ++i)
+          if (left[i] && std::none_of(users[i].begin(), users[i].end(), [&](size_t u) { return left[u]; }))
+            left[i] = false, changed = true;
+      }
+      std::string cycle;
+      size_t first = g_.nodes.size();
+      for (size_t i = 0; i < g_.nodes.size(); ++i)
+        if (left[i]) {
+          cycle += (cycle.empty() ? "'" : ", '") + g_.nodes[i].name + "'";
+          first = std::min(first, i);
+        }
+      diag_.error(first < g_.nodes.size() ? g_.nodes[first].path : "nodes",
+                  "cycle: nodes " + cycle + " depend on each other");
     }
     for (const TensorDecl &t : g_.inputs)
       if (!used_.count(t.name) &&
@@ -279,13 +324,25 @@ private:
       if (!known)
         continue; // an earlier error already explains it
       AttrValues attrs = attrs_[i];
-      if (attrs.contains("shape")) // Reshape targets may name symbols: bind them like shapes
-        for (json &d : attrs["shape"])
+      if (attrs.contains("shape")) { // Reshape targets may name symbols: bind them like shapes
+        Shape target;
+        for (json &d : attrs["shape"]) {
           if (d.is_string() && bound_.count(d.get<std::string>()))
             d = bound_.at(d.get<std::string>());
+          target.push_back(d.is_string() ? Dim::named(d.get<std::string>()) : Dim::constant(d.get<int64_t>()));
+        }
+        if (tooLarge(target)) {
+          diag_.error(n.path + ".attrs.shape", formatShape(target) + kTooLarge);
+          continue;
+        }
+      }
       nn::InferredShape out = specs_[i]->infer(ins, attrs);
       if (!out.ok()) {
         diag_.error(n.path, n.op + " '" + n.name + "': " + out.error);
+        continue;
+      }
+      if (tooLarge(out.shape)) {
+        diag_.error(n.path, n.op + " '" + n.name + "': result " + formatShape(out.shape) + kTooLarge);
         continue;
       }
       shapes_[n.outputs[0]] = out.shape;

@@ -1,0 +1,125 @@
+//===- Compile.cpp - from IR to a shared library --------------------------===//
+#include "compiler/backend/Compile.h"
+#include "compiler/backend/CppEmitter.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+
+namespace dmc {
+
+std::string resolvedCompiler(const CompileOptions &options) {
+  if (!options.cxx.empty())
+    return options.cxx;
+  const char *env = std::getenv("CXX");
+  return env && *env ? env : "c++";
+}
+
+std::string resolvedFlags(const CompileOptions &options) {
+  if (!options.cxxFlags.empty())
+    return options.cxxFlags;
+  const char *env = std::getenv("DMC_CXXFLAGS");
+  return env && *env ? env : "-O3 -march=native -fopenmp -fPIC -shared -std=c++17";
+}
+
+namespace {
+/// Writes `text` to `path` through a temporary in the same folder and a rename.
+LogicalResult writeAtomically(const std::string &path, const std::string &text) {
+  std::string tmp = path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) {
+      llvm::errs() << "dmc: error: cannot write " << tmp << "\n";
+      return failure();
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::sys::fs::remove(tmp);
+    llvm::errs() << "dmc: error: cannot write " << path << ": " << ec.message() << "\n";
+    return failure();
+  }
+  return success();
+}
+
+std::vector<std::string> splitFlags(const std::string &flags) {
+  std::vector<std::string> out;
+  std::istringstream in(flags);
+  for (std::string f; in >> f;)
+    out.push_back(f);
+  return out;
+}
+} // namespace
+
+LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
+  std::string name = sdfg.getSymName().str();
+  std::string cxx = resolvedCompiler(options), flags = resolvedFlags(options);
+  std::string manifest = manifestFor(sdfg, cxx, flags, options.optLevel);
+  std::string source;
+  llvm::raw_string_ostream sourceStream(source);
+  if (failed(emitCpp(sdfg, sourceStream, EmitOptions{manifest})))
+    return failure();
+
+  llvm::SmallString<256> outDir(outputPath);
+  llvm::sys::path::remove_filename(outDir);
+  if (outDir.empty())
+    outDir = ".";
+  std::string workDir = options.workDir.empty() ? std::string(outDir) : options.workDir;
+  llvm::sys::fs::create_directories(workDir);
+  std::string cppPath = (llvm::Twine(workDir) + "/" + name + ".cpp").str();
+  if (failed(writeAtomically(cppPath, source)))
+    return failure();
+
+  auto program = llvm::sys::findProgramByName(cxx);
+  if (!program) {
+    llvm::errs() << "dmc: error: C++ compiler '" << cxx << "' not found (set $CXX)\n";
+    return failure();
+  }
+  // The library is built under a temporary name and renamed: readers never see a partial file, and
+  // concurrent compiles of one graph each publish a complete library.
+  std::string tmpLib = outputPath + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  std::vector<std::string> args{cxx};
+  for (std::string &f : splitFlags(flags))
+    args.push_back(f);
+  for (const char *extra : {"-I" DMC_RUNTIME_INCLUDE_DIR, "-L" DMC_RUNTIME_LIBRARY_DIR, "-Wl,-rpath," DMC_RUNTIME_LIBRARY_DIR})
+    args.push_back(extra);
+  args.insert(args.end(), {cppPath, "-o", tmpLib, "-ldmcrt"});
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  llvm::SmallString<128> logPath;
+  llvm::sys::fs::createTemporaryFile("dmc-cxx", "log", logPath);
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath.str(), logPath.str()};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*program, argRefs, std::nullopt, redirects, 0, 0, &error);
+  std::ifstream logIn{std::string(logPath)};
+  std::stringstream log;
+  log << logIn.rdbuf();
+  llvm::sys::fs::remove(logPath);
+  if (rc != 0) {
+    llvm::sys::fs::remove(tmpLib);
+    llvm::errs() << log.str() << "dmc: error: the C++ compiler failed (exit " << rc << ") on the generated file "
+                 << cppPath << (error.empty() ? "" : ": " + error) << "\n";
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmpLib, outputPath)) {
+    llvm::sys::fs::remove(tmpLib);
+    llvm::errs() << "dmc: error: cannot write " << outputPath << ": " << ec.message() << "\n";
+    return failure();
+  }
+  std::string header;
+  llvm::raw_string_ostream headerStream(header);
+  emitHeader(sdfg, headerStream);
+  if (failed(writeAtomically(std::string(outDir) + "/" + name + ".h", header)) ||
+      failed(writeAtomically(std::string(outDir) + "/" + name + ".manifest.json", manifest + "\n")))
+    return failure();
+  return success();
+}
+
+} // namespace dmc

@@ -1,0 +1,61 @@
+//===- Emitter.h - shared state of the C++ emitter (internal) -------------===//
+#ifndef DMC_BACKEND_EMITTER_H
+#define DMC_BACKEND_EMITTER_H
+
+#include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/SDFGOps.h"
+
+#include "mlir/Support/IndentedOstream.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+
+namespace dmc {
+
+/// Names and helpers for emitting one sdfg.sdfg. Every emit* routine prints one kind of op.
+class Emitter {
+public:
+  Emitter(sdfg::SDFGOp sdfg, llvm::raw_ostream &os) : sdfg(sdfg), os(os) {}
+
+  sdfg::SDFGOp sdfg;
+  mlir::raw_indented_ostream os;
+  llvm::DenseMap<mlir::Value, std::string> names;
+
+  /// A C++ identifier for a user name: kept when safe, prefixed when it is a keyword or reserved.
+  static std::string cppName(llvm::StringRef name);
+  /// A fresh local name; it starts with '_', which user names never do after cppName().
+  std::string fresh(llvm::StringRef stem) { return "_" + stem.str() + std::to_string(counter++); }
+  unsigned persistentSlots = 0;
+  const std::string &nameOf(mlir::Value v) const { return names.find(v)->second; }
+
+  /// The C++ expression of a dimension: a constant or a symbol's variable.
+  std::string dimExpr(const Dim &d) const;
+  /// Product of the dims, as a C++ int64_t expression.
+  std::string numElementsExpr(const Shape &shape) const;
+
+  // Library nodes (EmitLibraryCall.cpp).
+  mlir::LogicalResult emitLibraryNode(mlir::Operation *op);
+  /// Declares a dmcrt_tensor for a contiguous container and returns its name; fails for strided views.
+  mlir::FailureOr<std::string> declareDescriptor(mlir::Value container, mlir::Operation *user);
+  /// The pointer expression of a contiguous container (a reshape view shares its source's storage).
+  mlir::FailureOr<std::string> contiguousPointer(mlir::Value container, mlir::Operation *user);
+
+  // Maps, memlets and tasklets (EmitMap.cpp).
+  mlir::LogicalResult emitMap(sdfg::MapOp map, bool insideParallel);
+  mlir::LogicalResult emitCopy(sdfg::CopyOp copy);
+  /// `base[offset]` for an element of `container` at C++ index expressions, through any views.
+  mlir::FailureOr<std::string> elementRef(mlir::Value container, llvm::SmallVector<std::string> indices,
+                                          mlir::Operation *user);
+  /// C++ for an affine expression whose dims/symbols are the given operands.
+  std::string affineExpr(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims);
+  /// Emits scalar ops of a region (tasklet body, edge condition); the yielded values' expressions are
+  /// returned in `yielded`.
+  mlir::LogicalResult emitScalarRegion(mlir::Region &region, llvm::SmallVectorImpl<std::string> &yielded);
+
+private:
+  unsigned counter = 0;
+};
+
+} // namespace dmc
+
+#endif

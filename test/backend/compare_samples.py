@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Every sample compiled by dmc at -O0 must match its PyTorch reference.
+
+For each samples/*.json at its test size (and, with --shapes, at a second size bound with --bind):
+writes seeded inputs with the reference (samples/torch/<name>.py --make-inputs), runs the reference,
+then `dmc run` on the same inputs, and compares every output: max relative error
+max|dmc - ref| / max(1, max|ref|) must stay below 1e-4 (f32 kernels against a float64 reference;
+the scale guard keeps near-zero outputs from inflating the ratio).
+Prints one line per sample and "N passed, M failed"; exits 1 on any failure.
+
+usage: compare_samples.py DMC_BINARY [-O N] [sample ...]
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PY = "/usr/bin/python3"
+TOLERANCE = 1e-4
+
+
+def compare(dmc, sample, opt, extra_args):
+    name = os.path.splitext(os.path.basename(sample))[0]
+    with open(sample) as f:
+        graph = json.load(f)
+    with tempfile.TemporaryDirectory() as tmp:
+        ins, ref, out = (os.path.join(tmp, d) for d in ("in", "ref", "out"))
+        for d in (ins, ref, out):
+            os.mkdir(d)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        subprocess.run([PY, os.path.join(ROOT, "samples", "torch", name + ".py"), "--graph", sample, "--inputs", ins,
+                        "--outputs", ref, "--make-inputs"] + extra_args, check=True, env=env, capture_output=True)
+        run = subprocess.run([dmc, "run", sample, "-O%d" % opt, "--inputs", ins, "--outputs", out] + extra_args,
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            return False, "dmc run failed: " + run.stderr.strip()[-400:]
+        worst = 0.0
+        for o in graph["outputs"]:
+            a = np.load(os.path.join(out, o["name"] + ".npy"))
+            b = np.load(os.path.join(ref, o["name"] + ".npy"))
+            if a.shape != b.shape:
+                return False, "output %s has shape %s, reference %s" % (o["name"], a.shape, b.shape)
+            err = float(np.max(np.abs(a.astype(np.float64) - b)) / max(1.0, float(np.max(np.abs(b)))))
+            worst = max(worst, err)
+        return worst < TOLERANCE, "max rel error %.2e" % worst
+
+
+def main():
+    dmc = sys.argv[1]
+    args = sys.argv[2:]
+    opt = 0
+    if args and args[0].startswith("-O"):
+        opt = int(args.pop(0)[2:])
+    samples = sorted(glob.glob(os.path.join(ROOT, "samples", "*.json")))
+    if args:
+        samples = [s for s in samples if os.path.splitext(os.path.basename(s))[0] in args]
+    passed = failed = 0
+    for sample in samples:
+        ok, message = compare(dmc, sample, opt, ["--test-size"])
+        print("%s %-18s -O%d %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), opt, message), flush=True)
+        passed += ok
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
