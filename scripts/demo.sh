@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# The main job: set up, then take a sample attention graph through dmc and show the result.
-#   scripts/demo.sh [samples/NAME.json]
+# The main job: set up, compile a sample attention graph to a shared library, run it and print timing.
+#   scripts/demo.sh [samples/NAME.json] [extra dmc flags, e.g. --bind S=256]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GRAPH=${1:-samples/mha.json}
-scripts/setup.sh build >/dev/null
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-echo "== dmc import $GRAPH (default sizes) -> SDFG IR of library nodes"
-build/bin/dmc import "$GRAPH" -o "$OUT/graph.mlir"
-build/bin/dmc-opt --verify-each "$OUT/graph.mlir" > /dev/null && echo "IR verifies and re-parses"
-cat "$OUT/graph.mlir"
+shift || true
+scripts/setup.sh build > build-setup.log 2>&1 || { cat build-setup.log; exit 1; }
+NAME=$(basename "$GRAPH" .json)
+OUT=out/$NAME
+mkdir -p "$OUT"
+echo "== dmc import $GRAPH: the SDFG IR (first lines)"
+build/bin/dmc import "$GRAPH" "$@" | head -n 12
+echo "..."
+echo "== dmc compile $GRAPH -O0 -o $OUT/lib$NAME.so (C++, header and manifest beside it)"
+build/bin/dmc compile "$GRAPH" "$@" -O0 -o "$OUT/lib$NAME.so" --dump-ir-after-all "$OUT"
+ls "$OUT"
+echo "== dmc run $OUT/lib$NAME.so --repeat 5 (seeded random inputs)"
+build/bin/dmc run "$OUT/lib$NAME.so" "$@" --repeat 5

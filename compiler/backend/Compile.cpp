@@ -3,6 +3,8 @@
 #include "compiler/backend/CppEmitter.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -59,7 +61,83 @@ std::vector<std::string> splitFlags(const std::string &flags) {
 }
 } // namespace
 
+std::string defaultCacheDir() {
+  if (const char *dir = std::getenv("DMC_CACHE_DIR"); dir && *dir)
+    return dir;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/dmc";
+  const char *home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.cache/dmc";
+}
+
+std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  sdfg->print(os, OpPrintingFlags().enableDebugInfo(false));
+  llvm::SHA256 hash;
+  for (const std::string &part : {ir, resolvedCompiler(options), resolvedFlags(options),
+                                  std::to_string(options.optLevel), std::string(DMC_VERSION),
+                                  std::string(DMC_RUNTIME_LIBRARY_DIR)}) {
+    hash.update(part);
+    hash.update(llvm::StringRef("\0", 1)); // separator: ("ab","c") and ("a","bc") differ
+  }
+  return llvm::toHex(hash.final(), /*LowerCase=*/true).substr(0, 32);
+}
+
+namespace {
+/// Copies `from` to `to` through a temporary and a rename.
+LogicalResult copyAtomically(const std::string &from, const std::string &to) {
+  std::string tmp = to + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  if (std::error_code ec = llvm::sys::fs::copy_file(from, tmp)) {
+    llvm::errs() << "dmc: error: cannot copy " << from << " to " << tmp << ": " << ec.message() << "\n";
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, to)) {
+    llvm::sys::fs::remove(tmp);
+    llvm::errs() << "dmc: error: cannot write " << to << ": " << ec.message() << "\n";
+    return failure();
+  }
+  return success();
+}
+} // namespace
+
+static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options);
+
 LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
+  if (options.cacheDir.empty())
+    return compileUncached(sdfg, outputPath, options);
+  std::string name = sdfg.getSymName().str();
+  std::string entry = options.cacheDir + "/" + cacheKey(sdfg, options);
+  std::string cached = entry + "/lib" + name + ".so";
+  if (!llvm::sys::fs::exists(cached)) {
+    CompileOptions inCache = options;
+    inCache.workDir = options.workDir.empty() ? entry : options.workDir;
+    if (std::error_code ec = llvm::sys::fs::create_directories(entry)) {
+      llvm::errs() << "dmc: error: cannot create cache folder " << entry << ": " << ec.message() << "\n";
+      return failure();
+    }
+    if (failed(compileUncached(sdfg, cached, inCache)))
+      return failure();
+  }
+  llvm::SmallString<256> outDir(outputPath);
+  llvm::sys::path::remove_filename(outDir);
+  if (outDir.empty())
+    outDir = ".";
+  llvm::sys::fs::create_directories(outDir);
+  // The cached header and manifest are published after the library; regenerate them if a concurrent
+  // compile has not written them yet.
+  for (const std::string &file : {name + ".h", name + ".manifest.json"})
+    if (!llvm::sys::fs::exists(entry + "/" + file))
+      return compileUncached(sdfg, outputPath, options);
+  if (failed(copyAtomically(cached, outputPath)))
+    return failure();
+  for (const std::string &file : {name + ".h", name + ".manifest.json"})
+    if (failed(copyAtomically(entry + "/" + file, std::string(outDir) + "/" + file)))
+      return failure();
+  return success();
+}
+
+static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
   std::string name = sdfg.getSymName().str();
   std::string cxx = resolvedCompiler(options), flags = resolvedFlags(options);
   std::string manifest = manifestFor(sdfg, cxx, flags, options.optLevel);
@@ -72,6 +150,7 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
   llvm::sys::path::remove_filename(outDir);
   if (outDir.empty())
     outDir = ".";
+  llvm::sys::fs::create_directories(outDir);
   std::string workDir = options.workDir.empty() ? std::string(outDir) : options.workDir;
   llvm::sys::fs::create_directories(workDir);
   std::string cppPath = (llvm::Twine(workDir) + "/" + name + ".cpp").str();

@@ -110,8 +110,8 @@ LogicalResult Emitter::emitLibraryNode(Operation *op) {
       .Case([&](nn::SoftmaxOp s) {
         std::string globals = arrays("globals", s.getGlobalTokens());
         return "dmcrt_softmax(" + in[0] + ", " + (in.size() > 1 ? in[1] : "nullptr") + ", " + out[0] + ", " +
-               std::to_string(s.getAxis()) + "LL, " + floatArg(s.getScale()) + ", " + std::to_string(s.getCausal()) +
-               ", " + std::to_string(s.getWindow()) + "LL, " + std::to_string(s.getStride()) + "LL, " + globals +
+               std::to_string((int64_t)s.getAxis()) + "LL, " + floatArg(s.getScale()) + ", " + std::to_string(s.getCausal()) +
+               ", " + std::to_string((int64_t)s.getWindow()) + "LL, " + std::to_string((int64_t)s.getStride()) + "LL, " + globals +
                ", " + std::to_string(s.getGlobalTokens().size()) + ")";
       })
       .Case([&](nn::LayerNormOp l) {
@@ -142,7 +142,7 @@ LogicalResult Emitter::emitLibraryNode(Operation *op) {
           os << (i ? ", " : "") << "*" << in[i].substr(1);
         os << "};\n";
         return "dmcrt_concat(" + list + ", " + std::to_string(in.size()) + ", " + out[0] + ", " +
-               std::to_string(c.getAxis()) + "LL)";
+               std::to_string((int64_t)c.getAxis()) + "LL)";
       })
       .Default([](Operation *) { return std::string(); });
   if (call.empty())

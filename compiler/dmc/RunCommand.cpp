@@ -62,6 +62,7 @@ int runLibrary(const RunOptions &options) {
       args.emplace_back(storage.back().data(), shape);
     }
     auto instance = lib.create();
+    dmcrt_profile_set_enabled(options.profile);
     std::vector<double> times;
     for (unsigned i = 0; i < std::max(1u, options.repeat); ++i) {
       double start = dmcrt_now_ms();
@@ -71,6 +72,8 @@ int runLibrary(const RunOptions &options) {
     std::sort(times.begin(), times.end());
     std::printf("%s: %zu run(s), median %.3f ms, min %.3f ms\n", manifest.name.c_str(), times.size(),
                 times[times.size() / 2], times.front());
+    if (options.profile)
+      dmcrt_profile_dump(stdout);
     for (size_t i = 0; i < manifest.args.size(); ++i) {
       const ArgSpec &arg = manifest.args[i];
       if (arg.role != ArgRole::Output)

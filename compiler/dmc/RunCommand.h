@@ -15,6 +15,7 @@ struct RunOptions {
   std::string outputsDir;
   unsigned seed = 0;
   unsigned repeat = 1;
+  bool profile = false;
 };
 
 /// Loads the library, checks and runs it, prints timing and output summaries. Returns an exit code.

@@ -2,8 +2,8 @@
 //
 //   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
-//               [--dump-ir-after-all DIR]
-//   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N]
+//               [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache]
+//   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Compile.h"
@@ -51,6 +51,11 @@ cl::opt<Emit> emitKind("emit", cl::desc("What to produce"), cl::init(Emit::Libra
                        cl::sub(compileCmd));
 cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after every step and the C++ here"),
                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
+                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<bool> noCache("no-cache", cl::desc("Always compile; neither read nor fill the cache"), cl::sub(compileCmd),
+                      cl::sub(runCmd));
+cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
 cl::opt<std::string> outputsDir("outputs", cl::desc("Write outputs as .npy into this folder"), cl::sub(runCmd));
@@ -173,6 +178,7 @@ int runCompile() {
     return 2;
   }
   options.workDir = dumpDir;
+  options.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
   return failed(dmc::compileToLibrary(sdfg, outputFile, options)) ? 1 : 0;
 }
 
@@ -184,6 +190,7 @@ int runRun() {
   options.outputsDir = outputsDir;
   options.seed = seed;
   options.repeat = repeat;
+  options.profile = profile;
   if (StringRef(inputFile).ends_with(".so")) {
     options.library = inputFile;
     return dmc::runLibrary(options);
@@ -201,6 +208,7 @@ int runRun() {
   dmc::CompileOptions compileOptions;
   compileOptions.optLevel = optLevel;
   compileOptions.workDir = dumpDir;
+  compileOptions.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
   options.library = (dir + "/lib" + sdfg.getSymName() + ".so").str();
   int rc = failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
   sys::fs::remove_directories(dir);

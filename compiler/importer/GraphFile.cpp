@@ -183,8 +183,19 @@ std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag) {
   buffer << in.rdbuf();
   std::string text = buffer.str();
   json root;
+  // Graph files nest a few levels; a hostile depth would overflow the stack in nlohmann's recursive copy,
+  // dump and compare (found by mutation testing), so parsing stops past kMaxDepth.
+  constexpr int kMaxDepth = 64;
+  struct TooDeep {};
   try {
-    root = json::parse(text);
+    root = json::parse(text, [](int depth, json::parse_event_t, json &) {
+      if (depth > kMaxDepth)
+        throw TooDeep{};
+      return true;
+    });
+  } catch (const TooDeep &) {
+    diag.error("", "invalid JSON: nested more than " + std::to_string(kMaxDepth) + " levels deep");
+    return std::nullopt;
   } catch (const json::out_of_range &e) {
     // A number literal too large for a double (1e400): nlohmann reports it as out_of_range, not parse_error.
     std::string what = e.what();
