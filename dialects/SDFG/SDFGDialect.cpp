@@ -80,7 +80,7 @@ Type ArrayType::parse(AsmParser &parser) {
   if (parser.parseLess() || parser.parseType(elementType))
     return {};
   auto parseDim = [&]() -> ParseResult {
-    int64_t size;
+    int64_t size = 0;
     OptionalParseResult isInt = parser.parseOptionalInteger(size);
     if (isInt.has_value()) {
       if (failed(*isInt))
