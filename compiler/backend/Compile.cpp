@@ -29,7 +29,13 @@ std::string resolvedFlags(const CompileOptions &options) {
   if (!options.cxxFlags.empty())
     return options.cxxFlags;
   const char *env = std::getenv("DMC_CXXFLAGS");
-  return env && *env ? env : "-O3 -march=native -fopenmp -fPIC -shared -std=c++17";
+#ifdef DMC_SANITIZE_GENERATED
+  const char *defaults = "-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer "
+                         "-fopenmp -fPIC -shared -std=c++17";
+#else
+  const char *defaults = "-O3 -march=native -fopenmp -fPIC -shared -std=c++17";
+#endif
+  return env && *env ? env : defaults;
 }
 
 namespace {

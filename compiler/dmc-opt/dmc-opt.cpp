@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SDFGOps.h"
+#include "passes/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -14,5 +15,6 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<dmc::sdfg::SDFGDialect, dmc::nn::NNDialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect>();
+  dmc::registerAllDmcPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "dmc optimizer driver\n", registry));
 }

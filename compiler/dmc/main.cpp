@@ -10,6 +10,7 @@
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
+#include "passes/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -51,6 +52,8 @@ cl::opt<Emit> emitKind("emit", cl::desc("What to produce"), cl::init(Emit::Libra
                        cl::sub(compileCmd));
 cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after every step and the C++ here"),
                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
+                            cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
                               cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<bool> noCache("no-cache", cl::desc("Always compile; neither read nor fill the cache"), cl::sub(compileCmd),
@@ -123,6 +126,33 @@ dmc::sdfg::SDFGOp singleSDFG(mlir::ModuleOp module) {
   return *sdfgs.begin();
 }
 
+/// Writes the IR after every pass as DIR/NN-<pass>.mlir, so a user can follow the graph to C++.
+struct DumpAfterEachPass : mlir::PassInstrumentation {
+  explicit DumpAfterEachPass(std::string dir) : dir(std::move(dir)) {}
+  void runAfterPass(mlir::Pass *pass, mlir::Operation *op) override {
+    if (pass->getArgument().empty()) // nesting adaptors and the verifier: not a user's step
+      return;
+    mlir::Operation *top = op;
+    while (top->getParentOp())
+      top = top->getParentOp();
+    char prefix[8];
+    snprintf(prefix, sizeof prefix, "%02u-", ++count);
+    writeOutput(dir + "/" + prefix + pass->getArgument().str() + ".mlir", [&](raw_ostream &os) { top->print(os); });
+  }
+  std::string dir;
+  unsigned count = 0;
+};
+
+/// The pass pipeline of the chosen -O level, instrumented when dumping.
+mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module) {
+  mlir::PassManager pm(&context);
+  pm.enableVerifier(true);
+  dmc::buildPipeline(pm, optLevel);
+  if (!dumpDir.empty())
+    pm.addInstrumentation(std::make_unique<DumpAfterEachPass>(dumpDir));
+  return pm.run(module);
+}
+
 /// Import or parse, then the pipeline; returns the SDFG ready for emission.
 dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
   dmc::Bindings bindings;
@@ -139,7 +169,20 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     sys::fs::create_directories(dumpDir);
     writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); });
   }
-  return singleSDFG(*module);
+  if (failed(runPipeline(context, *module)))
+    return nullptr;
+  auto sdfg = singleSDFG(*module);
+  if (sdfg && !dumpDir.empty()) { // the C++ that the library is built from (the emitter is deterministic)
+    dmc::CompileOptions options;
+    options.optLevel = optLevel;
+    std::string manifest = dmc::manifestFor(sdfg, dmc::resolvedCompiler(options), dmc::resolvedFlags(options), optLevel);
+    bool ok = true;
+    writeOutput(dumpDir + "/" + sdfg.getSymName().str() + ".cpp",
+                [&](raw_ostream &os) { ok = succeeded(dmc::emitCpp(sdfg, os, {manifest})); });
+    if (!ok)
+      return nullptr;
+  }
+  return sdfg;
 }
 
 int runImport() {
@@ -153,7 +196,20 @@ int runImport() {
   return writeOutput(outputFile, [&](raw_ostream &os) { module->print(os); os << "\n"; });
 }
 
+/// --print-pipeline: the textual pipeline of the -O level (accepted by dmc-opt --pass-pipeline).
+bool maybePrintPipeline() {
+  if (!printPipeline)
+    return false;
+  mlir::OpPassManager pm(mlir::ModuleOp::getOperationName());
+  dmc::buildPipeline(pm, optLevel);
+  pm.printAsTextualPipeline(outs());
+  outs() << "\n";
+  return true;
+}
+
 int runCompile() {
+  if (maybePrintPipeline())
+    return 0;
   mlir::MLIRContext context;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
@@ -177,12 +233,13 @@ int runCompile() {
     errs() << "dmc: error: compile needs -o libNAME.so\n";
     return 2;
   }
-  options.workDir = dumpDir;
   options.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
   return failed(dmc::compileToLibrary(sdfg, outputFile, options)) ? 1 : 0;
 }
 
 int runRun() {
+  if (maybePrintPipeline())
+    return 0;
   dmc::RunOptions options;
   if (!parseBindings(options.symbols))
     return 2;
@@ -207,7 +264,6 @@ int runRun() {
   }
   dmc::CompileOptions compileOptions;
   compileOptions.optLevel = optLevel;
-  compileOptions.workDir = dumpDir;
   compileOptions.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
   options.library = (dir + "/lib" + sdfg.getSymName() + ".so").str();
   int rc = failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);

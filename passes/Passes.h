@@ -1,0 +1,26 @@
+//===- Passes.h - dmc's transformation passes -----------------------------===//
+#ifndef DMC_PASSES_PASSES_H
+#define DMC_PASSES_PASSES_H
+
+#include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/SDFGOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace dmc {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// Adds the passes of optimisation level 0-3 to `pm` (anchored on the module).
+void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel);
+
+/// Registers every pass and the pipelines dmc-O0 .. dmc-O3 with the global registry (for dmc-opt).
+void registerAllDmcPasses();
+
+} // namespace dmc
+
+#endif

@@ -1,0 +1,23 @@
+//===- Pipelines.cpp - the -O0 .. -O3 pipelines, built in one place --------===//
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+namespace dmc {
+
+void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
+  mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
+  // -O0: library nodes stay as they are and become runtime calls.
+  if (optLevel >= 1)
+    sdfg.addPass(createRemoveDeadContainers());
+}
+
+void registerAllDmcPasses() {
+  registerDmcPasses();
+  for (unsigned level = 0; level <= 3; ++level)
+    mlir::PassPipelineRegistration<>(
+        "dmc-O" + std::to_string(level), "dmc's pipeline at -O" + std::to_string(level),
+        [level](mlir::OpPassManager &pm) { buildPipeline(pm, level); });
+}
+
+} // namespace dmc

@@ -1,0 +1,28 @@
+//===- RemoveDeadContainers.cpp - erase unused transients and views -------===//
+#include "passes/Passes.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_REMOVEDEADCONTAINERS
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+
+namespace {
+struct RemoveDeadContainers : dmc::impl::RemoveDeadContainersBase<RemoveDeadContainers> {
+  void runOnOperation() override {
+    // Views first, repeatedly: erasing a view can leave its source unused.
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      getOperation().walk([&](Operation *op) {
+        if (isa<dmc::sdfg::TransposeViewOp, dmc::sdfg::ReshapeViewOp, dmc::sdfg::SliceViewOp, dmc::sdfg::AllocOp>(op) &&
+            op->use_empty()) {
+          op->erase();
+          changed = true;
+        }
+      });
+    }
+  }
+};
+} // namespace

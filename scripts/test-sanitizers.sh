@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# ASan + UBSan: builds dmc, the runtime and the generated code with sanitizers (build-sanitize/), then runs
+# the runtime's tests, every sample against its PyTorch reference, and the malformed-graph corpus.
+# Any sanitizer report fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build-sanitize}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMC_SANITIZE=ON > /dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target dmc dmcrt_tests
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
+export DMC_CACHE_DIR=$PWD/$BUILD_DIR/dmc-cache
+"$BUILD_DIR/runtime/tests/dmcrt_tests" --gtest_brief=1 > "$BUILD_DIR/runtime-tests.log" 2>&1 \
+  || { tail -50 "$BUILD_DIR/runtime-tests.log"; exit 1; }
+tail -2 "$BUILD_DIR/runtime-tests.log"
+/usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O0
+# The malformed corpus: every file must give a diagnostic and exit 1, never a sanitizer report.
+failed=0
+for f in test/lit/import/Inputs/malformed/*.json; do
+  set +e
+  "$BUILD_DIR/bin/dmc" import "$f" > /dev/null 2> "$BUILD_DIR/last.err"
+  rc=$?
+  set -e
+  if [ $rc -gt 1 ] || grep -q "Sanitizer" "$BUILD_DIR/last.err"; then
+    echo "FAIL $f (exit $rc)"; cat "$BUILD_DIR/last.err"; failed=$((failed + 1))
+  fi
+done
+echo "malformed corpus under sanitizers: $(ls test/lit/import/Inputs/malformed/*.json | wc -l) files, $failed failed"
+[ $failed -eq 0 ]
