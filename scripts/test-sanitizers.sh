@@ -22,7 +22,7 @@ for f in test/lit/import/Inputs/malformed/*.json; do
   "$BUILD_DIR/bin/dmc" import "$f" > /dev/null 2> "$BUILD_DIR/last.err"
   rc=$?
   set -e
-  if [ $rc -gt 1 ] || grep -q "Sanitizer" "$BUILD_DIR/last.err"; then
+  if [ $rc -gt 1 ] || grep -qE "Sanitizer|runtime error:" "$BUILD_DIR/last.err"; then
     echo "FAIL $f (exit $rc)"; cat "$BUILD_DIR/last.err"; failed=$((failed + 1))
   fi
 done

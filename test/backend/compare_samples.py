@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Every sample compiled by dmc at -O0 must match its PyTorch reference.
 
-For each samples/*.json at its test size (and, with --shapes, at a second size bound with --bind):
-writes seeded inputs with the reference (samples/torch/<name>.py --make-inputs), runs the reference,
+For each samples/*.json, in two configurations -- its test size with seed 0, and its test size with the
+sequence length S grown by 8 and seed 1 -- writes seeded inputs with the reference (samples/torch/<name>.py --make-inputs), runs the reference,
 then `dmc run` on the same inputs, and compares every output: max relative error
 max|dmc - ref| / max(1, max|ref|) must stay below 1e-4 (f32 kernels against a float64 reference;
 the scale guard keeps near-zero outputs from inflating the ratio).
@@ -24,7 +24,16 @@ PY = "/usr/bin/python3"
 TOLERANCE = 1e-4
 
 
-def compare(dmc, sample, opt, extra_args):
+def configurations(graph):
+    """(label, extra args) pairs: the test size, and a second shape and seed where S is a symbol."""
+    configs = [("test size, seed 0", ["--test-size"], 0)]
+    s = graph.get("test_symbols", {}).get("S", graph.get("symbols", {}).get("S"))
+    if s:
+        configs.append(("S=%d, seed 1" % (s + 8), ["--test-size", "--bind", "S=%d" % (s + 8)], 1))
+    return configs
+
+
+def compare(dmc, sample, opt, extra_args, seed):
     name = os.path.splitext(os.path.basename(sample))[0]
     with open(sample) as f:
         graph = json.load(f)
@@ -34,7 +43,7 @@ def compare(dmc, sample, opt, extra_args):
             os.mkdir(d)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         subprocess.run([PY, os.path.join(ROOT, "samples", "torch", name + ".py"), "--graph", sample, "--inputs", ins,
-                        "--outputs", ref, "--make-inputs"] + extra_args, check=True, env=env, capture_output=True)
+                        "--outputs", ref, "--make-inputs", "--seed", str(seed)] + extra_args, check=True, env=env, capture_output=True)
         run = subprocess.run([dmc, "run", sample, "-O%d" % opt, "--inputs", ins, "--outputs", out] + extra_args,
                              capture_output=True, text=True)
         if run.returncode != 0:
@@ -61,10 +70,14 @@ def main():
         samples = [s for s in samples if os.path.splitext(os.path.basename(s))[0] in args]
     passed = failed = 0
     for sample in samples:
-        ok, message = compare(dmc, sample, opt, ["--test-size"])
-        print("%s %-18s -O%d %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), opt, message), flush=True)
-        passed += ok
-        failed += not ok
+        with open(sample) as f:
+            graph = json.load(f)
+        for label, extra, seed in configurations(graph):
+            ok, message = compare(dmc, sample, opt, extra, seed)
+            print("%s %-22s -O%d %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), opt, label, message),
+                  flush=True)
+            passed += ok
+            failed += not ok
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
