@@ -166,20 +166,6 @@ static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, 
     return op->emitOpError("index map and operands disagree in number");
   if (failed(verifyIndexOperands(op, indices)))
     return failure();
-  // Bounds are decidable when every enclosing map has unit steps and provably non-empty ranges: then
-  // the extremes of an affine index are attained. Only free symbols (positive sizes) may remain.
-  for (auto map = op->getParentOfType<MapOp>(); map; map = map->getParentOfType<MapOp>()) {
-    if (llvm::any_of(map.getSteps(), [](int64_t s) { return s != 1; }))
-      return success();
-    for (unsigned i = 0; i < map.getNumParams(); ++i) {
-      auto lb = toLinear(map.getLowerBounds().getResult(i), map.getLowerOperands(),
-                         map.getLowerBounds().getNumDims());
-      auto ub = toLinear(map.getUpperBounds().getResult(i), map.getUpperOperands(),
-                         map.getUpperBounds().getNumDims());
-      if (!lb || !ub || !ub->add(*lb, -1).provablyAtLeast(1))
-        return success();
-    }
-  }
   SDFGOp sdfg = getEnclosingSDFG(op);
   auto onlyFreeSymbols = [&](const LinearExpr &e) {
     return llvm::all_of(e.terms, [&](auto &term) {
@@ -188,6 +174,24 @@ static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, 
              arg.getArgNumber() < sdfg.getNumSymbols();
     });
   };
+  // Bounds are decidable when every enclosing map has unit steps and provably non-empty ranges: then
+  // the extremes of an affine index are attained. Only free symbols (positive sizes) may remain: map
+  // parameters can be 0, so an extent like `%i` (from `%i to %i * 2`) proves nothing.
+  for (auto map = op->getParentOfType<MapOp>(); map; map = map->getParentOfType<MapOp>()) {
+    if (llvm::any_of(map.getSteps(), [](int64_t s) { return s != 1; }))
+      return success();
+    for (unsigned i = 0; i < map.getNumParams(); ++i) {
+      auto lb = toLinear(map.getLowerBounds().getResult(i), map.getLowerOperands(),
+                         map.getLowerBounds().getNumDims());
+      auto ub = toLinear(map.getUpperBounds().getResult(i), map.getUpperOperands(),
+                         map.getUpperBounds().getNumDims());
+      if (!lb || !ub)
+        return success();
+      LinearExpr extent = ub->add(*lb, -1);
+      if (!onlyFreeSymbols(extent) || !extent.provablyAtLeast(1))
+        return success();
+    }
+  }
   dmc::Shape shape = type.getShape();
   SmallVector<Range> subset = memletSubset(op);
   for (auto [dim, range] : llvm::enumerate(subset)) {

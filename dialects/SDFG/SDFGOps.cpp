@@ -199,6 +199,15 @@ LogicalResult verifyStateGraph(SDFGOp sdfg) {
 } // namespace
 
 LogicalResult SDFGOp::verifyRegions() {
+  if (!dmc::isIdentifier(getSymName().str()))
+    return emitOpError("name '") << getSymName() << "' is not an identifier";
+  // Container names become C++ names: unique among themselves and the arguments.
+  llvm::StringSet<> names;
+  for (Attribute name : getArgNames())
+    names.insert(cast<StringAttr>(name).getValue());
+  for (auto alloc : getBodyBlock().getOps<AllocOp>())
+    if (alloc.getName() && !names.insert(*alloc.getName()).second)
+      return alloc.emitOpError("name '") << *alloc.getName() << "' is already used by another container";
   for (Operation &op : getBodyBlock())
     if (!isa<AllocOp, StateOp, EdgeOp, TransposeViewOp, ReshapeViewOp, SliceViewOp>(op))
       return op.emitOpError("cannot appear at the top level of an sdfg; only containers, views, states "
@@ -215,6 +224,23 @@ LogicalResult SDFGOp::verifyRegions() {
   if (walk.wasInterrupted())
     return failure();
   return verifyStateGraph(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// StateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult StateOp::verifyRegions() {
+  if (!dmc::isIdentifier(getSymName().str()))
+    return emitOpError("name '") << getSymName() << "' is not an identifier";
+  // A state's dataflow consists of scopes, copies, views and library nodes; anything else (a stray
+  // arith op, a memlet outside a map) has no meaning here.
+  for (Operation &op : getBodyBlock())
+    if (!isa<MapOp, CopyOp, TransposeViewOp, ReshapeViewOp, SliceViewOp>(op) &&
+        op.getDialect()->getNamespace() != "nn")
+      return op.emitOpError("cannot appear directly in a state; states hold maps, copies, views and "
+                            "library nodes");
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -65,6 +65,7 @@ def SDFG_StateOp : SDFG_Op<"state", [Symbol, NoTerminator, SingleBlock,
   let arguments = (ins SymbolNameAttr:$sym_name);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasRegionVerifier = 1; // after the nested ops, whose own placement errors are more precise
   let extraClassDeclaration = [{
     ::mlir::Block &getBodyBlock() { return getBody().front(); }
   }];

@@ -670,3 +670,23 @@ sdfg.sdfg @tasklet_label symbols(%S) {
   sdfg.state @s {
   }
 }) : () -> ()
+
+// -----
+
+sdfg.sdfg @stray_op_in_state inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'arith.constant' op cannot appear directly in a state; states hold maps, copies, views and library nodes}}
+    %c = arith.constant 1.0 : f32
+  }
+}
+
+// -----
+
+sdfg.sdfg @duplicate_container_name inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
+  // expected-error @+1 {{'sdfg.alloc' op name 'x' is already used by another container}}
+  %t = sdfg.alloc {name = "x"} : !sdfg.array<f32[4]>
+  sdfg.state @s {
+    nn.exp ins(%x : !sdfg.array<f32[4]>) outs(%t : !sdfg.array<f32[4]>)
+    nn.exp ins(%t : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>)
+  }
+}
