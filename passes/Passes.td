@@ -18,4 +18,22 @@ def RemoveDeadContainers : Pass<"remove-dead-containers", "::dmc::sdfg::SDFGOp">
   }];
 }
 
+def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Replace library nodes (nn ops) by maps, memlets and tasklets";
+  let description = [{
+    Each `nn` op becomes maps with loads, stores and tasklets in its state, in its place; reductions
+    (matmul, softmax, layer norm, reduce) write transients or the output initialised to the neutral
+    element by a map before the `wcr` map. Transients are `sdfg.alloc`s named after the node's label.
+    `impl=pure` (the default and, for now, the only choice) is DaCe's pure expansion. Every node is
+    checked first: a node without an expansion leaves the SDFG unchanged and the pass fails with a
+    diagnostic on that node. Legal because each expansion computes the node's semantics
+    (docs/op-vocabulary.md) and touches only the node's containers and its own new transients.
+  }];
+  let options = [
+    Option<"impl", "impl", "std::string", /*default=*/"\"pure\"",
+           "which expansion to use: pure (maps and tasklets)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
 #endif

@@ -8,8 +8,10 @@ namespace dmc {
 void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
   // -O0: library nodes stay as they are and become runtime calls.
-  if (optLevel >= 1)
+  if (optLevel >= 1) {
+    sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
+  }
 }
 
 void registerAllDmcPasses() {

@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dmc {
@@ -78,6 +80,11 @@ std::string floatLiteral(FloatAttr f) {
   llvm::raw_string_ostream os(s);
   // %a-style hexadecimal floats are exact: the C++ compiler reads back the very same value.
   double v = f.getValueAsDouble();
+  // %a prints "inf"/"nan", which are not C++: use <cmath>'s macros (float constants).
+  if (std::isinf(v) || std::isnan(v)) {
+    std::string m = std::isnan(v) ? "NAN" : v < 0 ? "(-INFINITY)" : "INFINITY";
+    return f.getType().isF32() ? m : "((double)" + m + ")";
+  }
   char buffer[64];
   snprintf(buffer, sizeof buffer, "%a", v);
   os << buffer << (f.getType().isF32() ? "f" : "");
@@ -134,6 +141,9 @@ LogicalResult Emitter::emitScalarRegion(Region &region, SmallVectorImpl<std::str
         .Case<arith::MulFOp, arith::MulIOp>([&](auto) { return operand(0) + " * " + operand(1); })
         .Case<arith::DivFOp, arith::DivSIOp>([&](auto) { return operand(0) + " / " + operand(1); })
         .Case<arith::RemSIOp>([&](auto) { return operand(0) + " % " + operand(1); })
+        .Case<arith::AndIOp>([&](auto) { return operand(0) + " & " + operand(1); })
+        .Case<arith::OrIOp>([&](auto) { return operand(0) + " | " + operand(1); })
+        .Case<arith::XOrIOp>([&](auto) { return operand(0) + " ^ " + operand(1); })
         .Case<arith::NegFOp>([&](auto) { return "-" + operand(0); })
         .Case<arith::MaximumFOp, arith::MaxNumFOp>([&](auto) { return "std::fmax(" + operand(0) + ", " + operand(1) + ")"; })
         .Case<arith::MinimumFOp, arith::MinNumFOp>([&](auto) { return "std::fmin(" + operand(0) + ", " + operand(1) + ")"; })
@@ -151,6 +161,7 @@ LogicalResult Emitter::emitScalarRegion(Region &region, SmallVectorImpl<std::str
         .Case<arith::IndexCastOp, arith::SIToFPOp, arith::FPToSIOp, arith::ExtFOp, arith::TruncFOp>(
             [&](Operation *o) { return "(" + cppScalarType(o->getResult(0).getType()) + ")" + operand(0); })
         .Case<math::ExpOp>([&](auto) { return "std::exp(" + operand(0) + ")"; })
+        .Case<math::ExpM1Op>([&](auto) { return "std::expm1(" + operand(0) + ")"; })
         .Case<math::LogOp>([&](auto) { return "std::log(" + operand(0) + ")"; })
         .Case<math::TanhOp>([&](auto) { return "std::tanh(" + operand(0) + ")"; })
         .Case<math::ErfOp>([&](auto) { return "std::erf(" + operand(0) + ")"; })
@@ -231,8 +242,11 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
           return success();
         })
         .Case([&](sdfg::TaskletOp tasklet) -> LogicalResult {
-          for (auto [arg, operand] : llvm::zip(tasklet.getBody().getArguments(), tasklet.getOperands()))
-            names[arg] = nameOf(operand);
+          for (auto [arg, operand] : llvm::zip(tasklet.getBody().getArguments(), tasklet.getOperands())) {
+            // Copy first: names[arg] may grow the map and invalidate a reference returned by nameOf.
+            std::string name = nameOf(operand);
+            names[arg] = std::move(name);
+          }
           SmallVector<std::string> yielded;
           if (failed(emitScalarRegion(tasklet.getBody(), yielded)))
             return failure();

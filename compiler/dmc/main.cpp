@@ -2,12 +2,15 @@
 //
 //   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
-//               [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache]
+//               [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
+//               [--report=movement [--report-format=text|json]]
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Compile.h"
 #include "compiler/backend/CppEmitter.h"
+#include "compiler/dmc/MovementReport.h"
+#include "compiler/dmc/BenchCommand.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
 #include "passes/Passes.h"
@@ -32,13 +35,16 @@ namespace {
 cl::SubCommand importCmd("import", "Import a JSON graph description and print its SDFG IR");
 cl::SubCommand compileCmd("compile", "Compile a graph (.json or .mlir) to a shared library");
 cl::SubCommand runCmd("run", "Run a compiled graph (or compile, then run) and print timing and outputs");
+cl::SubCommand benchCmd("bench", "Compile at several -O levels, run them interleaved and compare (same-run ratios)");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input>"), cl::Required, cl::sub(importCmd),
-                               cl::sub(compileCmd), cl::sub(runCmd));
+                               cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
 cl::list<std::string> binds("bind", cl::desc("Bind a symbol: --bind S=512 (repeatable)"), cl::sub(importCmd),
-                            cl::sub(compileCmd), cl::sub(runCmd));
+                            cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> testSize("test-size", cl::desc("Use the graph's small test sizes (test_symbols)"), cl::sub(importCmd),
-                       cl::sub(compileCmd), cl::sub(runCmd));
+                       cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+cl::list<unsigned> benchLevels("levels", cl::desc("-O levels to compare; the first is the baseline (default 0,3)"),
+                               cl::CommaSeparated, cl::sub(benchCmd));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"), cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(compileCmd));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3"), cl::Prefix, cl::init(0), cl::sub(compileCmd),
@@ -55,15 +61,20 @@ cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after e
 cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
                             cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
-                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> noCache("no-cache", cl::desc("Always compile; neither read nor fill the cache"), cl::sub(compileCmd),
-                      cl::sub(runCmd));
+                      cl::sub(runCmd), cl::sub(benchCmd));
+cl::opt<std::string> reportKind("report", cl::desc("Print an analysis of the IR after every pass: movement"),
+                                cl::value_desc("kind"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<std::string> reportFormat("report-format", cl::desc("Format of --report: text (default) or json"),
+                                  cl::value_desc("text|json"), cl::init("text"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
 cl::opt<std::string> outputsDir("outputs", cl::desc("Write outputs as .npy into this folder"), cl::sub(runCmd));
-cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"), cl::init(0), cl::sub(runCmd));
-cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs"), cl::init(1), cl::sub(runCmd));
+cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"), cl::init(0), cl::sub(runCmd), cl::sub(benchCmd));
+cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs (bench: default 10)"), cl::init(0), cl::sub(runCmd),
+                         cl::sub(benchCmd));
 
 /// Parses NAME=VALUE pairs; reports malformed ones.
 bool parseBindings(dmc::Bindings &out) {
@@ -81,6 +92,9 @@ bool parseBindings(dmc::Bindings &out) {
   }
   return ok;
 }
+
+/// The cache folder in effect; empty with --no-cache.
+std::string cacheFolder() { return noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir); }
 
 /// Writes `text` to `path` (or stdout for "-") only once complete.
 int writeOutput(const std::string &path, const std::function<void(raw_ostream &)> &write) {
@@ -143,13 +157,29 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
   unsigned count = 0;
 };
 
-/// The pass pipeline of the chosen -O level, instrumented when dumping.
-mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module) {
+/// Checks --report and --report-format; false (after a message) when either is not known.
+bool checkReportOptions() {
+  if (!reportKind.empty() && reportKind != "movement") {
+    errs() << "dmc: error: unknown --report value '" << reportKind << "' (known reports: movement)\n";
+    return false;
+  }
+  if (!dmc::parseReportFormat(reportFormat)) {
+    errs() << "dmc: error: unknown --report-format value '" << reportFormat << "' (text or json)\n";
+    return false;
+  }
+  return true;
+}
+
+/// The pass pipeline of the chosen -O level, instrumented when dumping or reporting.
+mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module, unsigned level,
+                                dmc::MovementReport *report = nullptr) {
   mlir::PassManager pm(&context);
   pm.enableVerifier(true);
-  dmc::buildPipeline(pm, optLevel);
+  dmc::buildPipeline(pm, level);
   if (!dumpDir.empty())
     pm.addInstrumentation(std::make_unique<DumpAfterEachPass>(dumpDir));
+  if (report)
+    pm.addInstrumentation(report->instrumentation());
   return pm.run(module);
 }
 
@@ -169,9 +199,20 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     sys::fs::create_directories(dumpDir);
     writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); });
   }
-  if (failed(runPipeline(context, *module)))
+  // --report=movement: totals after import and after every pass, then the final breakdown. It goes to
+  // stdout, or to stderr when the compiled output itself goes to stdout.
+  std::unique_ptr<dmc::MovementReport> report;
+  if (reportKind == "movement") {
+    report = std::make_unique<dmc::MovementReport>(bindings);
+    report->record("import", *module);
+  }
+  if (failed(runPipeline(context, *module, optLevel, report.get())))
     return nullptr;
   auto sdfg = singleSDFG(*module);
+  if (sdfg && report) {
+    bool toStderr = compileCmd && outputFile == "-";
+    report->print(toStderr ? errs() : outs(), sdfg, *dmc::parseReportFormat(reportFormat));
+  }
   if (sdfg && !dumpDir.empty()) { // the C++ that the library is built from (the emitter is deterministic)
     dmc::CompileOptions options;
     options.optLevel = optLevel;
@@ -208,6 +249,8 @@ bool maybePrintPipeline() {
 }
 
 int runCompile() {
+  if (!checkReportOptions())
+    return 2;
   if (maybePrintPipeline())
     return 0;
   mlir::MLIRContext context;
@@ -233,11 +276,13 @@ int runCompile() {
     errs() << "dmc: error: compile needs -o libNAME.so\n";
     return 2;
   }
-  options.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
+  options.cacheDir = cacheFolder();
   return failed(dmc::compileToLibrary(sdfg, outputFile, options)) ? 1 : 0;
 }
 
 int runRun() {
+  if (!checkReportOptions())
+    return 2;
   if (maybePrintPipeline())
     return 0;
   dmc::RunOptions options;
@@ -246,9 +291,13 @@ int runRun() {
   options.inputsDir = inputsDir;
   options.outputsDir = outputsDir;
   options.seed = seed;
-  options.repeat = repeat;
+  options.repeat = std::max(1u, (unsigned)repeat);
   options.profile = profile;
   if (StringRef(inputFile).ends_with(".so")) {
+    if (!reportKind.empty()) {
+      errs() << "dmc: error: --report needs a .json or .mlir input, not a compiled library\n";
+      return 2;
+    }
     options.library = inputFile;
     return dmc::runLibrary(options);
   }
@@ -264,9 +313,64 @@ int runRun() {
   }
   dmc::CompileOptions compileOptions;
   compileOptions.optLevel = optLevel;
-  compileOptions.cacheDir = noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
+  compileOptions.cacheDir = cacheFolder();
   options.library = (dir + "/lib" + sdfg.getSymName() + ".so").str();
   int rc = failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
+  sys::fs::remove_directories(dir);
+  return rc;
+}
+int runBench() {
+  dmc::Bindings bindings;
+  if (!parseBindings(bindings))
+    return 2;
+  std::vector<unsigned> levels(benchLevels.begin(), benchLevels.end());
+  if (levels.empty())
+    levels = {0, 3};
+  dmc::BenchOptions options;
+  options.repeat = repeat ? (unsigned)repeat : 10;
+  options.seed = seed;
+  SmallString<128> dir;
+  if (sys::fs::createUniqueDirectory("dmc-bench", dir)) {
+    errs() << "dmc: error: cannot create a temporary folder\n";
+    return 1;
+  }
+  int rc = 0;
+  for (unsigned level : levels) {
+    mlir::MLIRContext context;
+    auto module = loadInput(context, bindings);
+    if (!module || level > 3) {
+      if (level > 3)
+        errs() << "dmc: error: -O" << level << " does not exist (0 to 3)\n";
+      rc = 1;
+      break;
+    }
+    if (level == levels.front()) {
+      auto sdfg = singleSDFG(*module);
+      auto work = sdfg ? dmc::countWork(sdfg) : std::nullopt;
+      if (!work) {
+        errs() << "dmc: error: bench needs every size bound (use --bind or --test-size)\n";
+        rc = 1;
+        break;
+      }
+      options.work = *work;
+    }
+    dmc::sdfg::SDFGOp sdfg;
+    if (failed(runPipeline(context, *module, level)) || !(sdfg = singleSDFG(*module))) {
+      rc = 1;
+      break;
+    }
+    dmc::CompileOptions compile;
+    compile.optLevel = level;
+    compile.cacheDir = cacheFolder();
+    std::string lib = (dir + "/O" + std::to_string(level) + "/lib" + sdfg.getSymName() + ".so").str();
+    if (failed(dmc::compileToLibrary(sdfg, lib, compile))) {
+      rc = 1;
+      break;
+    }
+    options.variants.push_back({"-O" + std::to_string(level), lib, -1});
+  }
+  if (rc == 0)
+    rc = dmc::runBench(options);
   sys::fs::remove_directories(dir);
   return rc;
 }
@@ -282,6 +386,8 @@ int main(int argc, char **argv) {
     return runCompile();
   if (runCmd)
     return runRun();
+  if (benchCmd)
+    return runBench();
   errs() << "dmc: error: no command given; try 'dmc --help'\n";
   return 2;
 }

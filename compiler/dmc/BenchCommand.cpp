@@ -1,0 +1,129 @@
+//===- BenchCommand.cpp - dmc bench: same-run comparisons -----------------===//
+//
+// Timings on a shared machine drift by tens of percent within minutes, so every number printed is
+// measured in this run, interleaved: variant A, variant B, ..., sgemm, then again.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/dmc/BenchCommand.h"
+
+#include <dmc/runtime/loader.h>
+#include <dmc/runtime/timer.h>
+#include <dnnl.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+namespace dmc {
+namespace {
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+struct Prepared {
+  Library library;
+  std::vector<std::vector<float>> outputs;
+  std::vector<TensorRef> args;
+};
+} // namespace
+
+int runBench(const BenchOptions &options) {
+  try {
+    std::vector<std::unique_ptr<Prepared>> runs;
+    std::vector<std::vector<float>> inputs;
+    std::mt19937 rng(options.seed);
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    for (const BenchVariant &v : options.variants) {
+      auto p = std::make_unique<Prepared>(Prepared{Library(v.library), {}, {}});
+      size_t input = 0;
+      for (const ArgSpec &arg : p->library.manifest().args) {
+        std::vector<int64_t> shape;
+        int64_t n = 1;
+        for (const DimSpec &d : arg.shape) {
+          if (d.is_symbol())
+            throw Error("bench needs every size bound; '" + d.symbol + "' is not (use --bind)");
+          shape.push_back(d.value), n *= d.value;
+        }
+        if (arg.role == ArgRole::Input) {
+          if (input == inputs.size()) { // one set of inputs shared by every variant
+            inputs.emplace_back(n);
+            for (float &x : inputs.back())
+              x = normal(rng) * 0.1f;
+          }
+          p->args.emplace_back(static_cast<const float *>(inputs[input++].data()), shape);
+        } else {
+          p->outputs.emplace_back(n);
+          p->args.emplace_back(p->outputs.back().data(), shape);
+        }
+      }
+      runs.push_back(std::move(p));
+    }
+    std::vector<Library::Instance> instances;
+    for (auto &r : runs)
+      instances.push_back(r->library.create());
+
+    // oneDNN's sgemm on the graph's largest contraction: the machine's GEMM rate, measured now.
+    int64_t m = std::max<int64_t>(options.work.m, 64), n = std::max<int64_t>(options.work.n, 64),
+            k = std::max<int64_t>(options.work.k, 64);
+    std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
+    auto sgemm = [&] {
+      double start = dmcrt_now_ms();
+      if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n) != dnnl_success)
+        throw Error("oneDNN sgemm failed");
+      return dmcrt_now_ms() - start;
+    };
+    sgemm(); // warm-up: oneDNN picks and JITs its kernel
+    for (size_t v = 0; v < instances.size(); ++v)
+      instances[v].run(runs[v]->args);
+
+    std::vector<std::vector<double>> times(instances.size());
+    std::vector<double> sgemmTimes;
+    for (unsigned rep = 0; rep < options.repeat; ++rep) {
+      std::fprintf(stderr, "\rbench: run %u/%u", rep + 1, options.repeat);
+      for (size_t v = 0; v < instances.size(); ++v) {
+        double start = dmcrt_now_ms();
+        instances[v].run(runs[v]->args);
+        times[v].push_back(dmcrt_now_ms() - start);
+      }
+      sgemmTimes.push_back(sgemm());
+    }
+    std::fprintf(stderr, "\r%*s\r", 40, "");
+
+    // Agreement of every variant with the baseline: a benchmark of wrong code is worthless.
+    double sgemmRate = 2.0 * m * n * k / (median(sgemmTimes) * 1e6); // GFLOP/s
+    std::printf("%s: %u interleaved runs, %d threads, %.3f GFLOP per run (%.3f in contractions)\n",
+                runs[0]->library.name().c_str(), options.repeat, omp_get_max_threads(), options.work.flops * 1e-9,
+                options.work.contractionFlops * 1e-9);
+    std::printf("  %-8s %12s %10s %9s %14s %12s\n", "variant", "median ms", "GFLOP/s", "speed-up", "bytes moved",
+                "max rel err");
+    double base = median(times[0]);
+    for (size_t v = 0; v < instances.size(); ++v) {
+      double t = median(times[v]), err = 0, scale = 1;
+      for (size_t o = 0; o < runs[v]->outputs.size(); ++o)
+        for (size_t i = 0; i < runs[v]->outputs[o].size(); ++i) {
+          scale = std::max(scale, (double)std::fabs(runs[0]->outputs[o][i]));
+          err = std::max(err, (double)std::fabs(runs[v]->outputs[o][i] - runs[0]->outputs[o][i]));
+        }
+      char bytes[32] = "unknown";
+      if (options.variants[v].bytesMoved >= 0)
+        std::snprintf(bytes, sizeof bytes, "%.1f MiB", options.variants[v].bytesMoved / (1 << 20));
+      std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
+                  options.work.flops / (t * 1e6), base / t, bytes, err / scale);
+    }
+    double limitMs = options.work.contractionFlops / (sgemmRate * 1e6);
+    std::printf("  oneDNN sgemm %lldx%lldx%lld: %.1f GFLOP/s (median of %u, same run)\n", (long long)m,
+                (long long)n, (long long)k, sgemmRate, options.repeat);
+    for (size_t v = 0; v < instances.size(); ++v)
+      std::printf("  %s reaches %.2f of the GEMM-bound limit (%.3f ms: contraction FLOPs at the sgemm rate)\n",
+                  options.variants[v].label.c_str(), limitMs / median(times[v]), limitMs);
+    return 0;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "\ndmc: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+} // namespace dmc

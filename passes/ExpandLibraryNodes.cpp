@@ -1,0 +1,91 @@
+//===- ExpandLibraryNodes.cpp - library nodes to maps, memlets and tasklets ===//
+//
+// Replaces every `nn` op of an SDFG by maps, memlets and tasklets built in its place (one family of
+// nodes per file in passes/expansions/). All nodes are checked before anything is rewritten: a node
+// without an expansion leaves the SDFG as it was, with a diagnostic on that node.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/expansions/Expansions.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_EXPANDLIBRARYNODES
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc::expansions;
+
+namespace {
+using ExpandFn = LogicalResult (*)(Expander &);
+
+/// The pure expansion of a node, or null.
+ExpandFn pureExpansion(Operation *op) {
+  if (isElementwise(op))
+    return expandElementwise;
+  if (isMatMul(op))
+    return expandMatMul;
+  if (isSoftmax(op))
+    return expandSoftmax;
+  if (isLayerNorm(op))
+    return expandLayerNorm;
+  if (isReduce(op))
+    return expandReduce;
+  if (isLayout(op))
+    return expandLayout;
+  return nullptr;
+}
+
+struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    dmc::sdfg::SDFGOp sdfg = getOperation();
+    if (impl != "pure") {
+      sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure)";
+      return signalPassFailure();
+    }
+    SmallVector<std::pair<Operation *, ExpandFn>> nodes;
+    bool ok = true;
+    for (auto state : sdfg.getStates())
+      for (Operation &op : state.getBodyBlock()) {
+        if (!isa<dmc::nn::LibraryNode>(op))
+          continue;
+        ExpandFn fn = pureExpansion(&op);
+        if (!fn) {
+          op.emitOpError("has no '") << impl << "' expansion";
+          ok = false;
+        }
+        nodes.push_back({&op, fn});
+      }
+    if (!ok)
+      return signalPassFailure();
+
+    // Transient names must not clash with arguments or other transients (they become C++ names).
+    llvm::StringSet<> names;
+    for (unsigned i = 0; i < sdfg.getBodyBlock().getNumArguments(); ++i)
+      names.insert(sdfg.getArgName(i));
+    for (auto alloc : sdfg.getBodyBlock().getOps<dmc::sdfg::AllocOp>())
+      if (alloc.getName())
+        names.insert(*alloc.getName());
+
+    for (auto [op, fn] : nodes) {
+      Operation *before = op->getPrevNode();
+      Expander e(op, names);
+      if (failed(fn(e))) {
+        // Remove what was built for this node: the ops between `before` and it, and its transients.
+        while (op->getPrevNode() != before)
+          op->getPrevNode()->erase();
+        for (Operation *t : llvm::reverse(e.transients))
+          t->erase();
+        op->emitOpError("could not be expanded");
+        return signalPassFailure();
+      }
+      op->erase();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,109 @@
+//===- Expansions.h - pure expansions of library nodes (internal) ---------===//
+//
+// Shared helpers of the `--expand-library-nodes` pass and one entry point per family of library nodes.
+// Every expansion replaces one `nn` op by maps, memlets and tasklets placed just before it in its state
+// (plus transients at SDFG level); the pass erases the node afterwards. The pass first checks that every
+// node of the SDFG has an expansion, so that an unsupported node leaves the SDFG untouched.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DMC_PASSES_EXPANSIONS_EXPANSIONS_H
+#define DMC_PASSES_EXPANSIONS_EXPANSIONS_H
+
+#include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/SDFGOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <optional>
+
+namespace dmc::expansions {
+
+/// One memlet index: `param + offset`, or the constant `offset` when `param` is null.
+struct Index {
+  mlir::Value param;
+  int64_t offset = 0;
+};
+using Indices = llvm::SmallVector<Index, 6>;
+
+/// Builds the replacement of one library node. The builder's insertion point starts just before the
+/// node (in its state); `map` moves it into map bodies and back.
+class Expander {
+public:
+  Expander(mlir::Operation *node, llvm::StringSet<> &usedNames);
+
+  mlir::OpBuilder b;
+  mlir::Location loc;
+  sdfg::SDFGOp sdfg;
+  mlir::Operation *node;
+
+  /// The node's label, or its op name without the dialect, as a stem for transient names.
+  std::string stem() const;
+  /// A fresh transient `<stem>_<suffix>` (unique among the SDFG's names), declared at SDFG level.
+  mlir::Value transient(const Shape &shape, mlir::Type element, llvm::StringRef suffix);
+
+  /// Builds a map over [0, d) for each d in `dims` and calls `body` with its parameters, the insertion
+  /// point inside the map. An empty `dims` gives a one-iteration map (a map needs a parameter); `body`
+  /// then receives no parameters. The insertion point is restored after the map.
+  void map(const Shape &dims, sdfg::Schedule schedule, llvm::function_ref<void(mlir::ValueRange)> body);
+
+  mlir::Value load(mlir::Value array, llvm::ArrayRef<Index> indices);
+  void store(mlir::Value value, mlir::Value array, llvm::ArrayRef<Index> indices,
+             std::optional<sdfg::WCR> wcr = std::nullopt);
+
+  using TaskletBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::OpBuilder &, mlir::ValueRange)>;
+  /// A tasklet with the given operands; `body` builds arith/math ops from the block arguments and returns
+  /// the values to yield (their types are the tasklet's result types).
+  llvm::SmallVector<mlir::Value> tasklet(mlir::ValueRange operands, TaskletBody body);
+  mlir::Value tasklet1(mlir::ValueRange operands, TaskletBody body) { return tasklet(operands, body)[0]; }
+
+  /// The SDFG's `index` value of a symbolic dimension.
+  mlir::Value symbolValue(const Dim &d);
+
+  /// The transients created so far (for the pass to remove them again if the expansion fails).
+  llvm::SmallVector<mlir::Operation *> transients;
+
+private:
+  llvm::StringSet<> &usedNames;
+};
+
+// Scalar helpers for tasklet bodies.
+mlir::Value floatConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double value);
+mlir::Value indexConst(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+
+/// Identity indices over `params`.
+Indices identity(mlir::ValueRange params);
+/// Indices into a container of shape `in` that NumPy-broadcasts to an iteration space whose trailing
+/// dims are `params` (dims of size 1 that stretch are read at 0).
+Indices broadcastIndices(const Shape &in, const Shape &out, mlir::ValueRange params);
+/// The element count of `dims` as a value of `type`, built inside a tasklet body from constants and
+/// the tasklet arguments `symbolArgs` (one per symbolic dim of `dims`, in order).
+mlir::Value countInTasklet(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, const Shape &dims,
+                           mlir::ValueRange symbolArgs);
+/// Operands for countInTasklet: the SDFG symbols of the symbolic dims of `dims`.
+llvm::SmallVector<mlir::Value> symbolOperands(Expander &e, const Shape &dims);
+
+Shape shapeOf(mlir::Value container);
+mlir::Type elementOf(mlir::Value container);
+/// `axis` in [-rank, rank) as a position in [0, rank).
+int64_t normalizeAxis(int64_t axis, int64_t rank);
+
+// Families: `is*` says whether a node belongs to the family, `expand*` builds its replacement before it
+// (the pass erases the node afterwards, or on failure everything built for it).
+bool isElementwise(mlir::Operation *op);
+mlir::LogicalResult expandElementwise(Expander &e);
+bool isMatMul(mlir::Operation *op);
+mlir::LogicalResult expandMatMul(Expander &e);
+bool isSoftmax(mlir::Operation *op);
+mlir::LogicalResult expandSoftmax(Expander &e);
+bool isLayerNorm(mlir::Operation *op);
+mlir::LogicalResult expandLayerNorm(Expander &e);
+bool isReduce(mlir::Operation *op);
+mlir::LogicalResult expandReduce(Expander &e);
+bool isLayout(mlir::Operation *op);
+mlir::LogicalResult expandLayout(Expander &e);
+
+} // namespace dmc::expansions
+
+#endif

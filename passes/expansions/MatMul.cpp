@@ -1,0 +1,86 @@
+//===- MatMul.cpp - batched matmul and gemm as map nests --------------------===//
+//
+//   init:    map (batch..., i, j) omp { C[...] = 0 }              (gemm: beta * Cin[broadcast])
+//   product: map (batch..., i, j) omp { map (k) { C[...] += alpha * A[.., i, k] * B[.., k, j] wcr(sum) } }
+//
+// Batch dims broadcast as in NumPy matmul (a missing or size-1 batch dim of A or B is read at 0);
+// transposes swap the last two indices of the memlet.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/expansions/Expansions.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+
+namespace dmc::expansions {
+
+bool isMatMul(Operation *op) { return isa<nn::MatMulOp, nn::GemmOp>(op); }
+
+LogicalResult expandMatMul(Expander &e) {
+  bool transA, transB;
+  double alpha, beta = 0.0;
+  Value bias;
+  if (auto mm = dyn_cast<nn::MatMulOp>(e.node)) {
+    transA = mm.getTransposeA();
+    transB = mm.getTransposeB();
+    alpha = mm.getAlpha().convertToDouble();
+  } else {
+    auto gemm = cast<nn::GemmOp>(e.node);
+    transA = gemm.getTransposeA();
+    transB = gemm.getTransposeB();
+    alpha = gemm.getAlpha().convertToDouble();
+    if (gemm.getInputs().size() == 3) {
+      bias = gemm.getInputs()[2];
+      beta = gemm.getBeta().convertToDouble();
+    }
+  }
+  auto node = cast<nn::LibraryNode>(e.node);
+  Value a = node.getInputs()[0], b = node.getInputs()[1], out = node.getOutputs()[0];
+  Shape as = shapeOf(a), bs = shapeOf(b), os = shapeOf(out);
+  Type type = elementOf(out);
+  size_t ra = as.size(), ro = os.size();
+  Dim k = transA ? as[ra - 2] : as[ra - 1];
+  Shape batchOut(os.begin(), os.end() - 2);
+
+  // Initialisation: the neutral element of the sum, or beta * C.
+  e.map(os, sdfg::Schedule::omp, [&](ValueRange p) {
+    SmallVector<Value> operands;
+    if (bias)
+      operands.push_back(e.load(bias, broadcastIndices(shapeOf(bias), os, p)));
+    Value init = e.tasklet1(operands, [&](OpBuilder &bb, ValueRange args) -> SmallVector<Value> {
+      if (!bias)
+        return {floatConst(bb, e.loc, type, 0.0)};
+      if (beta == 1.0)
+        return {args[0]};
+      return {bb.create<arith::MulFOp>(e.loc, floatConst(bb, e.loc, type, beta), args[0])};
+    });
+    e.store(init, out, identity(p));
+  });
+
+  // Products, reduced over k into the output.
+  e.map(os, sdfg::Schedule::omp, [&](ValueRange p) {
+    ValueRange batch = p.take_front(ro - 2);
+    Value i = p[ro - 2], j = p[ro - 1];
+    e.map({k}, sdfg::Schedule::sequential, [&](ValueRange q) {
+      Value kk = q[0];
+      Indices ai = broadcastIndices(Shape(as.begin(), as.end() - 2), batchOut, batch);
+      ai.push_back({transA ? kk : i, 0});
+      ai.push_back({transA ? i : kk, 0});
+      Indices bi = broadcastIndices(Shape(bs.begin(), bs.end() - 2), batchOut, batch);
+      bi.push_back({transB ? j : kk, 0});
+      bi.push_back({transB ? kk : j, 0});
+      Value va = e.load(a, ai), vb = e.load(b, bi);
+      Value prod = e.tasklet1({va, vb}, [&](OpBuilder &bb, ValueRange args) -> SmallVector<Value> {
+        Value m = bb.create<arith::MulFOp>(e.loc, args[0], args[1]);
+        if (alpha != 1.0)
+          m = bb.create<arith::MulFOp>(e.loc, floatConst(bb, e.loc, type, alpha), m);
+        return {m};
+      });
+      e.store(prod, out, identity(p), sdfg::WCR::sum);
+    });
+  });
+  return success();
+}
+
+} // namespace dmc::expansions
