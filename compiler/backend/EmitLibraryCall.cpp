@@ -139,7 +139,7 @@ LogicalResult Emitter::emitLibraryNode(Operation *op) {
         std::string list = fresh("inputs");
         os << "const dmcrt_tensor " << list << "[] = {";
         for (size_t i = 0; i < in.size(); ++i)
-          os << (i ? ", " : "") << "*" << in[i].substr(1);
+          os << (i ? ", " : "") << in[i].substr(1); // the descriptor itself, not its address
         os << "};\n";
         return "dmcrt_concat(" + list + ", " + std::to_string(in.size()) + ", " + out[0] + ", " +
                std::to_string((int64_t)c.getAxis()) + "LL)";

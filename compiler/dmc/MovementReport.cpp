@@ -93,6 +93,13 @@ void addTraffic(json &j, const Traffic &t) {
   j["on_chip_written"] = bytesJson(t.onChipWritten);
 }
 
+/// The access volume (memlet executions x element size) next to the moved bytes.
+void addAccesses(json &j, const Traffic &a) {
+  j["accesses_read"] = bytesJson(a.read);
+  j["accesses_written"] = bytesJson(a.written);
+  j["accesses"] = bytesJson(a.moved());
+}
+
 } // namespace
 
 void MovementReport::record(llvm::StringRef step, Operation *op) {
@@ -101,7 +108,8 @@ void MovementReport::record(llvm::StringRef step, Operation *op) {
     return;
   MovementResult result = analyzeMovement(sdfg, bindings);
   std::lock_guard<std::mutex> lock(mutex);
-  steps.push_back(MovementStep{step.str(), result.totals, result.transientFootprint, result.peakTransients});
+  steps.push_back(MovementStep{step.str(), result.totals, result.totalAccesses, result.transientFootprint,
+                              result.peakTransients});
 }
 
 std::unique_ptr<PassInstrumentation> MovementReport::instrumentation() {
@@ -126,7 +134,7 @@ void MovementReport::printText(llvm::raw_ostream &os, const MovementResult &resu
     rows.push_back({index, step.name,
                     "moved: " + mibText(step.totals.moved()) + " (read " + mibText(step.totals.read) +
                         ", written " + mibText(step.totals.written) + "), transients: " +
-                        mibText(step.transients)});
+                        mibText(step.transients) + ", accesses: " + mibText(step.accesses.moved())});
   }
   printTable(os, rows, 3);
 
@@ -140,23 +148,27 @@ void MovementReport::printText(llvm::raw_ostream &os, const MovementResult &resu
 
   os << "\nmoved: " << bytesText(result.totals.moved()) << " bytes (read " << bytesText(result.totals.read)
      << ", written " << bytesText(result.totals.written) << ")\n";
+  os << "accesses: " << bytesText(result.totalAccesses.moved()) << " bytes (read "
+     << bytesText(result.totalAccesses.read) << ", written " << bytesText(result.totalAccesses.written)
+     << "; memlet executions x element size)\n";
   os << "on-chip: read " << bytesText(result.totals.onChipRead) << ", written "
      << bytesText(result.totals.onChipWritten) << "\n";
   os << "heap transients: " << bytesText(result.transientFootprint) << " bytes, peak per state "
      << bytesText(result.peakTransients) << "\n";
 
   os << "\nstates:\n";
-  rows = {{"state / map", "read", "written", "live transients"}};
+  rows = {{"state / map", "read", "written", "live transients", "accesses"}};
   for (const StateMovement &s : result.states) {
     rows.push_back({"@" + s.name, bytesText(s.traffic.read), bytesText(s.traffic.written),
-                    bytesText(s.liveTransients)});
+                    bytesText(s.liveTransients), bytesText(s.accesses.moved())});
     for (const NodeMovement &n : s.nodes) {
       if (n.kind != "sdfg.map")
         continue;
       std::string label = "  " + n.label;
       if (!n.writes.empty())
         label += " -> " + llvm::join(n.writes, ", ");
-      rows.push_back({label, bytesText(n.traffic.read), bytesText(n.traffic.written), ""});
+      rows.push_back({label, bytesText(n.traffic.read), bytesText(n.traffic.written), "",
+                      bytesText(n.accesses.moved())});
     }
   }
   printTable(os, rows, 1);
@@ -183,6 +195,7 @@ void MovementReport::printJson(llvm::raw_ostream &os, const MovementResult &resu
     s["index"] = i;
     s["pass"] = step.name;
     addTraffic(s, step.totals);
+    addAccesses(s, step.accesses);
     s["transients"] = bytesJson(step.transients);
     s["peak_transients"] = bytesJson(step.peakTransients);
     j["passes"].push_back(std::move(s));
@@ -190,6 +203,7 @@ void MovementReport::printJson(llvm::raw_ostream &os, const MovementResult &resu
 
   json totals;
   addTraffic(totals, result.totals);
+  addAccesses(totals, result.totalAccesses);
   totals["transients"] = bytesJson(result.transientFootprint);
   totals["peak_transients"] = bytesJson(result.peakTransients);
   j["totals"] = std::move(totals);
@@ -215,6 +229,7 @@ void MovementReport::printJson(llvm::raw_ostream &os, const MovementResult &resu
     json sj;
     sj["name"] = s.name;
     addTraffic(sj, s.traffic);
+    addAccesses(sj, s.accesses);
     sj["live_transients"] = bytesJson(s.liveTransients);
     sj["nodes"] = json::array();
     for (const NodeMovement &n : s.nodes) {
@@ -223,6 +238,7 @@ void MovementReport::printJson(llvm::raw_ostream &os, const MovementResult &resu
       nj["label"] = n.label;
       nj["writes"] = n.writes;
       addTraffic(nj, n.traffic);
+      addAccesses(nj, n.accesses);
       sj["nodes"].push_back(std::move(nj));
     }
     j["states"].push_back(std::move(sj));

@@ -30,6 +30,7 @@ std::optional<ReportFormat> parseReportFormat(llvm::StringRef text);
 struct MovementStep {
   std::string name;
   Traffic totals;
+  Traffic accesses; // memlet executions x element size (see docs/movement.md)
   Bytes transients;
   Bytes peakTransients;
 };

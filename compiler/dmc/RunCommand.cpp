@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 
 namespace dmc {
@@ -61,6 +62,8 @@ int runLibrary(const RunOptions &options) {
           x = normal(rng);
       args.emplace_back(storage.back().data(), shape);
     }
+    if (!options.outputsDir.empty())
+      std::filesystem::create_directories(options.outputsDir);
     auto instance = lib.create();
     dmcrt_profile_set_enabled(options.profile);
     std::vector<double> times;

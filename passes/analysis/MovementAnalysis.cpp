@@ -2,6 +2,7 @@
 #include "passes/analysis/MovementAnalysis.h"
 
 #include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/SubsetPropagation.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
@@ -101,10 +102,23 @@ private:
 
   // ---- execution counts of memlets ----
   void countMap(MapOp map, std::optional<int64_t> multiplier);
-  void markUnknown(MapOp map);
+  void markUnknown(MapOp map, bool boundsUnknown);
   std::optional<int64_t> countOf(Operation *memlet);
 
+  // ---- distinct subsets of memlets over a top-level map ----
+  struct Box {
+    bool known = true;
+    bool empty = true;
+    SmallVector<int64_t> lo, hi; // inclusive, per dimension
+  };
+  std::optional<int64_t> evalLinear(const LinearExpr &e);
+  void addToBox(Box &box, Operation *memlet, ArrayType type);
+  Bytes boxElements(const Box &box);
+  void countMapMovement(MapOp map, NodeMovement &node);
+
   // ---- accesses ----
+  Bytes recordAccess(Operation *op, Value container, bool isWrite, Bytes elements);
+  void addTraffic(Value root, bool isWrite, Bytes bytes, Traffic &traffic, NodeMovement &node);
   void addAccess(Operation *op, Value container, bool isWrite, Bytes elements, NodeMovement &node);
   void visitState(StateOp state);
 
@@ -113,6 +127,7 @@ private:
   MovementResult &result;
   llvm::DenseMap<Value, int64_t> env;              // symbol values and enumerated map parameters
   llvm::DenseMap<Operation *, std::optional<int64_t>> executions; // memlet -> count (nullopt: unknown)
+  llvm::DenseSet<Operation *> boundsUnknown;       // memlets under a map whose bounds have no value
   llvm::DenseMap<Value, size_t> containerIndex;    // root container -> index in result.containers
   std::set<std::string> missing;
   std::set<std::string> notes;
@@ -172,10 +187,16 @@ Bytes Analyzer::elementsOf(ArrayType type) {
   return Bytes::unknown();
 }
 
-void Analyzer::markUnknown(MapOp map) {
+/// Marks the memlets in `map` as executed an unknown number of times: because a bound of `map` has no
+/// value (`boundsUnknown`: whether they run at all is unknown), or because of overflow or the
+/// enumeration budget (they run, their distinct subset is still bounded by its box).
+void Analyzer::markUnknown(MapOp map, bool boundsUnknown) {
   map.walk([&](Operation *op) {
-    if (isa<LoadOp, StoreOp>(op))
+    if (isa<LoadOp, StoreOp>(op)) {
       executions[op] = std::nullopt;
+      if (boundsUnknown)
+        this->boundsUnknown.insert(op);
+    }
   });
 }
 
@@ -184,7 +205,7 @@ void Analyzer::markUnknown(MapOp map) {
 /// other dependent ranges); the other dimensions only multiply.
 void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
   if (!multiplier)
-    return markUnknown(map);
+    return markUnknown(map, /*boundsUnknown=*/false);
   unsigned n = map.getNumParams();
   AffineMap lbMap = map.getLowerBounds(), ubMap = map.getUpperBounds();
   ArrayRef<int64_t> steps = map.getSteps();
@@ -193,7 +214,7 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
     auto lb = eval(lbMap.getResult(d), map.getLowerOperands(), lbMap.getNumDims());
     auto ub = eval(ubMap.getResult(d), map.getUpperOperands(), ubMap.getNumDims());
     if (!lb || !ub || steps[d] <= 0)
-      return markUnknown(map);
+      return markUnknown(map, /*boundsUnknown=*/true);
     lbs[d] = *lb;
     trips[d] = *ub > *lb ? (*ub - *lb + steps[d] - 1) / steps[d] : 0;
   }
@@ -233,7 +254,7 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
       points = mul(points, trips[d]).value_or(INT64_MAX);
     if (points > budget) {
       notes.insert("a map with dependent inner bounds has too many iterations to count exactly");
-      markUnknown(inner);
+      markUnknown(inner, /*boundsUnknown=*/false);
       continue;
     }
     budget -= points;
@@ -263,26 +284,176 @@ std::optional<int64_t> Analyzer::countOf(Operation *memlet) {
   return it == executions.end() ? std::optional<int64_t>(0) : it->second;
 }
 
-void Analyzer::addAccess(Operation *op, Value container, bool isWrite, Bytes elements, NodeMovement &node) {
-  Value root = getViewedContainer(container);
+/// Appends `op`'s access to the access list; returns its bytes (elements x element size).
+Bytes Analyzer::recordAccess(Operation *op, Value container, bool isWrite, Bytes elements) {
   auto type = cast<ArrayType>(container.getType());
   Bytes bytes = elements;
   if (bytes.known)
     bytes = toBytes(mul(bytes.value, elementSize(type.getElementType())));
-  result.accesses.push_back(Access{op, root, isWrite, elements, bytes});
+  result.accesses.push_back(Access{op, getViewedContainer(container), isWrite, elements, bytes});
+  return bytes;
+}
+
+/// Adds `bytes` read or written in `root` to `traffic` (memory or on-chip, by the container's storage)
+/// and, when `traffic` is the node's moved traffic, to the container's columns and the node's writes.
+void Analyzer::addTraffic(Value root, bool isWrite, Bytes bytes, Traffic &traffic, NodeMovement &node) {
   auto it = containerIndex.find(root);
   if (it == containerIndex.end())
     return; // not a container of this SDFG (cannot happen in verified IR)
   ContainerMovement &c = result.containers[it->second];
-  (isWrite ? c.written : c.read) += bytes;
   Traffic t;
   if (c.onChip)
     (isWrite ? t.onChipWritten : t.onChipRead) = bytes;
   else
     (isWrite ? t.written : t.read) = bytes;
-  node.traffic += t;
+  traffic += t;
+  if (&traffic != &node.traffic)
+    return;
+  (isWrite ? c.written : c.read) += bytes;
   if (isWrite && llvm::find(node.writes, c.name) == node.writes.end())
     node.writes.push_back(c.name);
+}
+
+/// A library node's or copy's access: moved bytes and accesses are the same.
+void Analyzer::addAccess(Operation *op, Value container, bool isWrite, Bytes elements, NodeMovement &node) {
+  Bytes bytes = recordAccess(op, container, isWrite, elements);
+  Value root = getViewedContainer(container);
+  addTraffic(root, isWrite, bytes, node.traffic, node);
+  addTraffic(root, isWrite, bytes, node.accesses, node);
+}
+
+/// The value of `e` with the symbol values; nullopt when a term has none (or on overflow).
+std::optional<int64_t> Analyzer::evalLinear(const LinearExpr &e) {
+  std::optional<int64_t> v = e.constant;
+  for (auto [value, coeff] : e.terms) {
+    auto it = env.find(value);
+    if (it == env.end())
+      return std::nullopt;
+    v = add(v, mul(coeff, it->second));
+  }
+  return v;
+}
+
+/// Extends `box` (in the coordinates of the array `type` the memlet addresses) by the subset `memlet`
+/// touches over all enclosing maps, clamped to the array. A dimension whose index is not linear or
+/// whose range has no value counts whole.
+void Analyzer::addToBox(Box &box, Operation *memlet, ArrayType type) {
+  if (!box.known)
+    return;
+  Shape shape = type.getShape();
+  SmallVector<Range> subset = memletSubset(memlet, /*scope=*/nullptr);
+  SmallVector<int64_t> lo(shape.size()), hi(shape.size());
+  for (auto [d, dim] : llvm::enumerate(shape)) {
+    int64_t size;
+    if (dim.isSymbolic()) {
+      auto it = bindings.find(dim.symbol);
+      if (it == bindings.end()) {
+        missing.insert(dim.symbol);
+        box.known = false;
+        return;
+      }
+      size = it->second;
+    } else {
+      size = dim.value;
+    }
+    std::optional<int64_t> min, max;
+    if (d < subset.size() && subset[d].min && subset[d].max) {
+      min = evalLinear(*subset[d].min);
+      max = evalLinear(*subset[d].max);
+    }
+    lo[d] = std::max<int64_t>(min.value_or(0), 0);
+    hi[d] = std::min<int64_t>(max.value_or(size - 1), size - 1);
+    if (lo[d] > hi[d])
+      return; // touches nothing inside the array
+  }
+  if (box.empty) {
+    box.lo = std::move(lo);
+    box.hi = std::move(hi);
+    box.empty = false;
+    return;
+  }
+  for (size_t d = 0; d < lo.size(); ++d) {
+    box.lo[d] = std::min(box.lo[d], lo[d]);
+    box.hi[d] = std::max(box.hi[d], hi[d]);
+  }
+}
+
+Bytes Analyzer::boxElements(const Box &box) {
+  if (!box.known)
+    return Bytes::unknown();
+  if (box.empty)
+    return Bytes::of(0);
+  std::optional<int64_t> n = 1;
+  for (size_t d = 0; d < box.lo.size(); ++d)
+    n = mul(n, box.hi[d] - box.lo[d] + 1);
+  return toBytes(n);
+}
+
+/// The traffic of a top-level map: per container, the distinct elements its loads (reads) and its
+/// stores (writes; wcr stores also read) touch over the whole map, as the bounding box of their
+/// subsets, per addressed array (a container or one of its views), summed over the views of a
+/// container and capped at its size. The executions x element size go to `node.accesses`.
+void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
+  countMap(map, 1);
+  // (addressed array, isWrite) -> box, in first-access order.
+  llvm::MapVector<std::pair<Value, unsigned>, Box> boxes;
+  map.walk([&](Operation *inner) {
+    Value array;
+    bool wcr = false;
+    if (auto load = dyn_cast<LoadOp>(inner))
+      array = load.getArray();
+    else if (auto store = dyn_cast<StoreOp>(inner)) {
+      array = store.getArray();
+      wcr = static_cast<bool>(store.getWcr());
+    } else {
+      return;
+    }
+    bool isStore = isa<StoreOp>(inner);
+    Value root = getViewedContainer(array);
+    std::optional<int64_t> n = countOf(inner);
+    Bytes count = toBytes(n);
+    if (!isStore || wcr)
+      addTraffic(root, false, recordAccess(inner, array, false, count), node.accesses, node);
+    if (isStore)
+      addTraffic(root, true, recordAccess(inner, array, true, count), node.accesses, node);
+
+    auto type = cast<ArrayType>(array.getType());
+    auto extend = [&](bool isWrite) {
+      Box &box = boxes[{array, isWrite}];
+      if (n && *n == 0)
+        return; // never executed: touches nothing
+      if (!n && boundsUnknown.contains(inner)) {
+        box.known = false; // whether it runs at all is unknown
+        return;
+      }
+      addToBox(box, inner, type);
+    };
+    if (!isStore || wcr)
+      extend(false);
+    if (isStore)
+      extend(true);
+  });
+
+  // Sum the boxes of the arrays (views) of each container, capped at the container's size.
+  llvm::MapVector<std::pair<Value, unsigned>, Bytes> perContainer;
+  for (auto &[key, box] : boxes) {
+    auto [array, isWrite] = key;
+    Bytes elements = boxElements(box);
+    Bytes bytes = elements.known
+                      ? toBytes(mul(elements.value, elementSize(cast<ArrayType>(array.getType()).getElementType())))
+                      : elements;
+    auto [it, inserted] = perContainer.try_emplace({getViewedContainer(array), isWrite}, Bytes::of(0));
+    it->second += bytes;
+  }
+  for (auto &[key, bytes] : perContainer) {
+    auto [root, isWrite] = key;
+    if (auto it = containerIndex.find(root); it != containerIndex.end()) {
+      const Bytes &size = result.containers[it->second].size;
+      if (bytes.known && size.known)
+        bytes.value = std::min(bytes.value, size.value);
+    }
+    addTraffic(root, isWrite, bytes, node.traffic, node);
+  }
 }
 
 void Analyzer::visitState(StateOp state) {
@@ -309,21 +480,12 @@ void Analyzer::visitState(StateOp state) {
                    result.containers[containerIndex.lookup(getViewedContainer(copy.getDest()))].name;
     } else if (auto map = dyn_cast<MapOp>(&op)) {
       node.label = "map" + std::to_string(mapIndex++);
-      countMap(map, 1);
-      map.walk([&](Operation *inner) {
-        if (auto load = dyn_cast<LoadOp>(inner)) {
-          addAccess(inner, load.getArray(), false, toBytes(countOf(inner)), node);
-        } else if (auto store = dyn_cast<StoreOp>(inner)) {
-          Bytes n = toBytes(countOf(inner));
-          if (store.getWcr())
-            addAccess(inner, store.getArray(), false, n, node);
-          addAccess(inner, store.getArray(), true, n, node);
-        }
-      });
+      countMapMovement(map, node);
     } else {
       continue; // views and anything else move nothing
     }
     sm.traffic += node.traffic;
+    sm.accesses += node.accesses;
     sm.nodes.push_back(std::move(node));
   }
   // Heap transients live in this state: those held for the whole call, and state/scope ones it uses.
@@ -385,8 +547,10 @@ void Analyzer::run() {
   for (StateOp state : sdfg.getStates())
     visitState(state);
 
-  for (const StateMovement &s : result.states)
+  for (const StateMovement &s : result.states) {
     result.totals += s.traffic;
+    result.totalAccesses += s.accesses;
+  }
   result.transientFootprint = Bytes::of(0);
   for (const ContainerMovement &c : result.containers)
     if (c.kind == ContainerKind::Transient && c.storage == "heap")

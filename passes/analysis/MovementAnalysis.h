@@ -6,8 +6,11 @@
 //
 //   - a library node reads each distinct input operand whole and writes each output whole;
 //   - sdfg.copy reads the source and writes the destination, whole;
-//   - a memlet (sdfg.load / sdfg.store) moves one element per execution; a store with wcr reads and
-//     writes it; executions = iterations of all enclosing maps, counted exactly;
+//   - memlets (sdfg.load / sdfg.store) inside a top-level map move, per container, the distinct elements
+//     the map touches: the bounding box of the propagated subsets (memletSubset) of its loads, and of
+//     its stores, clamped to the container (a wcr store reads and writes its box). The number of memlet
+//     executions (iterations of all enclosing maps, counted exactly) x element size is kept apart as
+//     "accesses";
 //   - accesses through a view count for the viewed container, with the view's size;
 //   - containers with storage register or stack are on-chip: counted apart, not in the memory totals.
 //
@@ -64,8 +67,10 @@ struct ContainerMovement {
   Bytes read, written;
 };
 
-/// One access of an op to a container (views resolved), with the bytes it moves in one execution of
-/// its state. A wcr store gives a read and a write access.
+/// One access of an op to a container (views resolved) in one execution of its state. A wcr store
+/// gives a read and a write access. For library nodes and copies `elements` is the whole operand (what
+/// the op moves). For memlets it is the number of executions, so `bytes` is the access volume, not the
+/// moved bytes: those are counted per top-level map and container (see docs/movement.md).
 struct Access {
   mlir::Operation *op;
   mlir::Value container;  // the viewed container (argument or alloc)
@@ -80,12 +85,14 @@ struct NodeMovement {
   std::string kind;       // "nn.matmul", "sdfg.copy", "sdfg.map"
   std::string label;      // a library node's label, "src -> dst" for a copy, "mapN" for a map
   std::vector<std::string> writes; // containers written (maps and copies; library nodes: outputs)
-  Traffic traffic;
+  Traffic traffic;        // moved: distinct elements per container (maps), whole operands (others)
+  Traffic accesses;       // memlet executions x element size (maps); equal to `traffic` for the others
 };
 
 struct StateMovement {
   std::string name;
   Traffic traffic;
+  Traffic accesses;       // sum of the nodes' accesses
   std::vector<NodeMovement> nodes;
   Bytes liveTransients;   // heap transients live during this state (see docs/movement.md)
 };
@@ -96,6 +103,7 @@ struct MovementResult {
   std::vector<StateMovement> states;         // in block order
   std::vector<Access> accesses;
   Traffic totals;
+  Traffic totalAccesses;                     // sum of the states' accesses
   Bytes transientFootprint;                  // sum of the sizes of heap transients
   Bytes peakTransients;                      // max over states of liveTransients
   std::vector<std::string> unknownSymbols;   // symbols whose missing value made a number unknown

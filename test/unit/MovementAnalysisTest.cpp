@@ -1,8 +1,9 @@
 //===- MovementAnalysisTest.cpp - bytes per container, node and state -----===//
 //
 // Parses small SDFGs and checks the numbers of analyzeMovement against counts made by hand (see the
-// rules in docs/movement.md): library nodes, copies through views, maps with nested and triangular
-// ranges and wcr, on-chip storage, symbol values and unknowns, transient footprint and peak.
+// rules in docs/movement.md): library nodes, copies through views, maps (distinct subsets per map:
+// matmul, tiled, triangular, strided, through views; accesses per execution, with nested and triangular
+// ranges and wcr), on-chip storage, symbol values and unknowns, transient footprint and peak.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/NN/NNOps.h"
@@ -127,25 +128,140 @@ TEST_F(MovementAnalysisTest, NestedMapsAndWcr) {
       sdfg.edge @init -> @sum
     })mlir",
                    {{"S", 10}});
-  // @sum: 10 * 32 iterations; two loads of x; the wcr store reads and writes y.
-  EXPECT_EQ(rw(r, "x"), (RW{10 * 32 * 2 * 4, 0}));
-  EXPECT_EQ(rw(r, "y"), (RW{10 * 32 * 4, 10 * 4 + 10 * 32 * 4}));
+  // @sum: 10 * 32 iterations. Moved: the distinct elements per container over the map. The two loads
+  // of x have the boxes [0, 9] x [0, 63] (j <= 63, the exclusive bound minus one) and [0, 9] x [1, 64],
+  // clamped to [0, 9] x [0, 63]: their union is all of x (640 elements). The wcr store reads and writes
+  // y[0..9] once (40 B each).
+  EXPECT_EQ(rw(r, "x"), (RW{10 * 64 * 4, 0}));
+  EXPECT_EQ(rw(r, "y"), (RW{10 * 4, 10 * 4 + 10 * 4}));
   const StateMovement *init = r.findState("init"), *sum = r.findState("sum");
   ASSERT_TRUE(init && sum);
   EXPECT_EQ(init->traffic.read, Bytes::of(0));
   EXPECT_EQ(init->traffic.written, Bytes::of(40));
-  EXPECT_EQ(sum->traffic.read, Bytes::of(2560 + 1280));
-  EXPECT_EQ(sum->traffic.written, Bytes::of(1280));
+  EXPECT_EQ(sum->traffic.read, Bytes::of(2560 + 40));
+  EXPECT_EQ(sum->traffic.written, Bytes::of(40));
   ASSERT_EQ(sum->nodes.size(), 1u);
   EXPECT_EQ(sum->nodes[0].kind, "sdfg.map");
   EXPECT_EQ(sum->nodes[0].label, "map0");
   EXPECT_EQ(sum->nodes[0].writes, std::vector<std::string>{"y"});
-  EXPECT_EQ(r.totals.moved(), Bytes::of(40 + 2560 + 1280 + 1280));
+  // Accesses: every execution, two loads of x and a read-modify-write of y per iteration.
+  EXPECT_EQ(sum->nodes[0].accesses.read, Bytes::of(10 * 32 * 2 * 4 + 10 * 32 * 4));
+  EXPECT_EQ(sum->nodes[0].accesses.written, Bytes::of(10 * 32 * 4));
+  EXPECT_EQ(sum->accesses.moved(), Bytes::of(2560 + 1280 + 1280));
+  EXPECT_EQ(r.totals.moved(), Bytes::of(40 + 2600 + 40));
+  EXPECT_EQ(r.totalAccesses.moved(), Bytes::of(40 + 2560 + 1280 + 1280));
   EXPECT_TRUE(r.unknownSymbols.empty());
 }
 
-TEST_F(MovementAnalysisTest, TriangularMapsAreCountedExactly) {
-  // j in [0, i], k in [j, S): sum over i < S of sum over j <= i of (S - j).
+TEST_F(MovementAnalysisTest, MatmulMapMovesEachOperandOnce) {
+  // C[i, j] += A[i, k] * B[k, j] over (4, 6, 8): A and B are each read once, C read and written once,
+  // although every element of A is loaded 6 times and every element of B 4 times.
+  auto r = analyze(R"mlir(
+    sdfg.sdfg @f inputs(%A: !sdfg.array<f32[4, 8]>, %B: !sdfg.array<f32[8, 6]>) outputs(%C: !sdfg.array<f32[4, 6]>) {
+      sdfg.state @s {
+        sdfg.map (%i, %j, %k) = (0, 0, 0) to (4, 6, 8) {
+          %a = sdfg.load %A[%i, %k] : !sdfg.array<f32[4, 8]>
+          %b = sdfg.load %B[%k, %j] : !sdfg.array<f32[8, 6]>
+          %p = sdfg.tasklet (%x = %a : f32, %y = %b : f32) -> f32 {
+            %m = arith.mulf %x, %y : f32
+            sdfg.yield %m : f32
+          }
+          sdfg.store %p, %C[%i, %j] wcr(sum) : !sdfg.array<f32[4, 6]>
+        }
+      }
+    })mlir");
+  EXPECT_EQ(rw(r, "A"), (RW{4 * 8 * 4, 0}));
+  EXPECT_EQ(rw(r, "B"), (RW{8 * 6 * 4, 0}));
+  EXPECT_EQ(rw(r, "C"), (RW{4 * 6 * 4, 4 * 6 * 4}));
+  EXPECT_EQ(r.totals.moved(), Bytes::of(128 + 192 + 96 + 96));
+  // 192 iterations, each loading A and B and reading and writing C.
+  EXPECT_EQ(r.totalAccesses.read, Bytes::of(192 * 3 * 4));
+  EXPECT_EQ(r.totalAccesses.written, Bytes::of(192 * 4));
+  ASSERT_EQ(r.accesses.size(), 4u); // per memlet, with executions
+  EXPECT_EQ(r.accesses[0].elements, Bytes::of(192));
+}
+
+TEST_F(MovementAnalysisTest, TiledMatmulMovesEachOperandOnce) {
+  // The same product over 8 x 8 x 8 in 4 x 4 x 4 tiles: the outer parameters are eliminated through the
+  // inner bounds (ti + 3 with ti <= 7, clamped to the array), so the whole map still touches each
+  // operand once.
+  auto r = analyze(R"mlir(
+    sdfg.sdfg @f inputs(%A: !sdfg.array<f32[8, 8]>, %B: !sdfg.array<f32[8, 8]>) outputs(%C: !sdfg.array<f32[8, 8]>) {
+      sdfg.state @s {
+        sdfg.map (%ti, %tj, %tk) = (0, 0, 0) to (8, 8, 8) step (4, 4, 4) {
+          sdfg.map (%i, %j, %k) = (%ti, %tj, %tk) to (%ti + 4, %tj + 4, %tk + 4) {
+            %a = sdfg.load %A[%i, %k] : !sdfg.array<f32[8, 8]>
+            %b = sdfg.load %B[%k, %j] : !sdfg.array<f32[8, 8]>
+            %p = sdfg.tasklet (%x = %a : f32, %y = %b : f32) -> f32 {
+              %m = arith.mulf %x, %y : f32
+              sdfg.yield %m : f32
+            }
+            sdfg.store %p, %C[%i, %j] wcr(sum) : !sdfg.array<f32[8, 8]>
+          }
+        }
+      }
+    })mlir");
+  EXPECT_EQ(rw(r, "A"), (RW{256, 0}));
+  EXPECT_EQ(rw(r, "B"), (RW{256, 0}));
+  EXPECT_EQ(rw(r, "C"), (RW{256, 256}));
+  EXPECT_EQ(r.totalAccesses.read, Bytes::of(512 * 3 * 4));
+  EXPECT_EQ(r.totalAccesses.written, Bytes::of(512 * 4));
+}
+
+TEST_F(MovementAnalysisTest, CausalTriangleCountsItsBoundingBox) {
+  // p[i, j] = s[i, j] for j <= i < 6: 21 elements, counted as the bounding box 6 x 6 = 36 (an
+  // over-count, never an under-count). The accesses are exact: 21 loads and 21 stores.
+  auto r = analyze(R"mlir(
+    sdfg.sdfg @f symbols(%S) inputs(%s: !sdfg.array<f32[S, S]>) outputs(%p: !sdfg.array<f32[S, S]>) {
+      sdfg.state @s {
+        sdfg.map (%i) = (0) to (%S) {
+          sdfg.map (%j) = (0) to (%i + 1) {
+            %v = sdfg.load %s[%i, %j] : !sdfg.array<f32[S, S]>
+            sdfg.store %v, %p[%i, %j] : !sdfg.array<f32[S, S]>
+          }
+        }
+      }
+    })mlir",
+                   {{"S", 6}});
+  EXPECT_EQ(rw(r, "s"), (RW{36 * 4, 0}));
+  EXPECT_EQ(rw(r, "p"), (RW{0, 36 * 4}));
+  EXPECT_EQ(r.totalAccesses.read, Bytes::of(21 * 4));
+  EXPECT_EQ(r.totalAccesses.written, Bytes::of(21 * 4));
+}
+
+TEST_F(MovementAnalysisTest, MapSubsetsThroughViewsStridesAndModulo) {
+  // Through a transpose view, the box is taken in the view's coordinates and counts for x. A strided
+  // index 2*i (i < 4) has the box [0, 6]: 7 elements for 4 touched. A `mod` index is not linear: that
+  // dimension counts whole.
+  auto r = analyze(R"mlir(
+    sdfg.sdfg @f inputs(%x: !sdfg.array<f32[4, 8]>, %v: !sdfg.array<f32[8]>, %w: !sdfg.array<f32[2, 16]>)
+        outputs(%y: !sdfg.array<f32[8, 2]>, %z: !sdfg.array<f32[4]>, %u: !sdfg.array<f32[2]>) {
+      sdfg.state @s {
+        %xt = sdfg.transpose_view %x [1, 0] : !sdfg.array<f32[4, 8]> -> !sdfg.array<f32[8, 4]>
+        sdfg.map (%i, %j) = (0, 0) to (8, 2) {
+          %a = sdfg.load %xt[%i, %j] : !sdfg.array<f32[8, 4]>
+          sdfg.store %a, %y[%i, %j] : !sdfg.array<f32[8, 2]>
+        }
+        sdfg.map (%i) = (0) to (4) {
+          %b = sdfg.load %v[2 * %i] : !sdfg.array<f32[8]>
+          sdfg.store %b, %z[%i] : !sdfg.array<f32[4]>
+        }
+        sdfg.map (%i) = (0) to (2) {
+          %c = sdfg.load %w[%i, (%i * 3) mod 5] : !sdfg.array<f32[2, 16]>
+          sdfg.store %c, %u[%i] : !sdfg.array<f32[2]>
+        }
+      }
+    })mlir");
+  EXPECT_EQ(rw(r, "x"), (RW{16 * 4, 0}));
+  EXPECT_EQ(rw(r, "y"), (RW{0, 16 * 4}));
+  EXPECT_EQ(rw(r, "v"), (RW{7 * 4, 0}));
+  EXPECT_EQ(rw(r, "z"), (RW{0, 16}));
+  EXPECT_EQ(rw(r, "w"), (RW{2 * 16 * 4, 0}));
+  EXPECT_EQ(rw(r, "u"), (RW{0, 8}));
+}
+
+TEST_F(MovementAnalysisTest, TriangularMapsAccessesAreCountedExactly) {
+  // j in [0, i], k in [j, S): sum over i < S of sum over j <= i of (S - j) executions of the inner memlets.
   auto r = analyze(R"mlir(
     sdfg.sdfg @f symbols(%S) inputs(%x: !sdfg.array<f32[S, S]>) outputs(%y: !sdfg.array<f32[S, S]>) {
       sdfg.state @s {
@@ -166,9 +282,14 @@ TEST_F(MovementAnalysisTest, TriangularMapsAreCountedExactly) {
   for (int64_t i = 0; i < S; ++i)
     for (int64_t j = 0; j <= i; ++j)
       inner += S - j;
-  // The %b dimension (3 iterations) multiplies everything.
-  EXPECT_EQ(rw(r, "x"), (RW{3 * (tri + inner) * 4, 0}));
-  EXPECT_EQ(rw(r, "y"), (RW{3 * inner * 4, 3 * (tri + inner) * 4}));
+  // Accesses: the %b dimension (3 iterations) multiplies everything.
+  ASSERT_EQ(r.states[0].nodes.size(), 1u);
+  const NodeMovement &map = r.states[0].nodes[0];
+  EXPECT_EQ(map.accesses.read, Bytes::of(3 * (tri + inner) * 4 + 3 * inner * 4));
+  EXPECT_EQ(map.accesses.written, Bytes::of(3 * (tri + inner) * 4));
+  // Moved: every memlet's box is [0, 6] x [0, 6] (j <= i <= 6, k <= 6), whatever %b.
+  EXPECT_EQ(rw(r, "x"), (RW{S * S * 4, 0}));
+  EXPECT_EQ(rw(r, "y"), (RW{S * S * 4, S * S * 4}));
 }
 
 TEST_F(MovementAnalysisTest, EmptyRangesMoveNothing) {
@@ -226,7 +347,7 @@ TEST_F(MovementAnalysisTest, UnboundSymbolsMakeNumbersUnknown) {
   auto r = analyze(source);
   EXPECT_EQ(rw(r, "x"), (RW{-1, 0}));
   EXPECT_EQ(rw(r, "y"), (RW{0, -1}));
-  EXPECT_EQ(rw(r, "c"), (RW{-1, 0})); // 16 from relu + an unknown number of loads
+  EXPECT_EQ(rw(r, "c"), (RW{-1, 0})); // 16 from relu + c[0] if the map over T runs at all
   EXPECT_FALSE(r.findContainer("x")->size.known);
   EXPECT_EQ(r.findContainer("c")->size, Bytes::of(16));
   EXPECT_FALSE(r.totals.read.known);
@@ -237,9 +358,11 @@ TEST_F(MovementAnalysisTest, UnboundSymbolsMakeNumbersUnknown) {
   r = analyze(source, {{"S", 3}, {"T", 5}});
   EXPECT_EQ(rw(r, "x"), (RW{48, 0}));
   EXPECT_EQ(rw(r, "y"), (RW{0, 48}));
-  EXPECT_EQ(rw(r, "c"), (RW{16 + 20, 0}));
-  EXPECT_EQ(rw(r, "d"), (RW{20, 16 + 20}));
-  EXPECT_EQ(r.totals.moved(), Bytes::of(48 + 48 + 36 + 56));
+  // The map touches c[0] and d[0] only: one element each (5 accesses).
+  EXPECT_EQ(rw(r, "c"), (RW{16 + 4, 0}));
+  EXPECT_EQ(rw(r, "d"), (RW{4, 16 + 4}));
+  EXPECT_EQ(r.totals.moved(), Bytes::of(48 + 48 + 20 + 24));
+  EXPECT_EQ(r.totalAccesses.moved(), Bytes::of(48 + 48 + 36 + 56));
   EXPECT_TRUE(r.unknownSymbols.empty());
 }
 
@@ -306,8 +429,9 @@ TEST_F(MovementAnalysisTest, AccessesListEveryMemlet) {
   EXPECT_EQ(r.accesses[0].elements, Bytes::of(4));
   EXPECT_FALSE(r.accesses[1].isWrite);
   EXPECT_TRUE(r.accesses[2].isWrite);
-  EXPECT_EQ(r.accesses[2].bytes, Bytes::of(16));
+  EXPECT_EQ(r.accesses[2].bytes, Bytes::of(16)); // accesses, not moved bytes
   EXPECT_EQ(r.findContainer("y")->size, Bytes::of(4));
+  EXPECT_EQ(rw(r, "y"), (RW{4, 4}));            // moved: the one element, read and written once
 }
 
 } // namespace

@@ -1,41 +1,49 @@
-// Memlet volumes in hand-written maps (dmc compile of a .mlir runs no pass at -O0). Counted by hand,
-// with S=5 from --bind (not substituted into a .mlir; the analysis reads it by name):
-//   @init   map (i) < S: writes mx[i] and sum[i]                         mx, sum written 5*4 = 20 each
-//   @reduce map (i, j) < (S, 8): loads x[i, j] (S*8 = 40 times, 160 B);
-//           store wcr(max) mx[i]: 40 reads + 40 writes (160 B each)
-//   @tri    map (i) < S, inner (j) < i + 1: 1+2+3+4+5 = 15 iterations; each loads x[i, j] (60 B),
-//           stores acc[j] in registers (on-chip: 60 B written), reloads it (60 B on-chip read)
-//           and stores sum[i] wcr(sum) (60 B read, 60 B written)
-//   @out    copy sum -> y: 5*4 = 20 B read and written
-// x: read 160 + 60 = 220; mx: read 160, written 20 + 160 = 180; sum: read 60 + 20 = 80, written 20 + 60 = 80
-// y: written 20; memory read 220+160+80 = 460, written 180+80+20 = 280.
+// Movement of hand-written maps (dmc compile of a .mlir runs no pass at -O0). Counted by hand, with S=5
+// from --bind (not substituted into a .mlir; the analysis reads it by name). "moved" counts, per top-level
+// map and container, the distinct elements of the bounding box of the memlets' subsets (reads and writes
+// apart; a wcr store reads and writes its box); "accesses" counts every memlet execution.
+//   @init   map (i) < S: writes mx[i] and sum[i]: boxes [0, 4]       mx, sum written 5*4 = 20 each
+//           accesses: 5 stores each = 40 B
+//   @reduce map (i, j) < (S, 8): loads x[i, j], box [0, 4] x [0, 7] = 40 elements, 160 B;
+//           store wcr(max) mx[i], box [0, 4]: 20 B read, 20 B written
+//           accesses: 40 loads (160 B), 40 wcr stores (160 B read + 160 B written) = 480 B
+//   @tri    map (i) < S, inner (j) < i + 1 (15 iterations): x[i, j] has the box [0, 4] x [0, 4] (j <= i <= 4):
+//           25 elements, 100 B (the triangle has 15; the box over-counts, never under-counts);
+//           acc[j] in registers: box [0, 4], on-chip 20 B written and 20 B read;
+//           sum[i] wcr(sum): box [0, 4], 20 B read, 20 B written
+//           accesses (memory): 15 loads of x (60 B) + 15 wcr stores of sum (60 + 60 B) = 180 B
+//   @out    copy sum -> y: 5*4 = 20 B read and written (accesses the same)
+// x: read 160 + 100 = 260; mx: read 20, written 20 + 20 = 40; sum: read 20 + 20 = 40, written 20 + 20 = 40
+// y: written 20; memory read 260+20+40 = 320, written 40+40+20 = 100, moved 420.
+// Accesses: read 160+160+60+60+20 = 460, written 40+160+60+20 = 280 (the movement of the old contract).
 // RUN: dmc compile %s --bind S=5 --report=movement --emit=header -o %t.h | FileCheck %s
 
-// CHECK:      container       kind                   storage   shape   size  read  written
-// CHECK-NEXT: x               input                  heap      [S, 8]   160   220        0
-// CHECK-NEXT: y               output                 heap      [S]       20     0       20
-// CHECK-NEXT: mx              transient              heap      [S]       20   160      180
-// CHECK-NEXT: sum             transient              heap      [S]       20    80       80
-// CHECK-NEXT: acc             transient (on-chip)    register  [8]       32    60       60
-// CHECK-NEXT: total (memory)                                                  460      280
-// CHECK:      moved: 740 bytes (read 460, written 280)
-// CHECK-NEXT: on-chip: read 60, written 60
+// CHECK:      container       kind                 storage   shape   size  read  written
+// CHECK-NEXT: x               input                heap      [S, 8]   160   260        0
+// CHECK-NEXT: y               output               heap      [S]       20     0       20
+// CHECK-NEXT: mx              transient            heap      [S]       20    20       40
+// CHECK-NEXT: sum             transient            heap      [S]       20    40       40
+// CHECK-NEXT: acc             transient (on-chip)  register  [8]       32    20       20
+// CHECK-NEXT: total (memory)                                                320      100
+// CHECK:      moved: 420 bytes (read 320, written 100)
+// CHECK-NEXT: accesses: 740 bytes (read 460, written 280; memlet executions x element size)
+// CHECK-NEXT: on-chip: read 20, written 20
 // CHECK-NEXT: heap transients: 40 bytes, peak per state 40
-// CHECK:      state / map       read  written  live transients
-// CHECK-NEXT: @init                0       40               40
-// CHECK-NEXT:   map0 -> mx, sum    0       40
-// CHECK-NEXT: @reduce            320      160               20
-// CHECK-NEXT:   map0 -> mx       320      160
-// CHECK-NEXT: @tri               120       60               20
-// CHECK-NEXT:   map0 -> acc, sum 120       60
-// CHECK-NEXT: @out                20       20               20
+// CHECK:      state / map         read  written  live transients  accesses
+// CHECK-NEXT: @init                  0       40               40        40
+// CHECK-NEXT:   map0 -> mx, sum      0       40                         40
+// CHECK-NEXT: @reduce              180       20               20       480
+// CHECK-NEXT:   map0 -> mx         180       20                        480
+// CHECK-NEXT: @tri                 120       20               20       180
+// CHECK-NEXT:   map0 -> acc, sum   120       20                        180
+// CHECK-NEXT: @out                  20       20               20        40
 // CHECK-NOT:  unknown
 
 // Without a value for S, every number depending on it is unknown ('?'), never guessed.
 // RUN: dmc compile %s --report=movement --emit=header -o %t.h | FileCheck %s --check-prefix=FREE
 // FREE:      00  import  moved: ? MiB (read ? MiB, written ? MiB), transients: ? MiB
 // FREE:      x               input                  heap      [S, 8]     ?     ?        0
-// FREE:      acc             transient (on-chip)    register  [8]       32     ?        ?
+// FREE:      acc             transient (on-chip)  register  [8]       32     ?        ?
 // FREE:      moved: ? bytes (read ?, written ?)
 // FREE:      unknown numbers (?): no value for symbol(s) S; pass --bind NAME=VALUE
 

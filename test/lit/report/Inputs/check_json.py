@@ -16,6 +16,9 @@ assert (step["transients"], step["peak_transients"]) == (384, 384), step
 t = d["totals"]
 assert (t["read"], t["written"], t["moved"], t["on_chip_read"], t["on_chip_written"]) == (800, 512, 1312, 0, 0), t
 assert (t["transients"], t["peak_transients"]) == (384, 384), t
+# Library nodes only: the accesses (memlet executions x element size) equal the moved bytes.
+assert (t["accesses_read"], t["accesses_written"], t["accesses"]) == (800, 512, 1312), t
+assert step["accesses"] == 1312, step
 
 c = {c["name"]: c for c in d["containers"]}
 assert [x["name"] for x in d["containers"]] == ["x", "w", "b", "y", "mm", "h", "t"]
@@ -32,4 +35,5 @@ assert (s["name"], s["read"], s["written"], s["live_transients"]) == ("main", 80
 kinds = [(n["kind"], n["label"], n["read"], n["written"], n["writes"]) for n in s["nodes"]]
 assert kinds == [("nn.matmul", "mm", 384, 128, ["mm"]), ("nn.add", "h", 160, 128, ["h"]),
                  ("nn.transpose", "t", 128, 128, ["t"]), ("nn.softmax", "sm", 128, 128, ["y"])], kinds
+assert all(n["accesses"] == n["moved"] for n in s["nodes"]), s["nodes"]
 print("ok")
