@@ -10,10 +10,11 @@ NAME=$(basename "$GRAPH" .json)
 OUT=out/$NAME
 mkdir -p "$OUT"
 echo "== dmc import $GRAPH: the SDFG IR (first lines)"
-build/bin/dmc import "$GRAPH" "$@" | head -n 12
+build/bin/dmc import "$GRAPH" "$@" -o "$OUT/imported.mlir"
+head -n 12 "$OUT/imported.mlir"
 echo "..."
-echo "== dmc compile $GRAPH -O0 -o $OUT/lib$NAME.so (C++, header and manifest beside it)"
-build/bin/dmc compile "$GRAPH" "$@" -O0 -o "$OUT/lib$NAME.so" --dump-ir-after-all "$OUT"
+echo "== dmc compile $GRAPH -O0 -o $OUT/lib$NAME.so --report=movement (C++, header, manifest beside it)"
+build/bin/dmc compile "$GRAPH" "$@" -O0 -o "$OUT/lib$NAME.so" --dump-ir-after-all "$OUT" --report=movement
 ls "$OUT"
 echo "== dmc run $OUT/lib$NAME.so --repeat 5 (seeded random inputs)"
 build/bin/dmc run "$OUT/lib$NAME.so" "$@" --repeat 5
