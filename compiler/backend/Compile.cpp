@@ -39,9 +39,24 @@ std::string resolvedFlags(const CompileOptions &options) {
 }
 
 namespace {
+/// A temporary beside `path`, unique to this process, for publishing by rename.
+std::string temporaryFor(const std::string &path) {
+  return path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+}
+
+/// Renames a complete temporary onto `path`: readers see the old file or the new one, never a part.
+LogicalResult publish(const std::string &tmp, const std::string &path) {
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::sys::fs::remove(tmp);
+    llvm::errs() << "dmc: error: cannot write " << path << ": " << ec.message() << "\n";
+    return failure();
+  }
+  return success();
+}
+
 /// Writes `text` to `path` through a temporary in the same folder and a rename.
 LogicalResult writeAtomically(const std::string &path, const std::string &text) {
-  std::string tmp = path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  std::string tmp = temporaryFor(path);
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text;
@@ -50,12 +65,7 @@ LogicalResult writeAtomically(const std::string &path, const std::string &text) 
       return failure();
     }
   }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    llvm::errs() << "dmc: error: cannot write " << path << ": " << ec.message() << "\n";
-    return failure();
-  }
-  return success();
+  return publish(tmp, path);
 }
 
 std::vector<std::string> splitFlags(const std::string &flags) {
@@ -93,17 +103,12 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
 namespace {
 /// Copies `from` to `to` through a temporary and a rename.
 LogicalResult copyAtomically(const std::string &from, const std::string &to) {
-  std::string tmp = to + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  std::string tmp = temporaryFor(to);
   if (std::error_code ec = llvm::sys::fs::copy_file(from, tmp)) {
     llvm::errs() << "dmc: error: cannot copy " << from << " to " << tmp << ": " << ec.message() << "\n";
     return failure();
   }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, to)) {
-    llvm::sys::fs::remove(tmp);
-    llvm::errs() << "dmc: error: cannot write " << to << ": " << ec.message() << "\n";
-    return failure();
-  }
-  return success();
+  return publish(tmp, to);
 }
 } // namespace
 
@@ -170,7 +175,7 @@ static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outpu
   }
   // The library is built under a temporary name and renamed: readers never see a partial file, and
   // concurrent compiles of one graph each publish a complete library.
-  std::string tmpLib = outputPath + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
+  std::string tmpLib = temporaryFor(outputPath);
   std::vector<std::string> args{cxx};
   for (std::string &f : splitFlags(flags))
     args.push_back(f);
@@ -193,11 +198,8 @@ static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outpu
                  << cppPath << (error.empty() ? "" : ": " + error) << "\n";
     return failure();
   }
-  if (std::error_code ec = llvm::sys::fs::rename(tmpLib, outputPath)) {
-    llvm::sys::fs::remove(tmpLib);
-    llvm::errs() << "dmc: error: cannot write " << outputPath << ": " << ec.message() << "\n";
+  if (failed(publish(tmpLib, outputPath)))
     return failure();
-  }
   std::string header;
   llvm::raw_string_ostream headerStream(header);
   emitHeader(sdfg, headerStream);

@@ -181,6 +181,13 @@ LogicalResult Emitter::emitScalarRegion(Region &region, SmallVectorImpl<std::str
   return region.getParentOp()->emitOpError("region has no sdfg.yield");
 }
 
+FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, AffineMap map, ValueRange indices) {
+  SmallVector<std::string> idx;
+  for (AffineExpr e : map.getResults())
+    idx.push_back(affineExpr(e, indices, map.getNumDims()));
+  return elementRef(array, idx, memlet);
+}
+
 LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
   bool parallel = map.getSchedule() == sdfg::Schedule::omp && !insideParallel;
   unsigned n = map.getNumParams();
@@ -201,10 +208,7 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
     LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
         .Case([&](sdfg::MapOp inner) { return emitMap(inner, insideParallel || parallel); })
         .Case([&](sdfg::LoadOp load) -> LogicalResult {
-          SmallVector<std::string> idx;
-          for (AffineExpr e : load.getMap().getResults())
-            idx.push_back(affineExpr(e, load.getIndices(), load.getMap().getNumDims()));
-          auto ref = elementRef(load.getArray(), idx, load);
+          auto ref = memletRef(load, load.getArray(), load.getMap(), load.getIndices());
           if (failed(ref))
             return failure();
           std::string name = fresh("v");
@@ -213,10 +217,7 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
           return success();
         })
         .Case([&](sdfg::StoreOp store) -> LogicalResult {
-          SmallVector<std::string> idx;
-          for (AffineExpr e : store.getMap().getResults())
-            idx.push_back(affineExpr(e, store.getIndices(), store.getMap().getNumDims()));
-          auto ref = elementRef(store.getArray(), idx, store);
+          auto ref = memletRef(store, store.getArray(), store.getMap(), store.getIndices());
           if (failed(ref))
             return failure();
           std::string v = nameOf(store.getValue());
