@@ -36,4 +36,15 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
+  let description = [{
+    Runtime kernels take contiguous row-major tensors, so a library node reading a transposed or sliced
+    view gets a copy in a fresh transient (and one writing such a view writes a transient copied back
+    afterwards). Every transient gets a unique identifier name. Runs last in every pipeline, so the
+    emitter only prints. Legal because a copy into a fresh transient preserves every value read, and the
+    copy-back happens before any later reader in the state's order.
+  }];
+}
+
 #endif

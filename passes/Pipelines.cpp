@@ -12,6 +12,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
   }
+  // Last at every level: the emitter only prints.
+  sdfg.addPass(createPrepareForEmission());
 }
 
 void registerAllDmcPasses() {
