@@ -54,6 +54,16 @@ LogicalResult publish(const std::string &tmp, const std::string &path) {
   return success();
 }
 
+/// The folder of `path` ("." for a bare name), created if missing.
+std::string folderOf(const std::string &path) {
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  llvm::sys::fs::create_directories(dir);
+  return std::string(dir);
+}
+
 /// Writes `text` to `path` through a temporary in the same folder and a rename.
 LogicalResult writeAtomically(const std::string &path, const std::string &text) {
   std::string tmp = temporaryFor(path);
@@ -130,11 +140,7 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
     if (failed(compileUncached(sdfg, cached, inCache)))
       return failure();
   }
-  llvm::SmallString<256> outDir(outputPath);
-  llvm::sys::path::remove_filename(outDir);
-  if (outDir.empty())
-    outDir = ".";
-  llvm::sys::fs::create_directories(outDir);
+  std::string outDir = folderOf(outputPath);
   // The cached header and manifest are published after the library; regenerate them if a concurrent
   // compile has not written them yet.
   for (const std::string &file : {name + ".h", name + ".manifest.json"})
@@ -143,7 +149,7 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
   if (failed(copyAtomically(cached, outputPath)))
     return failure();
   for (const std::string &file : {name + ".h", name + ".manifest.json"})
-    if (failed(copyAtomically(entry + "/" + file, std::string(outDir) + "/" + file)))
+    if (failed(copyAtomically(entry + "/" + file, outDir + "/" + file)))
       return failure();
   return success();
 }
@@ -157,12 +163,8 @@ static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outpu
   if (failed(emitCpp(sdfg, sourceStream, EmitOptions{manifest})))
     return failure();
 
-  llvm::SmallString<256> outDir(outputPath);
-  llvm::sys::path::remove_filename(outDir);
-  if (outDir.empty())
-    outDir = ".";
-  llvm::sys::fs::create_directories(outDir);
-  std::string workDir = options.workDir.empty() ? std::string(outDir) : options.workDir;
+  std::string outDir = folderOf(outputPath);
+  std::string workDir = options.workDir.empty() ? outDir : options.workDir;
   llvm::sys::fs::create_directories(workDir);
   std::string cppPath = (llvm::Twine(workDir) + "/" + name + ".cpp").str();
   if (failed(writeAtomically(cppPath, source)))
@@ -203,8 +205,8 @@ static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outpu
   std::string header;
   llvm::raw_string_ostream headerStream(header);
   emitHeader(sdfg, headerStream);
-  if (failed(writeAtomically(std::string(outDir) + "/" + name + ".h", header)) ||
-      failed(writeAtomically(std::string(outDir) + "/" + name + ".manifest.json", manifest + "\n")))
+  if (failed(writeAtomically(outDir + "/" + name + ".h", header)) ||
+      failed(writeAtomically(outDir + "/" + name + ".manifest.json", manifest + "\n")))
     return failure();
   return success();
 }
