@@ -36,6 +36,26 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def FuseElementwiseMaps : Pass<"fuse-elementwise-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Fuse a map writing a transient element-wise into the map of the same space reading it";
+  let description = [{
+    Vertical fusion of the chains the pure expansion produces. A producer map P and a later consumer map
+    C in the same state are fused when: both are single-level maps directly in the state (loads, stores
+    and tasklets only) with the same parameter count, bounds (maps and operands), unit steps and
+    schedule; P's only store writes a non-persistent transient T (`sdfg.alloc`) at exactly its
+    parameters in order, without `wcr`; every other use of T, in the whole SDFG, is a load directly in C
+    at exactly C's parameters in order (T has no views); and neither C nor any op between P and C writes
+    a container (seen through views) that P reads, the ops between them being only views and maps. P's
+    loads and tasklets then move to the start of C's body on C's parameters, C's loads of T take the
+    value P stored, and P, its store and T's alloc are erased. Applied until nothing changes.
+    Legal because each element of T is produced and consumed in the same iteration (same iteration
+    space, identity index on both sides, no write conflicts), and nothing else observes T: a
+    non-persistent transient is invisible outside the SDFG and has no other reader or writer inside it.
+    P's reads are delayed to C's position, which is safe because nothing in between, nor C in any
+    iteration, writes what P reads.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

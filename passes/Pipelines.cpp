@@ -12,6 +12,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
   }
+  if (optLevel >= 2)
+    sdfg.addPass(createFuseElementwiseMaps());
   // Last at every level: the emitter only prints.
   sdfg.addPass(createPrepareForEmission());
 }
