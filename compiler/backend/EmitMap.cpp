@@ -188,8 +188,22 @@ FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, Affine
   return elementRef(array, idx, memlet);
 }
 
+/// True when distinct iterations of the parallel map `owner` store to distinct elements: every parameter
+/// of `owner` is, by itself, one of the store's indices. (Its loops are collapsed, so two iterations differ
+/// in some parameter, hence in that index.) Such a wcr store needs no atomic: one thread owns the element.
+static bool ownedByIteration(sdfg::StoreOp store, sdfg::MapOp owner) {
+  return llvm::all_of(owner.getParams(), [&](BlockArgument param) {
+    return llvm::any_of(store.getMap().getResults(), [&](AffineExpr e) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      return d && store.getIndices()[d.getPosition()] == param;
+    });
+  });
+}
+
 LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
   bool parallel = map.getSchedule() == sdfg::Schedule::omp && !insideParallel;
+  if (parallel)
+    parallelMap = map;
   unsigned n = map.getNumParams();
   if (parallel)
     os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "") << "\n";
@@ -225,8 +239,9 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
             os << *ref << " = " << v << ";\n";
             return success();
           }
-          // Iterations of a parallel map may resolve into the same element concurrently.
-          bool atomic = insideParallel || parallel;
+          // Iterations of a parallel map may resolve into the same element concurrently, unless each
+          // iteration owns the elements it stores to.
+          bool atomic = (insideParallel || parallel) && !ownedByIteration(store, parallelMap);
           switch (*store.getWcr()) {
           case sdfg::WCR::sum:
             os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " += " << v << ";\n";

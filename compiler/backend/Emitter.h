@@ -26,6 +26,8 @@ public:
   /// A fresh local name; it starts with '_', which user names never do after cppName().
   std::string fresh(llvm::StringRef stem) { return "_" + stem.str() + std::to_string(counter++); }
   unsigned persistentSlots = 0;
+  /// The map whose loops carry the OpenMP pragma around what is being emitted (valid inside it).
+  sdfg::MapOp parallelMap;
   const std::string &nameOf(mlir::Value v) const { return names.find(v)->second; }
 
   /// The C++ expression of a dimension: a constant or a symbol's variable.
