@@ -154,6 +154,10 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
   return success();
 }
 
+std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options) {
+  return manifestFor(sdfg, resolvedCompiler(options), resolvedFlags(options), options.optLevel);
+}
+
 static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
   std::string name = sdfg.getSymName().str();
   std::string cxx = resolvedCompiler(options), flags = resolvedFlags(options);

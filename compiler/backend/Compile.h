@@ -23,6 +23,9 @@ std::string defaultCacheDir();
 /// the dmc version and the runtime it links.
 std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options);
 
+/// The manifest of `sdfg` as compiled with `options` (compiler, flags and level resolved).
+std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options);
+
 /// The C++ compiler and flags in effect (from options, then $CXX / $DMC_CXXFLAGS, then defaults).
 std::string resolvedCompiler(const CompileOptions &options);
 std::string resolvedFlags(const CompileOptions &options);

@@ -217,7 +217,7 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
   if (sdfg && !dumpDir.empty()) { // the C++ that the library is built from (the emitter is deterministic)
     dmc::CompileOptions options;
     options.optLevel = optLevel;
-    std::string manifest = dmc::manifestFor(sdfg, dmc::resolvedCompiler(options), dmc::resolvedFlags(options), optLevel);
+    std::string manifest = dmc::manifestFor(sdfg, options);
     bool ok = true;
     writeOutput(dumpDir + "/" + sdfg.getSymName().str() + ".cpp",
                 [&](raw_ostream &os) { ok = succeeded(dmc::emitCpp(sdfg, os, {manifest})); });
@@ -262,7 +262,7 @@ int runCompile() {
   dmc::CompileOptions options;
   options.optLevel = optLevel;
   if (emitKind != Emit::Library) {
-    std::string manifest = dmc::manifestFor(sdfg, dmc::resolvedCompiler(options), dmc::resolvedFlags(options), optLevel);
+    std::string manifest = dmc::manifestFor(sdfg, options);
     std::string text;
     raw_string_ostream os(text);
     if (emitKind == Emit::Cpp && failed(dmc::emitCpp(sdfg, os, {manifest})))

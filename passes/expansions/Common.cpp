@@ -161,6 +161,5 @@ SmallVector<Value> symbolOperands(Expander &e, const Shape &dims) {
 Shape shapeOf(Value container) { return cast<sdfg::ArrayType>(container.getType()).getShape(); }
 Type elementOf(Value container) { return cast<sdfg::ArrayType>(container.getType()).getElementType(); }
 
-int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 } // namespace dmc::expansions

@@ -87,7 +87,6 @@ llvm::SmallVector<mlir::Value> symbolOperands(Expander &e, const Shape &dims);
 Shape shapeOf(mlir::Value container);
 mlir::Type elementOf(mlir::Value container);
 /// `axis` in [-rank, rank) as a position in [0, rank).
-int64_t normalizeAxis(int64_t axis, int64_t rank);
 
 // Families: `is*` says whether a node belongs to the family, `expand*` builds its replacement before it
 // (the pass erases the node afterwards, or on failure everything built for it).

@@ -46,7 +46,7 @@ LogicalResult expandLayout(Expander &e) {
   if (auto s = dyn_cast<nn::SliceOp>(e.node)) {
     SmallVector<int64_t> start(rank, 0);
     for (auto [axis, st] : llvm::zip(s.getAxes(), s.getStarts()))
-      start[normalizeAxis(axis, rank)] = st;
+      start[*dmc::normalizeAxis(axis, rank)] = st;
     copyMap(e, x, out, [&](ValueRange p) {
       Indices idx = identity(p);
       for (int64_t d = 0; d < rank; ++d)
@@ -57,7 +57,7 @@ LogicalResult expandLayout(Expander &e) {
   }
 
   auto c = cast<nn::ConcatOp>(e.node);
-  int64_t axis = normalizeAxis((int64_t)c.getAxis(), rank);
+  int64_t axis = *dmc::normalizeAxis((int64_t)c.getAxis(), rank);
   int64_t offset = 0;
   for (Value in : c.getInputs()) {
     Shape is = shapeOf(in);

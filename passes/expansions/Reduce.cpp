@@ -37,7 +37,7 @@ LogicalResult expandReduce(Expander &e) {
   int64_t rank = xs.size();
   SmallVector<bool> reduced(rank, false);
   for (int64_t a : axes)
-    reduced[normalizeAxis(a, rank)] = true;
+    reduced[*dmc::normalizeAxis(a, rank)] = true;
   Shape keptDims, reducedDims;
   for (int64_t d = 0; d < rank; ++d)
     (reduced[d] ? reducedDims : keptDims).push_back(xs[d]);

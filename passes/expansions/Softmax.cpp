@@ -67,7 +67,7 @@ LogicalResult expandSoftmax(Expander &e) {
   Value x = op.getInputs()[0], out = op.getOutputs()[0];
   Value mask = op.getInputs().size() == 2 ? op.getInputs()[1] : Value();
   Shape xs = shapeOf(x);
-  int64_t rank = xs.size(), axis = normalizeAxis((int64_t)op.getAxis(), rank);
+  int64_t rank = xs.size(), axis = *dmc::normalizeAxis((int64_t)op.getAxis(), rank);
   bool generated = op.hasGeneratedMask();
   double scale = op.getScale().convertToDouble();
   Type type = elementOf(x);
