@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -20,23 +21,6 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// The container a (possibly viewed) value ultimately refers to.
-Value rootOf(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def))
-      v = t.getSource();
-    else if (auto r = dyn_cast<sdfg::ReshapeViewOp>(def))
-      v = r.getSource();
-    else if (auto s = dyn_cast<sdfg::SliceViewOp>(def))
-      v = s.getSource();
-    else
-      break;
-  }
-  return v;
-}
-
-bool isView(Operation *op) { return isa<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>(op); }
-
 /// A map directly in a state whose body holds only loads, stores and tasklets (so no nested maps) and
 /// whose steps are all 1.
 bool isSimpleMap(sdfg::MapOp m) {

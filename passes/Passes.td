@@ -56,6 +56,46 @@ def FuseElementwiseMaps : Pass<"fuse-elementwise-maps", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def FuseAttention : Pass<"fuse-attention", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Fuse Q K^T, softmax and P V into one streaming-softmax nn.attention";
+  let description = [{
+    Matches `scores = alpha * Q @ K^T`, `probs = softmax(scale * scores [+ mask])` over the last axis
+    (with any generated mask) and `O = probs @ V`, where scores and probs are private transients each
+    read only by the next node, in one state in that order. The three nodes become
+    `nn.attention(Q, K, V [, mask]) {scale = alpha * scale}` at the place of the last, and the two
+    [.., Sq, Sk] transients disappear. Legal because attention computes exactly that composition (the
+    masks and the rule for fully masked rows are softmax's), the transients had no other reader, and
+    nothing between the first and the last node writes Q, K or the mask, whose reads move down.
+  }];
+}
+
+def FuseMatMulEpilogues : Pass<"fuse-matmul-epilogues", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Turn matmuls into tiled nn.fused_matmul and fold scale, bias, activation and residual into them";
+  let description = [{
+    Every nn.matmul becomes an nn.fused_matmul, the contraction on the runtime's register-tiled
+    micro-kernel (`dmcrt_matmul_tiled`), which reads and writes strided views in place. It then absorbs
+    the chain of nodes that consume its result, as long as they fit the epilogue
+    `act(alpha * A @ B + pre) + post`: a scale without bias (before anything else), an add of a
+    broadcastable addend (pre, then post), gelu or relu (between them). Each consumer must be the only
+    reader of a private transient, in the same state; nothing between may write A, B or an addend, or
+    touch the consumer's output. Legal because the epilogue applies the same element-wise operations
+    in the same order to each element, and the intermediate transients had no other reader.
+  }];
+}
+
+def EliminateLayoutCopies : Pass<"eliminate-layout-copies", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Replace nn.transpose / nn.reshape copies by views (transpose elimination)";
+  let description = [{
+    Backward, when X (the layout node's input) is a private transient written only by a node that
+    writes strided views (fused_matmul, attention) and read only by the layout node: X becomes the
+    inverse view of the output Y, so the producer writes the final layout (and nothing between producer
+    and layout node may touch Y). Otherwise forward, when Y is a private transient written only by the
+    layout node and no write of X's container follows it anywhere: Y becomes a view of X. Reshape views
+    are made only of contiguous containers. Legal because a view shows the same elements in the layout
+    the copy would have produced, and the conditions guarantee no reader sees a different value.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

@@ -8,12 +8,21 @@ namespace dmc {
 void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
   // -O0: library nodes stay as they are and become runtime calls.
-  if (optLevel >= 1) {
+  // -O1/-O2: pure expansion into maps and tasklets (+ element-wise map fusion at -O2).
+  // -O3: node-level fusion onto the tiled kernels, layout copies become views; the remaining nodes
+  //      stay runtime calls.
+  if (optLevel == 1 || optLevel == 2) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
   }
-  if (optLevel >= 2)
+  if (optLevel == 2)
     sdfg.addPass(createFuseElementwiseMaps());
+  if (optLevel >= 3) {
+    sdfg.addPass(createFuseAttention());
+    sdfg.addPass(createFuseMatMulEpilogues());
+    sdfg.addPass(createEliminateLayoutCopies());
+    sdfg.addPass(createRemoveDeadContainers());
+  }
   // Last at every level: the emitter only prints.
   sdfg.addPass(createPrepareForEmission());
 }

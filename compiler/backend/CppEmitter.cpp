@@ -135,6 +135,7 @@ LogicalResult emitState(Emitter &e, sdfg::StateOp state) {
         .Case([&](sdfg::MapOp map) { return e.emitMap(map, false); })
         .Case([&](sdfg::CopyOp copy) { return e.emitCopy(copy); })
         .Case<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>([&](Operation *) { return success(); })
+        .Case<nn::FusedMatMulOp, nn::AttentionOp>([&](Operation *) { return e.emitTiledNode(&op); })
         .Case([&](nn::LibraryNode) { return e.emitLibraryNode(&op); })
         .Default([](Operation *o) { return o->emitOpError("cannot be emitted in a state"); });
     if (failed(r))
@@ -182,6 +183,8 @@ LogicalResult emitEdges(Emitter &e, sdfg::StateOp state, const llvm::StringMap<s
 const char *kPrologue = R"cpp(#include <dmc/runtime/alloc.h>
 #include <dmc/runtime/export.h>
 #include <dmc/runtime/kernels.h>
+#include <dmc/runtime/tiled.h>
+#include <utility>
 #include <dmc/runtime/timer.h>
 
 #include <algorithm>

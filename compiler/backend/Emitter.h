@@ -42,6 +42,11 @@ public:
   /// The pointer expression of a contiguous container (a reshape view shares its source's storage).
   mlir::FailureOr<std::string> contiguousPointer(mlir::Value container, mlir::Operation *user);
 
+  // Nodes on the tiled kernels, which take strided views (EmitTiledCall.cpp).
+  mlir::LogicalResult emitTiledNode(mlir::Operation *op);
+  /// Declares a dmcrt_strided for a container or any strided view of one and returns its name.
+  mlir::FailureOr<std::string> declareStrided(mlir::Value container, mlir::Operation *user);
+
   // Maps, memlets and tasklets (EmitMap.cpp).
   mlir::LogicalResult emitMap(sdfg::MapOp map, bool insideParallel);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);

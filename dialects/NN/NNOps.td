@@ -64,6 +64,40 @@ def NN_GemmOp : NN_Op<"gemm"> {
                         DefaultValuedAttr<F32Attr, "1.0f">:$alpha, DefaultValuedAttr<F32Attr, "1.0f">:$beta);
 }
 
+def NN_FusedMatMulOp : NN_Op<"fused_matmul"> {
+  let summary = "C = act(alpha * op(A) @ op(B) + pre) + post: a matmul and its element-wise epilogue";
+  let description = [{
+    ```mlir
+    nn.fused_matmul ins(%h, %w1, %b1 : ...) outs(%f : !sdfg.array<f32[S, 3072]>)
+                    {has_pre, activation = "gelu_erf"}
+    ```
+    Inputs are A, B, then `pre` when `has_pre` and `post` when `has_post`; both broadcast to C (a
+    bias is [N], a residual C's shape). `activation` is none, relu, gelu_erf or gelu_tanh. Created by
+    `--fuse-matmul-epilogues`; runs on the tiled micro-kernel GEMM (`dmcrt_matmul_tiled`), which reads
+    and writes strided views in place, so its operands may be transposed, sliced or reshaped views.
+  }];
+  let extraAttrs = (ins UnitAttr:$transpose_a, UnitAttr:$transpose_b,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                        DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
+                        UnitAttr:$has_pre, UnitAttr:$has_post);
+}
+
+def NN_AttentionOp : NN_Op<"attention"> {
+  let summary = "O = softmax(scale * Q @ K^T + mask) @ V, without materialising the scores";
+  let description = [{
+    ```mlir
+    nn.attention ins(%q, %k, %v : ...) outs(%o : !sdfg.array<f32[B, H, S, 64]>) {scale = 0.125 : f32, causal}
+    ```
+    Q is [..., Sq, D], K [..., Sk, D], V [..., Sk, Dv], O [..., Sq, Dv] (batch dims broadcast); an
+    optional fourth input is an additive mask broadcast to [..., Sq, Sk]. The generated masks and the
+    treatment of masked rows are nn.softmax's. Created by `--fuse-attention`; runs as a streaming
+    softmax (`dmcrt_attention`) on strided views.
+  }];
+  let extraAttrs = (ins DefaultValuedAttr<F32Attr, "1.0f">:$scale, UnitAttr:$causal,
+                        DefaultValuedAttr<I64Attr, "-1">:$window, DefaultValuedAttr<I64Attr, "0">:$stride,
+                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens);
+}
+
 class NN_BinaryOp<string mnemonic, string math> : NN_Op<mnemonic> {
   let summary = "element-wise " # math # " with NumPy broadcasting";
 }

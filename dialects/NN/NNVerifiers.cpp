@@ -75,6 +75,52 @@ LogicalResult GemmOp::verify() {
                                         getTransposeA(), getTransposeB()));
 }
 
+LogicalResult FusedMatMulOp::verify() {
+  size_t expected = 2 + (getHasPre() ? 1 : 0) + (getHasPost() ? 1 : 0);
+  if (failed(verifyCommon(*this, expected, expected)))
+    return failure();
+  StringRef act = getActivation();
+  if (act != "none" && act != "relu" && act != "gelu_erf" && act != "gelu_tanh")
+    return emitOpError("activation must be none, relu, gelu_erf or gelu_tanh, got '") << act << "'";
+  InferredShape product =
+      inferMatMul(shapeOf(getInputs()[0]), shapeOf(getInputs()[1]), getTransposeA(), getTransposeB());
+  if (failed(checkInferred(*this, product)))
+    return failure();
+  for (Value addend : getInputs().drop_front(2)) {
+    InferredShape sum = inferBroadcast(shapeOf(addend), product.shape);
+    if (!sum.ok() || sum.shape != product.shape)
+      return emitOpError("epilogue operand ") << formatShape(shapeOf(addend)) << " does not broadcast to "
+                                              << formatShape(product.shape);
+  }
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  if (failed(verifyCommon(*this, 3, 4)))
+    return failure();
+  int64_t window = getWindow(), stride = getStride();
+  if (window < -1 || stride < 0)
+    return emitOpError("window must be >= -1 and stride >= 0");
+  Shape q = shapeOf(getInputs()[0]), k = shapeOf(getInputs()[1]), v = shapeOf(getInputs()[2]);
+  if (q.size() < 2 || k.size() < 2 || v.size() < 2)
+    return emitOpError("needs Q, K and V of rank >= 2");
+  if (k.back() != q.back() || v[v.size() - 2] != k[k.size() - 2])
+    return emitOpError("Q ") << formatShape(q) << ", K " << formatShape(k) << " and V " << formatShape(v)
+                             << " do not form an attention (K needs Q's width, V K's length)";
+  // The scores' shape, through the same rule as matmul: Q @ K^T.
+  InferredShape scores = inferMatMul(q, k, false, true);
+  if (!scores.ok())
+    return emitOpError(scores.error);
+  if (getInputs().size() == 4) {
+    InferredShape masked = inferBroadcast(shapeOf(getInputs()[3]), scores.shape);
+    if (!masked.ok() || masked.shape != scores.shape)
+      return emitOpError("mask ") << formatShape(shapeOf(getInputs()[3])) << " does not broadcast to the scores "
+                                  << formatShape(scores.shape);
+  }
+  InferredShape out = inferMatMul(scores.shape, v, false, false);
+  return checkInferred(*this, out);
+}
+
 #define DMC_BINARY_VERIFIER(OP)                                                                              \
   LogicalResult OP::verify() {                                                                               \
     if (failed(verifyCommon(*this, 2, 2)))                                                                   \

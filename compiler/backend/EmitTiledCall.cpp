@@ -1,0 +1,142 @@
+//===- EmitTiledCall.cpp - fused_matmul and attention as tiled-kernel calls ===//
+//
+// These nodes take strided views (docs/abi.md): each operand becomes a dmcrt_strided descriptor whose
+// base pointer, shape and strides are computed by walking the view chain down to its storage, so a
+// transposed, sliced or reshaped container is passed in place.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/backend/Emitter.h"
+
+using namespace mlir;
+
+namespace dmc {
+namespace {
+struct StridedLayout {
+  std::string base, offset = "0";
+  SmallVector<std::string> shape, strides;
+};
+
+SmallVector<std::string> rowMajorStrides(const Emitter &e, const Shape &shape) {
+  SmallVector<std::string> strides(shape.size(), "1");
+  for (size_t i = shape.size(); i-- > 1;)
+    strides[i - 1] = strides[i] == "1" ? e.dimExpr(shape[i]) : "(" + strides[i] + ") * " + e.dimExpr(shape[i]);
+  return strides;
+}
+} // namespace
+
+/// The layout of a container through its views; fails where a view is not a strided layout.
+static FailureOr<StridedLayout> layoutOf(Emitter &e, Value v, Operation *user) {
+  Shape shape = cast<sdfg::ArrayType>(v.getType()).getShape();
+  StridedLayout l;
+  for (const Dim &d : shape)
+    l.shape.push_back(e.dimExpr(d));
+  Operation *def = v.getDefiningOp();
+  if (auto t = dyn_cast_or_null<sdfg::TransposeViewOp>(def)) {
+    auto src = layoutOf(e, t.getSource(), user);
+    if (failed(src))
+      return failure();
+    l.base = src->base, l.offset = src->offset;
+    for (int64_t p : t.getPermutation())
+      l.strides.push_back(src->strides[p]);
+    return l;
+  }
+  if (auto s = dyn_cast_or_null<sdfg::SliceViewOp>(def)) {
+    auto src = layoutOf(e, s.getSource(), user);
+    if (failed(src))
+      return failure();
+    l.base = src->base, l.offset = src->offset, l.strides = src->strides;
+    for (auto [i, off] : llvm::enumerate(s.getOffsets()))
+      if (off)
+        l.offset += " + " + std::to_string(off) + " * (" + src->strides[i] + ")";
+    return l;
+  }
+  auto ptr = e.contiguousPointer(v, user); // allocations, arguments and reshapes of them
+  if (failed(ptr))
+    return failure();
+  l.base = *ptr;
+  l.strides = rowMajorStrides(e, shape);
+  return l;
+}
+
+FailureOr<std::string> Emitter::declareStrided(Value container, Operation *user) {
+  if (!cast<sdfg::ArrayType>(container.getType()).getElementType().isF32())
+    return user->emitOpError("runs on f32 only");
+  auto l = layoutOf(*this, container, user);
+  if (failed(l))
+    return failure();
+  if (l->shape.size() > 8)
+    return user->emitOpError("has a container of rank ") << l->shape.size() << "; the runtime takes rank <= 8";
+  std::string name = fresh("s");
+  os << "dmcrt_strided " << name << "{const_cast<float *>(" << l->base << ") + " << l->offset << ", "
+     << l->shape.size() << ", {";
+  for (size_t i = 0; i < l->shape.size(); ++i)
+    os << (i ? ", " : "") << l->shape[i];
+  os << "}, {";
+  for (size_t i = 0; i < l->strides.size(); ++i)
+    os << (i ? ", " : "") << l->strides[i];
+  os << "}};\n";
+  return name;
+}
+
+LogicalResult Emitter::emitTiledNode(Operation *op) {
+  auto node = cast<nn::LibraryNode>(op);
+  os << "{ // " << op->getName().getStringRef();
+  if (auto label = node.getLabel())
+    os << " '" << *label << "'"; // labels are checked identifiers
+  os << "\n";
+  os.indent();
+  SmallVector<std::string> operands;
+  for (Value v : op->getOperands()) {
+    auto d = declareStrided(v, op);
+    if (failed(d))
+      return failure();
+    operands.push_back("&" + *d);
+  }
+  auto floatArg = [](float f) {
+    char buffer[64];
+    snprintf(buffer, sizeof buffer, "%af", (double)f);
+    return std::string(buffer);
+  };
+  std::string call;
+  if (auto mm = dyn_cast<nn::FusedMatMulOp>(op)) {
+    // A transposed operand is its view with the last two dims swapped.
+    auto swapLast = [&](std::string &name, Value v) {
+      std::string t = fresh("t");
+      int64_t r = cast<sdfg::ArrayType>(v.getType()).getRank();
+      os << "dmcrt_strided " << t << " = " << name.substr(1) << ";\n";
+      os << "std::swap(" << t << ".shape[" << r - 2 << "], " << t << ".shape[" << r - 1 << "]);\n";
+      os << "std::swap(" << t << ".stride[" << r - 2 << "], " << t << ".stride[" << r - 1 << "]);\n";
+      name = "&" + t;
+    };
+    if (mm.getTransposeA())
+      swapLast(operands[0], mm.getInputs()[0]);
+    if (mm.getTransposeB())
+      swapLast(operands[1], mm.getInputs()[1]);
+    size_t next = 2;
+    std::string pre = mm.getHasPre() ? operands[next++] : "nullptr";
+    std::string post = mm.getHasPost() ? operands[next++] : "nullptr";
+    StringRef act = mm.getActivation();
+    const char *kind = act == "relu" ? "DMCRT_ACT_RELU" : act == "gelu_erf" ? "DMCRT_ACT_GELU_ERF"
+                       : act == "gelu_tanh" ? "DMCRT_ACT_GELU_TANH" : "DMCRT_ACT_NONE";
+    call = "dmcrt_matmul_tiled(" + operands[0] + ", " + operands[1] + ", " + pre + ", " + post + ", " +
+           operands.back() + ", " + floatArg(mm.getAlpha().convertToFloat()) + ", " + kind + ")";
+  } else {
+    auto at = cast<nn::AttentionOp>(op);
+    std::string globals = fresh("globals");
+    os << "const int64_t " << globals << "[] = {";
+    for (int64_t t : at.getGlobalTokens())
+      os << t << "LL, ";
+    os << "0};\n"; // a zero-length array is not C++
+    std::string mask = at.getInputs().size() == 4 ? operands[3] : "nullptr";
+    call = "dmcrt_attention(" + operands[0] + ", " + operands[1] + ", " + operands[2] + ", " + mask + ", " +
+           operands.back() + ", " + floatArg(at.getScale().convertToFloat()) + ", " + std::to_string(at.getCausal()) +
+           ", " + std::to_string((int64_t)at.getWindow()) + "LL, " + std::to_string((int64_t)at.getStride()) + "LL, " +
+           globals + ", " + std::to_string(at.getGlobalTokens().size()) + ")";
+  }
+  os << "if (int rc = " << call << ") return rc;\n";
+  os.unindent();
+  os << "}\n";
+  return success();
+}
+
+} // namespace dmc

@@ -1,0 +1,155 @@
+//===- EliminateLayoutCopies.cpp - nn.transpose / nn.reshape into views ---===//
+//
+// A transpose or reshape node copies its whole input. Where the data can instead be seen in the other
+// layout, the copy goes and one of the two containers becomes a view of the other:
+//
+//  - backward (the producer writes the final layout): when X is a private transient written only by a
+//    node that writes strided views in place (fused_matmul, attention) and read only by the layout
+//    node, X becomes the inverse view of Y and the producer writes Y directly;
+//  - forward (the consumers read the original layout): when Y is a private transient written only by
+//    the layout node and X is not written after it, Y becomes the view of X and Y's readers read X.
+//
+// Backward is tried first, so an attention writes its [B, H, S, D] output straight into the [B, S, E]
+// buffer the output projection reads. A reshape view is only made of a contiguous container (an
+// allocation, an argument or a chain of reshape views of one), so every view stays a strided layout.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_ELIMINATELAYOUTCOPIES
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc;
+
+namespace {
+/// Allocations, arguments and reshape views of them are contiguous, row-major.
+bool isContiguous(Value v) {
+  while (auto r = v.getDefiningOp<sdfg::ReshapeViewOp>())
+    v = r.getSource();
+  return !v.getDefiningOp() || isa<sdfg::AllocOp>(v.getDefiningOp());
+}
+
+/// Defined by an op at SDFG level (or an argument): a view of it can be placed right after it and
+/// dominates every state.
+bool definedAtSDFGLevel(Value v) {
+  Operation *def = v.getDefiningOp();
+  return !def || isa<sdfg::SDFGOp>(def->getParentOp());
+}
+
+/// Creates `source` seen through `layout`'s inverse (inverse = true) or through `layout` itself, at SDFG
+/// level right after `source`'s definition; null when that view would not be a strided layout.
+Value makeView(Operation *layout, Value source, Type resultType, bool inverse) {
+  if (isa<nn::ReshapeOp>(layout) && !isContiguous(source))
+    return {};
+  if (!definedAtSDFGLevel(source))
+    return {};
+  OpBuilder b(layout->getContext());
+  if (Operation *def = source.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
+  auto type = cast<sdfg::ArrayType>(resultType);
+  if (auto t = dyn_cast<nn::TransposeOp>(layout)) {
+    ArrayRef<int64_t> perm = t.getPermutation();
+    SmallVector<int64_t> p(perm.begin(), perm.end());
+    if (inverse)
+      for (size_t i = 0; i < perm.size(); ++i)
+        p[perm[i]] = (int64_t)i;
+    return b.create<sdfg::TransposeViewOp>(layout->getLoc(), type, source, b.getDenseI64ArrayAttr(p));
+  }
+  return b.create<sdfg::ReshapeViewOp>(layout->getLoc(), type, source);
+}
+
+bool writesStridedOutputs(Operation *op) { return isa<nn::FusedMatMulOp, nn::AttentionOp>(op); }
+
+/// Backward: X's producer writes Y through the inverse view.
+bool tryBackward(Operation *layout, Value x, Value y) {
+  if (!isPrivateTransient(x))
+    return false;
+  Operation *producer = nullptr;
+  for (Operation *user : x.getUsers()) {
+    if (user == layout)
+      continue;
+    if (producer && producer != user)
+      return false;
+    producer = user;
+  }
+  if (!producer || !writesStridedOutputs(producer) || llvm::is_contained(cast<nn::LibraryNode>(producer).getInputs(), x))
+    return false;
+  if (producer->getBlock() != layout->getBlock() || !producer->isBeforeInBlock(layout))
+    return false;
+  // The write of Y moves up from the layout node to the producer.
+  for (Value in : cast<nn::LibraryNode>(producer).getInputs())
+    if (rootOf(in) == rootOf(y))
+      return false;
+  if (!rangeIsIndependent(producer, layout, {}, {rootOf(y)}))
+    return false;
+  Value view = makeView(layout, y, x.getType(), /*inverse=*/true);
+  if (!view)
+    return false;
+  Operation *alloc = x.getDefiningOp();
+  x.replaceAllUsesWith(view);
+  layout->erase();
+  alloc->erase();
+  return true;
+}
+
+/// Forward: Y's readers read X through the view.
+bool tryForward(Operation *layout, Value x, Value y) {
+  if (!isPrivateTransient(y))
+    return false;
+  for (Operation *user : y.getUsers()) {
+    if (user == layout)
+      continue;
+    llvm::SmallPtrSet<Value, 4> reads, writes;
+    if (isView(user) || !collectAccesses(user, reads, writes) || writes.contains(y))
+      return false;
+  }
+  // X must keep its value from the layout node on: every write of X's root precedes it in its block.
+  Value root = rootOf(x);
+  auto sdfg = layout->getParentOfType<sdfg::SDFGOp>();
+  bool laterWrite = false;
+  sdfg.walk([&](sdfg::StateOp state) {
+    for (Operation &op : state->getRegion(0).front()) {
+      if (&op == layout)
+        continue;
+      llvm::SmallPtrSet<Value, 4> reads, writes;
+      bool known = collectAccesses(&op, reads, writes);
+      bool before = op.getBlock() == layout->getBlock() && op.isBeforeInBlock(layout);
+      if (!before && (!known || writes.contains(root)))
+        laterWrite = true;
+    }
+  });
+  if (laterWrite)
+    return false;
+  Value view = makeView(layout, x, y.getType(), /*inverse=*/false);
+  if (!view)
+    return false;
+  Operation *alloc = y.getDefiningOp();
+  layout->erase();
+  y.replaceAllUsesWith(view);
+  alloc->erase();
+  return true;
+}
+
+struct EliminateLayoutCopies : dmc::impl::EliminateLayoutCopiesBase<EliminateLayoutCopies> {
+  void runOnOperation() override {
+    SmallVector<Operation *> layouts;
+    getOperation().walk([&](Operation *op) {
+      if (isa<nn::TransposeOp, nn::ReshapeOp>(op))
+        layouts.push_back(op);
+    });
+    // Each rewrite erases only its own layout node.
+    for (Operation *layout : layouts) {
+      auto node = cast<nn::LibraryNode>(layout);
+      Value x = node.getInputs()[0], y = node.getOutputs()[0];
+      if (!tryBackward(layout, x, y))
+        tryForward(layout, x, y);
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,163 @@
+//===- FuseMatMulEpilogues.cpp - matmuls and their element-wise consumers --===//
+//
+// Every nn.matmul becomes an nn.fused_matmul (the tiled micro-kernel contraction), which then absorbs
+// the element-wise nodes that consume its result, in the order the epilogue applies them:
+//
+//   C = alpha * A @ B  ->  scale (alpha *= s)  ->  add (pre)  ->  gelu / relu (activation)  ->  add (post)
+//
+// Each absorbed node removes one full write and read of C's size. An absorption needs C to be a private
+// transient read only by that node, and nothing between the two nodes to write what either reads or
+// touch what the consumer writes (the fused node reads and writes at the consumer's position).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
+
+#include "dialects/NN/ShapeInference.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_FUSEMATMULEPILOGUES
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc;
+
+namespace {
+Shape shapeOf(Value v) { return cast<sdfg::ArrayType>(v.getType()).getShape(); }
+
+/// The epilogue of a fused_matmul while it is being built.
+struct Epilogue {
+  float alpha = 1.0f;
+  Value pre, post;
+  StringRef activation = "none";
+};
+
+/// The fused node that replaces `anchor`, reading A and B, writing `out`.
+nn::FusedMatMulOp build(Operation *anchor, Value a, Value b, Value out, bool transA, bool transB,
+                        const Epilogue &e, StringAttr label) {
+  OpBuilder builder(anchor);
+  SmallVector<Value> inputs = {a, b};
+  if (e.pre)
+    inputs.push_back(e.pre);
+  if (e.post)
+    inputs.push_back(e.post);
+  auto unit = [&](bool on) { return on ? builder.getUnitAttr() : UnitAttr(); };
+  auto fused = builder.create<nn::FusedMatMulOp>(
+      anchor->getLoc(), inputs, ValueRange{out}, label, unit(transA), unit(transB), builder.getF32FloatAttr(e.alpha),
+      builder.getStringAttr(e.activation), unit(bool(e.pre)), unit(bool(e.post)));
+  return fused;
+}
+
+/// The consumer of `c` (a private transient written only by `producer`) if it is its only reader.
+Operation *soleConsumer(Value c, Operation *producer) {
+  if (!isPrivateTransient(c))
+    return nullptr;
+  Operation *consumer = nullptr;
+  for (Operation *user : c.getUsers()) {
+    if (user == producer)
+      continue;
+    if (consumer && consumer != user)
+      return nullptr;
+    consumer = user;
+  }
+  if (!consumer || consumer->getBlock() != producer->getBlock() || !producer->isBeforeInBlock(consumer))
+    return nullptr;
+  return consumer;
+}
+
+/// Tries to fold `consumer` of the fused node's output into `e`; returns the addend it reads (if any)
+/// through `addend`.
+bool absorb(Operation *consumer, Value c, Epilogue &e, Value &addend) {
+  auto node = cast<nn::LibraryNode>(consumer);
+  if (node.getOutputs().size() != 1 || shapeOf(node.getOutputs()[0]) != shapeOf(c))
+    return false;
+  if (auto scale = dyn_cast<nn::ScaleOp>(consumer)) {
+    if (e.pre || e.post || e.activation != "none" || scale.getBias().convertToDouble() != 0.0)
+      return false;
+    e.alpha *= scale.getAlpha().convertToFloat();
+    return true;
+  }
+  if (auto add = dyn_cast<nn::AddOp>(consumer)) {
+    Value lhs = add.getInputs()[0], rhs = add.getInputs()[1];
+    if ((lhs == c) == (rhs == c))
+      return false;
+    addend = lhs == c ? rhs : lhs;
+    nn::InferredShape sum = nn::inferBroadcast(shapeOf(addend), shapeOf(c));
+    if (!sum.ok() || sum.shape != shapeOf(c))
+      return false;
+    if (!e.pre && e.activation == "none" && !e.post)
+      e.pre = addend;
+    else if (!e.post)
+      e.post = addend;
+    else
+      return false;
+    return true;
+  }
+  StringRef activation;
+  if (isa<nn::ReluOp>(consumer))
+    activation = "relu";
+  else if (auto gelu = dyn_cast<nn::GeluOp>(consumer))
+    activation = gelu.getTanhApproximation() ? "gelu_tanh" : "gelu_erf";
+  if (activation.empty() || e.activation != "none" || e.post)
+    return false;
+  e.activation = activation;
+  return true;
+}
+
+void fuseChain(nn::MatMulOp matmul) {
+  Value a = matmul.getInputs()[0], b = matmul.getInputs()[1];
+  Epilogue e;
+  e.alpha = matmul.getAlpha().convertToFloat();
+  Operation *producer = matmul;
+  Value c = matmul.getOutputs()[0];
+  StringAttr label = matmul.getLabelAttr();
+  SmallVector<Operation *> absorbed;
+  while (Operation *consumer = soleConsumer(c, producer)) {
+    if (!isa<nn::LibraryNode>(consumer))
+      break;
+    Epilogue next = e;
+    Value addend;
+    if (!absorb(consumer, c, next, addend))
+      break;
+    Value out = cast<nn::LibraryNode>(consumer).getOutputs()[0];
+    // Reads of A, B and earlier addends move down to the consumer, the addend's read stays there, and
+    // the write of `out` moves up from nowhere: nothing in between may write the read roots or touch
+    // `out`, and `out` must not be one of the operands.
+    SmallVector<Value> reads = {rootOf(a), rootOf(b)};
+    for (Value v : {next.pre, next.post})
+      if (v)
+        reads.push_back(rootOf(v));
+    if (!rangeIsIndependent(producer, consumer, reads, {rootOf(out)}) || llvm::is_contained(reads, rootOf(out)))
+      break;
+    e = next;
+    absorbed.push_back(consumer);
+    producer = consumer;
+    c = out;
+    if (auto l = cast<nn::LibraryNode>(consumer).getLabel())
+      label = StringAttr::get(consumer->getContext(), *l);
+  }
+  build(producer, a, b, c, matmul.getTransposeA(), matmul.getTransposeB(), e, label);
+  // Erase in reverse order so each intermediate transient loses its last user before its alloc goes.
+  SmallVector<Value> intermediates = {matmul.getOutputs()[0]};
+  for (Operation *op : absorbed)
+    intermediates.push_back(cast<nn::LibraryNode>(op).getOutputs()[0]);
+  intermediates.pop_back(); // the final output stays
+  for (Operation *op : llvm::reverse(absorbed))
+    op->erase();
+  matmul->erase();
+  for (Value v : intermediates)
+    if (v.use_empty())
+      v.getDefiningOp()->erase();
+}
+
+struct FuseMatMulEpilogues : dmc::impl::FuseMatMulEpiloguesBase<FuseMatMulEpilogues> {
+  void runOnOperation() override {
+    SmallVector<nn::MatMulOp> matmuls;
+    getOperation().walk([&](nn::MatMulOp m) { matmuls.push_back(m); });
+    // A chain erases only its matmul and element-wise nodes, never another matmul.
+    for (nn::MatMulOp m : matmuls)
+      fuseChain(m);
+  }
+};
+} // namespace

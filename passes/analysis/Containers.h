@@ -1,0 +1,38 @@
+//===- Containers.h - views, roots and accesses, for legality checks -------===//
+//
+// What the fusion and layout passes ask before moving or merging nodes: which container a (possibly
+// viewed) value stands for, which containers an op reads and writes, and whether a transient is
+// private to a pair of ops.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DMC_PASSES_ANALYSIS_CONTAINERS_H
+#define DMC_PASSES_ANALYSIS_CONTAINERS_H
+
+#include "dialects/SDFG/SDFGOps.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+
+namespace dmc {
+
+bool isView(mlir::Operation *op);
+
+/// The container a (possibly viewed) value ultimately refers to: an sdfg.alloc result or an argument.
+mlir::Value rootOf(mlir::Value v);
+
+/// A non-persistent `sdfg.alloc` result (not a view, not an argument): invisible outside the SDFG.
+bool isPrivateTransient(mlir::Value v);
+
+/// Adds the roots `op` reads and writes (library nodes by their operands, copies, and the loads and
+/// stores nested in maps). Returns false for an op whose accesses it does not know.
+bool collectAccesses(mlir::Operation *op, llvm::SmallPtrSetImpl<mlir::Value> &reads,
+                     llvm::SmallPtrSetImpl<mlir::Value> &writes);
+
+/// True when every op strictly between `from` and `to` (same block, `from` first) has known accesses,
+/// writes none of `readRoots` and neither reads nor writes any of `writtenRoots`: then reads of
+/// `readRoots` and writes of `writtenRoots` can move from one end of the range to the other.
+bool rangeIsIndependent(mlir::Operation *from, mlir::Operation *to, llvm::ArrayRef<mlir::Value> readRoots,
+                        llvm::ArrayRef<mlir::Value> writtenRoots);
+
+} // namespace dmc
+
+#endif
