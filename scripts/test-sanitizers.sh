@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ASan + UBSan: builds dmc, the runtime and the generated code with sanitizers (build-sanitize/), then runs
-# the runtime's tests, every sample at -O0 and -O1 against its PyTorch reference, and the malformed-graph
+# the runtime's tests, every sample at -O0, -O1 and -O3 against its PyTorch reference, and the malformed-graph
 # corpus.
 # Any sanitizer report fails the run.
 set -euo pipefail
@@ -15,9 +15,11 @@ export DMC_CACHE_DIR=$PWD/$BUILD_DIR/dmc-cache
 "$BUILD_DIR/runtime/tests/dmcrt_tests" --gtest_brief=1 > "$BUILD_DIR/runtime-tests.log" 2>&1 \
   || { tail -50 "$BUILD_DIR/runtime-tests.log"; exit 1; }
 tail -2 "$BUILD_DIR/runtime-tests.log"
-# -O0 exercises the runtime kernels; -O1 the emitter's maps, memlets and tasklets.
+# -O0 exercises the runtime kernels; -O1 the emitter's maps, memlets and tasklets; -O3 the tiled kernels on
+# strided views.
 /usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O0
 /usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O1
+/usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O3
 # The malformed corpus: every file must give a diagnostic and exit 1, never a sanitizer report.
 failed=0
 for f in test/lit/import/Inputs/malformed/*.json; do
