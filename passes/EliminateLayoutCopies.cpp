@@ -26,13 +26,6 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// Allocations, arguments and reshape views of them are contiguous, row-major.
-bool isContiguous(Value v) {
-  while (auto r = v.getDefiningOp<sdfg::ReshapeViewOp>())
-    v = r.getSource();
-  return !v.getDefiningOp() || isa<sdfg::AllocOp>(v.getDefiningOp());
-}
-
 /// Defined by an op at SDFG level (or an argument): a view of it can be placed right after it and
 /// dominates every state.
 bool definedAtSDFGLevel(Value v) {
@@ -70,14 +63,7 @@ bool writesStridedOutputs(Operation *op) { return isa<nn::FusedMatMulOp, nn::Att
 bool tryBackward(Operation *layout, Value x, Value y) {
   if (!isPrivateTransient(x))
     return false;
-  Operation *producer = nullptr;
-  for (Operation *user : x.getUsers()) {
-    if (user == layout)
-      continue;
-    if (producer && producer != user)
-      return false;
-    producer = user;
-  }
+  Operation *producer = soleOtherUser(x, layout);
   if (!producer || !writesStridedOutputs(producer) || llvm::is_contained(cast<nn::LibraryNode>(producer).getInputs(), x))
     return false;
   if (producer->getBlock() != layout->getBlock() || !producer->isBeforeInBlock(layout))

@@ -19,20 +19,9 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// The only op other than `writer` that uses `transient`, when `transient` is a private transient with
-/// exactly one writer (`writer`) and one other user; null otherwise.
+/// The reader of `transient` when it is a private transient whose only users are `writer` and it.
 Operation *soleReader(Value transient, Operation *writer) {
-  if (!isPrivateTransient(transient))
-    return nullptr;
-  Operation *reader = nullptr;
-  for (Operation *user : transient.getUsers()) {
-    if (user == writer)
-      continue;
-    if (reader && reader != user)
-      return nullptr;
-    reader = user;
-  }
-  return reader;
+  return isPrivateTransient(transient) ? soleOtherUser(transient, writer) : nullptr;
 }
 
 bool tryFuse(nn::MatMulOp qk) {

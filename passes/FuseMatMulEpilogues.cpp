@@ -51,16 +51,7 @@ nn::FusedMatMulOp build(Operation *anchor, Value a, Value b, Value out, bool tra
 
 /// The consumer of `c` (a private transient written only by `producer`) if it is its only reader.
 Operation *soleConsumer(Value c, Operation *producer) {
-  if (!isPrivateTransient(c))
-    return nullptr;
-  Operation *consumer = nullptr;
-  for (Operation *user : c.getUsers()) {
-    if (user == producer)
-      continue;
-    if (consumer && consumer != user)
-      return nullptr;
-    consumer = user;
-  }
+  Operation *consumer = isPrivateTransient(c) ? soleOtherUser(c, producer) : nullptr;
   if (!consumer || consumer->getBlock() != producer->getBlock() || !producer->isBeforeInBlock(consumer))
     return nullptr;
   return consumer;

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
@@ -20,13 +21,6 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// True when `v` is (a reshape of) a container's own storage: what a runtime kernel can take.
-bool isContiguous(Value v) {
-  while (auto reshape = v.getDefiningOp<sdfg::ReshapeViewOp>())
-    v = reshape.getSource();
-  return !v.getDefiningOp() || isa<sdfg::AllocOp>(v.getDefiningOp());
-}
-
 struct PrepareForEmission : dmc::impl::PrepareForEmissionBase<PrepareForEmission> {
   void runOnOperation() override {
     sdfg::SDFGOp sdfg = getOperation();

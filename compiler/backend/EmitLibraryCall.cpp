@@ -51,13 +51,17 @@ std::string int64Array(ArrayRef<int64_t> values) {
 }
 } // namespace
 
-LogicalResult Emitter::emitLibraryNode(Operation *op) {
-  auto node = cast<nn::LibraryNode>(op);
+void Emitter::openNodeScope(Operation *op) {
   os << "{ // " << op->getName().getStringRef();
-  if (auto label = node.getLabel())
+  if (auto label = cast<nn::LibraryNode>(op).getLabel())
     os << " '" << *label << "'"; // labels are checked identifiers
   os << "\n";
   os.indent();
+}
+
+LogicalResult Emitter::emitLibraryNode(Operation *op) {
+  auto node = cast<nn::LibraryNode>(op);
+  openNodeScope(op);
   SmallVector<std::string> in, out;
   for (Value v : node.getInputs()) {
     auto d = declareDescriptor(v, op);

@@ -79,12 +79,7 @@ FailureOr<std::string> Emitter::declareStrided(Value container, Operation *user)
 }
 
 LogicalResult Emitter::emitTiledNode(Operation *op) {
-  auto node = cast<nn::LibraryNode>(op);
-  os << "{ // " << op->getName().getStringRef();
-  if (auto label = node.getLabel())
-    os << " '" << *label << "'"; // labels are checked identifiers
-  os << "\n";
-  os.indent();
+  openNodeScope(op);
   SmallVector<std::string> operands;
   for (Value v : op->getOperands()) {
     auto d = declareStrided(v, op);

@@ -37,6 +37,8 @@ public:
 
   // Library nodes (EmitLibraryCall.cpp).
   mlir::LogicalResult emitLibraryNode(mlir::Operation *op);
+  /// Opens the `{ // op 'label'` block every library node's call is emitted in.
+  void openNodeScope(mlir::Operation *op);
   /// Declares a dmcrt_tensor for a contiguous container and returns its name; fails for strided views.
   mlir::FailureOr<std::string> declareDescriptor(mlir::Value container, mlir::Operation *user);
   /// The pointer expression of a contiguous container (a reshape view shares its source's storage).

@@ -23,6 +23,24 @@ bool isPrivateTransient(Value v) {
   return alloc && alloc.getLifetime() != sdfg::Lifetime::persistent;
 }
 
+bool isContiguous(Value v) {
+  while (auto reshape = v.getDefiningOp<sdfg::ReshapeViewOp>())
+    v = reshape.getSource();
+  return !v.getDefiningOp() || isa<sdfg::AllocOp>(v.getDefiningOp());
+}
+
+Operation *soleOtherUser(Value v, Operation *except) {
+  Operation *other = nullptr;
+  for (Operation *user : v.getUsers()) {
+    if (user == except)
+      continue;
+    if (other && other != user)
+      return nullptr;
+    other = user;
+  }
+  return other;
+}
+
 bool collectAccesses(Operation *op, llvm::SmallPtrSetImpl<Value> &reads, llvm::SmallPtrSetImpl<Value> &writes) {
   if (isView(op))
     return true;

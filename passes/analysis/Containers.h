@@ -22,6 +22,12 @@ mlir::Value rootOf(mlir::Value v);
 /// A non-persistent `sdfg.alloc` result (not a view, not an argument): invisible outside the SDFG.
 bool isPrivateTransient(mlir::Value v);
 
+/// An allocation, an argument, or a chain of reshape views of one: dense row-major storage.
+bool isContiguous(mlir::Value v);
+
+/// The one op other than `except` that uses `v`; null when there is none or more than one.
+mlir::Operation *soleOtherUser(mlir::Value v, mlir::Operation *except);
+
 /// Adds the roots `op` reads and writes (library nodes by their operands, copies, and the loads and
 /// stores nested in maps). Returns false for an op whose accesses it does not know.
 bool collectAccesses(mlir::Operation *op, llvm::SmallPtrSetImpl<mlir::Value> &reads,

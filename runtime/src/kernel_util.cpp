@@ -1,5 +1,7 @@
 #include "kernel_util.h"
 
+#include "generated_mask.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -103,6 +105,27 @@ int64_t strided_offset(int64_t flat, const Shape& shape, const Shape& strides) {
     flat /= d;
   }
   return off;
+}
+
+}  // namespace dmc::detail
+
+namespace dmc::detail {
+
+GeneratedMask make_generated_mask(int32_t causal, int64_t window, int64_t stride, const int64_t* global_tokens,
+                                  int32_t n_global, int64_t size) {
+  if (stride < 0) fail(DMCRT_ERR_INVALID_ARG, "stride must be >= 0, got " + std::to_string(stride));
+  if (n_global < 0 || (n_global > 0 && !global_tokens))
+    fail(DMCRT_ERR_INVALID_ARG, "bad global_tokens list (n_global=" + std::to_string(n_global) + ")");
+  GeneratedMask gen;
+  gen.causal = causal != 0;
+  gen.window = window < 0 ? -1 : window;
+  gen.stride = stride;
+  if (n_global > 0) {
+    gen.global.assign(static_cast<size_t>(size), 0);
+    for (int32_t k = 0; k < n_global; ++k)
+      if (global_tokens[k] >= 0 && global_tokens[k] < size) gen.global[global_tokens[k]] = 1;
+  }
+  return gen;
 }
 
 }  // namespace dmc::detail

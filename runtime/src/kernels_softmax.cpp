@@ -10,32 +10,8 @@
 #include <vector>
 
 #include "dmc/runtime/kernels.h"
+#include "generated_mask.h"
 #include "kernel_util.h"
-
-namespace dmc::detail {
-namespace {
-
-struct GeneratedMask {
-  bool causal = false;
-  int64_t window = -1;
-  int64_t stride = 0;
-  std::vector<char> global;  // global[k] != 0 when token k is global; sized max(rows, cols)
-
-  bool kept(int64_t i, int64_t j) const {
-    if ((i < static_cast<int64_t>(global.size()) && global[i]) ||
-        (j < static_cast<int64_t>(global.size()) && global[j]))
-      return true;
-    const int64_t dist = i >= j ? i - j : j - i;
-    if (causal && j > i) return false;
-    if (window >= 0 && dist > window) return false;
-    // With causal, i - j >= 0 for kept positions, so |i - j| covers both spellings of the rule.
-    if (stride > 0 && dist % stride != 0) return false;
-    return true;
-  }
-};
-
-}  // namespace
-}  // namespace dmc::detail
 
 using namespace dmc::detail;
 
@@ -51,23 +27,12 @@ extern "C" int dmcrt_softmax(const dmcrt_tensor* x, const dmcrt_tensor* mask,
     if (tx.rank == 0) fail(DMCRT_ERR_SHAPE, "X must have rank >= 1");
     const int64_t ax = normalize_axis(axis, tx.rank, "axis");
 
-    GeneratedMask gen;
-    gen.causal = causal != 0;
-    gen.window = window < 0 ? -1 : window;
-    gen.stride = stride;
-    if (stride < 0) fail(DMCRT_ERR_INVALID_ARG, "stride must be >= 0, got " + std::to_string(stride));
-    if (n_global < 0 || (n_global > 0 && !global_tokens))
-      fail(DMCRT_ERR_INVALID_ARG, "bad global_tokens list (n_global=" + std::to_string(n_global) + ")");
-    const bool has_generated = gen.causal || gen.window >= 0 || gen.stride > 0 || n_global > 0;
-    if (has_generated) {
-      if (tx.rank < 2 || ax != tx.rank - 1)
-        fail(DMCRT_ERR_INVALID_ARG, "generated masks need rank >= 2 and axis = last, got X " +
-                                        shape_str(xs) + " and axis " + std::to_string(axis));
-      const int64_t size = std::max(xs[tx.rank - 2], xs[tx.rank - 1]);
-      gen.global.assign(static_cast<size_t>(size), 0);
-      for (int32_t k = 0; k < n_global; ++k)
-        if (global_tokens[k] >= 0 && global_tokens[k] < size) gen.global[global_tokens[k]] = 1;
-    }
+    const int64_t size = tx.rank >= 2 ? std::max(xs[tx.rank - 2], xs[tx.rank - 1]) : 0;
+    const GeneratedMask gen = make_generated_mask(causal, window, stride, global_tokens, n_global, size);
+    const bool has_generated = gen.any();
+    if (has_generated && (tx.rank < 2 || ax != tx.rank - 1))
+      fail(DMCRT_ERR_INVALID_ARG, "generated masks need rank >= 2 and axis = last, got X " + shape_str(xs) +
+                                      " and axis " + std::to_string(axis));
 
     // Additive mask: strides that read it with x's indices (0 on broadcast dims).
     const dmcrt_tensor* tm = mask ? &check_tensor(mask, "mask") : nullptr;

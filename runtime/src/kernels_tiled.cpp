@@ -62,6 +62,23 @@ Shape aligned_strides(const dmcrt_strided& t, const Shape& full, const char* wha
   return strides;
 }
 
+// Runs body(t) for t in [0, tasks), in parallel when `parallel`. Exceptions must not leave an OpenMP
+// region: the inner code only throws bad_alloc, which is reported once all tasks are done.
+template <typename Body>
+void run_tasks(int64_t tasks, bool parallel, Body body) {
+  bool failed_alloc = false;
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+  for (int64_t t = 0; t < tasks; ++t) {
+    try {
+      body(t);
+    } catch (...) {
+#pragma omp atomic write
+      failed_alloc = true;
+    }
+  }
+  if (failed_alloc) fail(DMCRT_ERR_ALLOC, "out of memory for the tiled kernels' buffers");
+}
+
 // The batch dims of c (all but the last two), and each operand's element offset per flat batch index.
 struct Batches {
   Shape shape;
@@ -134,10 +151,7 @@ extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b
     const int64_t tasks = batches.count * mt * nt;
     const bool parallel = batches.count * M * N * std::max<int64_t>(K, 1) >= (int64_t{1} << 18) && tasks > 1;
     const TiledIsa& inner = isa();
-    // Exceptions must not leave an OpenMP region: the inner code only throws bad_alloc, caught here.
-    bool failed_alloc = false;
-#pragma omp parallel for schedule(dynamic, 1) if (parallel)
-    for (int64_t t = 0; t < tasks; ++t) {
+    run_tasks(tasks, parallel, [&](int64_t t) {
       const int64_t batch = t / (mt * nt), rest = t % (mt * nt);
       const int64_t m0 = (rest / nt) * kTileM, n0 = (rest % nt) * kTileN;
       GemmProblem p;
@@ -149,14 +163,8 @@ extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b
       Matrix cm = oc.at(batches, batch);
       p.C = const_cast<float*>(cm.data), p.rsc = cm.rs, p.csc = cm.cs;
       p.alpha = alpha, p.activation = activation;
-      try {
-        inner.gemm_block(p, m0, std::min(M, m0 + kTileM), n0, std::min(N, n0 + kTileN));
-      } catch (...) {
-#pragma omp atomic write
-        failed_alloc = true;
-      }
-    }
-    if (failed_alloc) fail(DMCRT_ERR_ALLOC, "out of memory for packing buffers");
+      inner.gemm_block(p, m0, std::min(M, m0 + kTileM), n0, std::min(N, n0 + kTileN));
+    });
   });
 }
 
@@ -173,9 +181,6 @@ extern "C" int dmcrt_attention(const dmcrt_strided* q, const dmcrt_strided* k, c
     if (tk.shape[tk.rank - 1] != D || tv.shape[tv.rank - 2] != Sk)
       fail(DMCRT_ERR_SHAPE, "Q " + shape_str(shape_of(tq)) + ", K " + shape_str(shape_of(tk)) + " and V " +
                                 shape_str(shape_of(tv)) + " do not form an attention");
-    if (stride < 0) fail(DMCRT_ERR_INVALID_ARG, "stride must be >= 0, got " + std::to_string(stride));
-    if (n_global < 0 || (n_global > 0 && !global_tokens))
-      fail(DMCRT_ERR_INVALID_ARG, "bad global_tokens list (n_global=" + std::to_string(n_global) + ")");
     Batches batches;
     batches.shape = broadcast_shapes(broadcast_shapes(Shape(tq.shape, tq.shape + tq.rank - 2),
                                                       Shape(tk.shape, tk.shape + tk.rank - 2)),
@@ -189,21 +194,12 @@ extern "C" int dmcrt_attention(const dmcrt_strided* q, const dmcrt_strided* k, c
     Operand ov{tv.data, aligned_strides(tv, with_matrix(batches.shape, Sk, Dv), "V")};
     Operand om = operand(mask, with_matrix(batches.shape, Sq, Sk), "mask");
     Operand oo{to.data, aligned_strides(to, shape_of(to), "O")};
-    GeneratedMask gen;
-    gen.causal = causal != 0;
-    gen.window = window < 0 ? -1 : window;
-    gen.stride = stride;
-    if (n_global > 0) {
-      gen.global.assign(static_cast<size_t>(std::max(Sq, Sk)), 0);
-      for (int32_t t = 0; t < n_global; ++t)
-        if (global_tokens[t] >= 0 && global_tokens[t] < std::max(Sq, Sk)) gen.global[global_tokens[t]] = 1;
-    }
+    const GeneratedMask gen = make_generated_mask(causal, window, stride, global_tokens, n_global, std::max(Sq, Sk));
     if (Sq == 0 || Dv == 0 || batches.count == 0) return;
     const int64_t qt = (Sq + kAttnRows - 1) / kAttnRows, tasks = batches.count * qt;
     const TiledIsa& inner = isa();
-    bool failed_alloc = false;
-#pragma omp parallel for schedule(dynamic, 1) if (tasks > 1 && batches.count * Sq * Sk * (D + Dv) >= (1 << 16))
-    for (int64_t t = 0; t < tasks; ++t) {
+    const bool parallel = tasks > 1 && batches.count * Sq * Sk * (D + Dv) >= (1 << 16);
+    run_tasks(tasks, parallel, [&](int64_t t) {
       const int64_t batch = t / qt, q0 = (t % qt) * kAttnRows;
       AttentionProblem p;
       p.Sq = Sq, p.Sk = Sk, p.D = D, p.Dv = Dv;
@@ -211,17 +207,11 @@ extern "C" int dmcrt_attention(const dmcrt_strided* q, const dmcrt_strided* k, c
       p.K = ok.at(batches, batch);
       p.V = ov.at(batches, batch);
       p.mask = om.at(batches, batch);
-      Matrix om_ = oo.at(batches, batch);
-      p.O = const_cast<float*>(om_.data), p.rso = om_.rs, p.cso = om_.cs;
+      Matrix out = oo.at(batches, batch);
+      p.O = const_cast<float*>(out.data), p.rso = out.rs, p.cso = out.cs;
       p.scale = scale;
       p.generated = &gen;
-      try {
-        inner.attention_rows(p, q0, std::min(Sq, q0 + kAttnRows));
-      } catch (...) {
-#pragma omp atomic write
-        failed_alloc = true;
-      }
-    }
-    if (failed_alloc) fail(DMCRT_ERR_ALLOC, "out of memory for attention buffers");
+      inner.attention_rows(p, q0, std::min(Sq, q0 + kAttnRows));
+    });
   });
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "generated_mask.h"
+
 namespace dmc::detail {
 
 // A 2-D strided operand: element (i, j) at data[i * rs + j * cs]. A null data pointer means absent.
@@ -23,34 +25,6 @@ struct GemmProblem {
   int64_t rsc = 0, csc = 0;
   float alpha = 1.0f;
   int32_t activation = 0;
-};
-
-// The generated attention mask of dmcrt_softmax (docs/op-vocabulary.md).
-struct GeneratedMask {
-  bool causal = false;
-  int64_t window = -1;
-  int64_t stride = 0;
-  std::vector<char> global;  // global[t] != 0 when token t is global
-  bool any() const { return causal || window >= 0 || stride > 0 || !global.empty(); }
-  bool kept(int64_t i, int64_t j) const {
-    if ((i < static_cast<int64_t>(global.size()) && global[i]) ||
-        (j < static_cast<int64_t>(global.size()) && global[j]))
-      return true;
-    const int64_t dist = i >= j ? i - j : j - i;
-    if (causal && j > i) return false;
-    if (window >= 0 && dist > window) return false;
-    // With causal, i - j >= 0 for kept positions, so |i - j| covers both spellings of the rule.
-    if (stride > 0 && dist % stride != 0) return false;
-    return true;
-  }
-  // False only when no (i, j) with i in [q0, q1), j in [k0, k1) is kept (cheap, conservative).
-  bool block_may_keep(int64_t q0, int64_t q1, int64_t k0, int64_t k1) const {
-    for (int64_t t = 0; t < static_cast<int64_t>(global.size()); ++t)
-      if (global[t] && ((t >= q0 && t < q1) || (t >= k0 && t < k1))) return true;
-    if (causal && k0 > q1 - 1) return false;
-    if (window >= 0 && (k0 - (q1 - 1) > window || q0 - (k1 - 1) > window)) return false;
-    return true;
-  }
 };
 
 // One (batch, query rows [q0, q1)) slice of an attention: Q [Sq, D], K [Sk, D], V [Sk, Dv].
