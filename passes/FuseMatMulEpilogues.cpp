@@ -3,7 +3,7 @@
 // Every nn.matmul becomes an nn.fused_matmul (the tiled micro-kernel contraction), which then absorbs
 // the element-wise nodes that consume its result, in the order the epilogue applies them:
 //
-//   C = alpha * A @ B  ->  scale (alpha *= s)  ->  add (pre)  ->  gelu / relu (activation)  ->  add (post)
+//   C = alpha * A @ B  ->  scale (alpha *= s)  ->  add/sub (pre)  ->  gelu / relu  ->  add/sub (post)
 //
 // Each absorbed node removes one full write and read of C's size. An absorption needs C to be a private
 // transient read only by that node, and nothing between the two nodes to write what either reads or
@@ -28,7 +28,7 @@ Shape shapeOf(Value v) { return cast<sdfg::ArrayType>(v.getType()).getShape(); }
 
 /// The epilogue of a fused_matmul while it is being built.
 struct Epilogue {
-  float alpha = 1.0f;
+  float alpha = 1.0f, preScale = 1.0f, postScale = 1.0f;
   Value pre, post;
   StringRef activation = "none";
 };
@@ -45,7 +45,8 @@ nn::FusedMatMulOp build(Operation *anchor, Value a, Value b, Value out, bool tra
   auto unit = [&](bool on) { return on ? builder.getUnitAttr() : UnitAttr(); };
   auto fused = builder.create<nn::FusedMatMulOp>(
       anchor->getLoc(), inputs, ValueRange{out}, label, unit(transA), unit(transB), builder.getF32FloatAttr(e.alpha),
-      builder.getStringAttr(e.activation), unit(bool(e.pre)), unit(bool(e.post)));
+      builder.getStringAttr(e.activation), unit(bool(e.pre)), unit(bool(e.post)),
+      builder.getF32FloatAttr(e.preScale), builder.getF32FloatAttr(e.postScale));
   return fused;
 }
 
@@ -69,18 +70,31 @@ bool absorb(Operation *consumer, Value c, Epilogue &e, Value &addend) {
     e.alpha *= scale.getAlpha().convertToFloat();
     return true;
   }
-  if (auto add = dyn_cast<nn::AddOp>(consumer)) {
-    Value lhs = add.getInputs()[0], rhs = add.getInputs()[1];
+  if (isa<nn::AddOp, nn::SubOp>(consumer)) {
+    Value lhs = node.getInputs()[0], rhs = node.getInputs()[1];
     if ((lhs == c) == (rhs == c))
       return false;
     addend = lhs == c ? rhs : lhs;
     nn::InferredShape sum = nn::inferBroadcast(shapeOf(addend), shapeOf(c));
     if (!sum.ok() || sum.shape != shapeOf(c))
       return false;
-    if (!e.pre && e.activation == "none" && !e.post)
-      e.pre = addend;
+    bool empty = !e.pre && e.activation == "none" && !e.post;
+    // c + x, x + c, c - x: x is added with sign +1 or -1. x - c = (-alpha) A B + x: only while nothing
+    // else is folded, since the sign must apply to the whole epilogue so far.
+    float sign = 1.0f;
+    if (isa<nn::SubOp>(consumer)) {
+      if (lhs == c) {
+        sign = -1.0f;
+      } else {
+        if (!empty)
+          return false;
+        e.alpha = -e.alpha;
+      }
+    }
+    if (empty)
+      e.pre = addend, e.preScale = sign;
     else if (!e.post)
-      e.post = addend;
+      e.post = addend, e.postScale = sign;
     else
       return false;
     return true;
@@ -112,14 +126,15 @@ void fuseChain(nn::MatMulOp matmul) {
     if (!absorb(consumer, c, next, addend))
       break;
     Value out = cast<nn::LibraryNode>(consumer).getOutputs()[0];
-    // Reads of A, B and earlier addends move down to the consumer, the addend's read stays there, and
-    // the write of `out` moves up from nowhere: nothing in between may write the read roots or touch
-    // `out`, and `out` must not be one of the operands.
-    SmallVector<Value> reads = {rootOf(a), rootOf(b)};
-    for (Value v : {next.pre, next.post})
+    // The fused node sits at the consumer: reads of A, B and the addends folded so far move down to
+    // it (the new addend is read where it always was), so nothing in between may write them; and
+    // `out` must not be one of the operands.
+    SmallVector<Value> moved = {rootOf(a), rootOf(b)};
+    for (Value v : {e.pre, e.post})
       if (v)
-        reads.push_back(rootOf(v));
-    if (!rangeIsIndependent(producer, consumer, reads, {rootOf(out)}) || llvm::is_contained(reads, rootOf(out)))
+        moved.push_back(rootOf(v));
+    if (!rangeIsIndependent(producer, consumer, moved, {}) || llvm::is_contained(moved, rootOf(out)) ||
+        (addend && rootOf(addend) == rootOf(out)))
       break;
     e = next;
     absorbed.push_back(consumer);

@@ -75,10 +75,11 @@ def FuseMatMulEpilogues : Pass<"fuse-matmul-epilogues", "::dmc::sdfg::SDFGOp"> {
     Every nn.matmul becomes an nn.fused_matmul, the contraction on the runtime's register-tiled
     micro-kernel (`dmcrt_matmul_tiled`), which reads and writes strided views in place. It then absorbs
     the chain of nodes that consume its result, as long as they fit the epilogue
-    `act(alpha * A @ B + pre) + post`: a scale without bias (before anything else), an add of a
-    broadcastable addend (pre, then post), gelu or relu (between them). Each consumer must be the only
-    reader of a private transient, in the same state; nothing between may write A, B or an addend, or
-    touch the consumer's output. Legal because the epilogue applies the same element-wise operations
+    `act(alpha * A @ B + pre_scale * pre) + post_scale * post`: a scale without bias (before anything
+    else), an add or subtract of a broadcastable addend (pre, then post; `x - C` only first, by
+    negating alpha), gelu or relu (between them). Each consumer must be the only
+    reader of a private transient, in the same state; nothing between may write A, B or an addend
+    folded earlier, whose reads move down to the consumer. Legal because the epilogue applies the same element-wise operations
     in the same order to each element, and the intermediate transients had no other reader.
   }];
 }

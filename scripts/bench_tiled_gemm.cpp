@@ -24,7 +24,7 @@ int main() {
   for (int round = 0; round < 3; ++round) {
     auto t0 = clock::now();
     for (int i = 0; i < 10; i++)
-      if (dmcrt_matmul_tiled(&da, &db, nullptr, nullptr, &dc, 1.0f, DMCRT_ACT_NONE)) return 1;
+      if (dmcrt_matmul_tiled(&da, &db, nullptr, nullptr, &dc, 1.0f, DMCRT_ACT_NONE, 1.0f, 1.0f)) return 1;
     auto t1 = clock::now();
     for (int i = 0; i < 10; i++) dnnl_sgemm('N', 'N', M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
     auto t2 = clock::now();

@@ -1,6 +1,7 @@
 //===- Compile.cpp - from IR to a shared library --------------------------===//
 #include "compiler/backend/Compile.h"
 #include "compiler/backend/CppEmitter.h"
+#include "dmc/runtime/kernels.h" // DMCRT_ABI_VERSION
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SHA256.h"
@@ -103,7 +104,7 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   llvm::SHA256 hash;
   for (const std::string &part : {ir, resolvedCompiler(options), resolvedFlags(options),
                                   std::to_string(options.optLevel), std::string(DMC_VERSION),
-                                  std::string(DMC_RUNTIME_LIBRARY_DIR)}) {
+                                  std::string(DMC_RUNTIME_LIBRARY_DIR), std::string(DMCRT_ABI_VERSION)}) {
     hash.update(part);
     hash.update(llvm::StringRef("\0", 1)); // separator: ("ab","c") and ("a","bc") differ
   }

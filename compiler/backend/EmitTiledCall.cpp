@@ -114,7 +114,8 @@ LogicalResult Emitter::emitTiledNode(Operation *op) {
     const char *kind = act == "relu" ? "DMCRT_ACT_RELU" : act == "gelu_erf" ? "DMCRT_ACT_GELU_ERF"
                        : act == "gelu_tanh" ? "DMCRT_ACT_GELU_TANH" : "DMCRT_ACT_NONE";
     call = "dmcrt_matmul_tiled(" + operands[0] + ", " + operands[1] + ", " + pre + ", " + post + ", " +
-           operands.back() + ", " + floatArg(mm.getAlpha().convertToFloat()) + ", " + kind + ")";
+           operands.back() + ", " + floatArg(mm.getAlpha().convertToFloat()) + ", " + kind + ", " +
+           floatArg(mm.getPreScale().convertToFloat()) + ", " + floatArg(mm.getPostScale().convertToFloat()) + ")";
   } else {
     auto at = cast<nn::AttentionOp>(op);
     std::string globals = fresh("globals");

@@ -65,7 +65,7 @@ def NN_GemmOp : NN_Op<"gemm"> {
 }
 
 def NN_FusedMatMulOp : NN_Op<"fused_matmul"> {
-  let summary = "C = act(alpha * op(A) @ op(B) + pre) + post: a matmul and its element-wise epilogue";
+  let summary = "C = act(alpha * op(A) @ op(B) + pre_scale * pre) + post_scale * post: a matmul and its epilogue";
   let description = [{
     ```mlir
     nn.fused_matmul ins(%h, %w1, %b1 : ...) outs(%f : !sdfg.array<f32[S, 3072]>)
@@ -79,7 +79,9 @@ def NN_FusedMatMulOp : NN_Op<"fused_matmul"> {
   let extraAttrs = (ins UnitAttr:$transpose_a, UnitAttr:$transpose_b,
                         DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
                         DefaultValuedAttr<StrAttr, "\"none\"">:$activation,
-                        UnitAttr:$has_pre, UnitAttr:$has_post);
+                        UnitAttr:$has_pre, UnitAttr:$has_post,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$pre_scale,
+                        DefaultValuedAttr<F32Attr, "1.0f">:$post_scale);
 }
 
 def NN_AttentionOp : NN_Op<"attention"> {

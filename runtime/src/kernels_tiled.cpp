@@ -125,7 +125,7 @@ extern "C" const char* dmcrt_tiled_isa(void) { return isa().name; }
 
 extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b, const dmcrt_strided* pre,
                                   const dmcrt_strided* post, const dmcrt_strided* c, float alpha,
-                                  int32_t activation) {
+                                  int32_t activation, float pre_scale, float post_scale) {
   return guarded("dmcrt_matmul_tiled", [&] {
     const auto& ta = check_strided(a, "A", 2);
     const auto& tb = check_strided(b, "B", 2);
@@ -162,7 +162,7 @@ extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b
       p.post = opost.at(batches, batch);
       Matrix cm = oc.at(batches, batch);
       p.C = const_cast<float*>(cm.data), p.rsc = cm.rs, p.csc = cm.cs;
-      p.alpha = alpha, p.activation = activation;
+      p.alpha = alpha, p.activation = activation, p.pre_scale = pre_scale, p.post_scale = post_scale;
       inner.gemm_block(p, m0, std::min(M, m0 + kTileM), n0, std::min(N, n0 + kTileN));
     });
   });

@@ -17,13 +17,14 @@ struct Matrix {
   float at(int64_t i, int64_t j) const { return data[i * rs + j * cs]; }
 };
 
-// One matrix product with its epilogue: C = act(alpha * A @ B + pre) + post, A [M,K], B [K,N].
+// One matrix product with its epilogue: C = act(alpha * A @ B + pre_scale * pre) + post_scale * post,
+// A [M,K], B [K,N].
 struct GemmProblem {
   int64_t M = 0, N = 0, K = 0;
   Matrix A, B, pre, post;
   float* C = nullptr;
   int64_t rsc = 0, csc = 0;
-  float alpha = 1.0f;
+  float alpha = 1.0f, pre_scale = 1.0f, post_scale = 1.0f;
   int32_t activation = 0;
 };
 

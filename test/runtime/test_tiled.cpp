@@ -61,7 +61,9 @@ TEST_P(TiledMatmul, MatchesNaiveLoops) {
   dmcrt_strided da = dense(a), dc = dense(out), dbias = dense(bias), dres = dense(res);
   dmcrt_strided db = c.transB ? view(b, {c.K, c.N}, {1, c.K}) : dense(b);
   const float alpha = 0.5f;
-  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, c.bias ? &dbias : nullptr, c.residual ? &dres : nullptr, &dc, alpha, c.act),
+  const float pre_scale = -1.5f, post_scale = -1.0f;
+  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, c.bias ? &dbias : nullptr, c.residual ? &dres : nullptr, &dc, alpha, c.act,
+                               pre_scale, post_scale),
             DMCRT_OK)
       << dmcrt_last_error();
   for (int64_t n = 0; n < 2; ++n)
@@ -70,8 +72,8 @@ TEST_P(TiledMatmul, MatchesNaiveLoops) {
         double acc = 0;
         for (int64_t k = 0; k < c.K; ++k)
           acc += double(a.at({n, i, k})) * (c.transB ? b.at({j, k}) : b.at({k, j}));
-        double want = alpha * acc + (c.bias ? bias.at({j}) : 0.0);
-        want = activate(want, c.act) + (c.residual ? res.at({n, i, j}) : 0.0);
+        double want = alpha * acc + (c.bias ? pre_scale * bias.at({j}) : 0.0);
+        want = activate(want, c.act) + (c.residual ? post_scale * res.at({n, i, j}) : 0.0);
         expect_close(want, out.at({n, i, j}), 2e-5 * std::sqrt(double(c.K) + 1), "C", out.flat({n, i, j}));
       }
 }
@@ -91,7 +93,7 @@ TEST(TiledMatmulViews, TransposedOutputAndAccumulation) {
   Tensor outT = random_tensor({N, M}, 7);  // C[i, j] lives at outT[j, i]
   Tensor before = outT;
   dmcrt_strided da = view(a, {M, K}, {K, 1}, 2 * K), db = dense(b), dc = view(outT, {M, N}, {1, M});
-  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, nullptr, &dc, &dc, 1.0f, DMCRT_ACT_NONE), DMCRT_OK) << dmcrt_last_error();
+  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, nullptr, &dc, &dc, 1.0f, DMCRT_ACT_NONE, 1.0f, 1.0f), DMCRT_OK) << dmcrt_last_error();
   for (int64_t i = 0; i < M; ++i)
     for (int64_t j = 0; j < N; ++j) {
       double acc = before.at({j, i});
@@ -103,15 +105,15 @@ TEST(TiledMatmulViews, TransposedOutputAndAccumulation) {
 TEST(TiledMatmulErrors, ShapesAndActivationAreChecked) {
   Tensor a({4, 5}), b({6, 7}), c({4, 7});
   dmcrt_strided da = dense(a), db = dense(b), dc = dense(c);
-  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db, nullptr, nullptr, &dc, 1.0f, 0), DMCRT_ERR_SHAPE);
+  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db, nullptr, nullptr, &dc, 1.0f, 0, 1.0f, 1.0f), DMCRT_ERR_SHAPE);
   EXPECT_NE(std::string(dmcrt_last_error()).find("inner dimensions differ"), std::string::npos);
   Tensor b2({5, 7});
   dmcrt_strided db2 = dense(b2);
-  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db2, nullptr, nullptr, &dc, 1.0f, 9), DMCRT_ERR_INVALID_ARG);
+  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db2, nullptr, nullptr, &dc, 1.0f, 9, 1.0f, 1.0f), DMCRT_ERR_INVALID_ARG);
   Tensor wrong({4, 8});
   dmcrt_strided dw = dense(wrong);
-  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db2, nullptr, nullptr, &dw, 1.0f, 0), DMCRT_ERR_SHAPE);
-  EXPECT_EQ(dmcrt_matmul_tiled(nullptr, &db2, nullptr, nullptr, &dc, 1.0f, 0), DMCRT_ERR_INVALID_ARG);
+  EXPECT_EQ(dmcrt_matmul_tiled(&da, &db2, nullptr, nullptr, &dw, 1.0f, 0, 1.0f, 1.0f), DMCRT_ERR_SHAPE);
+  EXPECT_EQ(dmcrt_matmul_tiled(nullptr, &db2, nullptr, nullptr, &dc, 1.0f, 0, 1.0f, 1.0f), DMCRT_ERR_INVALID_ARG);
 }
 
 struct AttentionCase {

@@ -41,18 +41,41 @@ sdfg.sdfg @shared_result inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[
 
 // -----
 
-// The residual is written between the matmul and the add that reads it: its read cannot move, so the
-// add stays (the matmul is still converted).
-// CHECK-LABEL: sdfg.sdfg @addend_written_between
-// CHECK:       nn.fused_matmul ins(%x, %w : {{.*}}) outs(%t0
-// CHECK:       nn.relu
+// A is overwritten between the matmul and its consumer: the product cannot move down to the add, so
+// the add stays (the matmul is still converted). The addend of that add being written in between
+// would not matter: it is read where it always was.
+// CHECK-LABEL: sdfg.sdfg @operand_written_between
+// CHECK:       nn.fused_matmul ins(%a, %w : {{.*}}) outs(%t0
+// CHECK:       nn.exp
 // CHECK:       nn.add
-sdfg.sdfg @addend_written_between inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16]>, %r0: !sdfg.array<f32[4, 16]>) outputs(%y: !sdfg.array<f32[4, 16]>) {
+sdfg.sdfg @operand_written_between inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16]>, %r: !sdfg.array<f32[4, 16]>) outputs(%y: !sdfg.array<f32[4, 16]>) {
+  %a = sdfg.alloc {name = "a"} : !sdfg.array<f32[4, 8]>
   %t0 = sdfg.alloc {name = "t0"} : !sdfg.array<f32[4, 16]>
-  %r = sdfg.alloc {name = "r"} : !sdfg.array<f32[4, 16]>
+  sdfg.state @main {
+    nn.relu ins(%x : !sdfg.array<f32[4, 8]>) outs(%a : !sdfg.array<f32[4, 8]>)
+    nn.matmul ins(%a, %w : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[8, 16]>) outs(%t0 : !sdfg.array<f32[4, 16]>)
+    nn.exp ins(%x : !sdfg.array<f32[4, 8]>) outs(%a : !sdfg.array<f32[4, 8]>)
+    nn.add ins(%t0, %r : !sdfg.array<f32[4, 16]>, !sdfg.array<f32[4, 16]>) outs(%y : !sdfg.array<f32[4, 16]>)
+  }
+}
+
+// -----
+
+// Subtractions: `x - C` first negates alpha and takes x as pre; a later `C - z` (after the activation)
+// is a post with scale -1. The norm computed after the matmul is read where the sub was.
+// CHECK-LABEL: sdfg.sdfg @subtract
+// CHECK:       nn.reduce_sum
+// CHECK-NEXT:  nn.fused_matmul ins(%x, %w, %b, %n : {{.*}}) outs(%y : {{.*}}) {activation = "relu", alpha = -1.000000e+00 : f32, has_post, has_pre, post_scale = -1.000000e+00 : f32}
+sdfg.sdfg @subtract inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16]>, %b: !sdfg.array<f32[16]>) outputs(%y: !sdfg.array<f32[4, 16]>) {
+  %t0 = sdfg.alloc {name = "t0"} : !sdfg.array<f32[4, 16]>
+  %t1 = sdfg.alloc {name = "t1"} : !sdfg.array<f32[4, 16]>
+  %t2 = sdfg.alloc {name = "t2"} : !sdfg.array<f32[4, 16]>
+  %n = sdfg.alloc {name = "n"} : !sdfg.array<f32[4, 1]>
   sdfg.state @main {
     nn.matmul ins(%x, %w : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[8, 16]>) outs(%t0 : !sdfg.array<f32[4, 16]>)
-    nn.relu ins(%r0 : !sdfg.array<f32[4, 16]>) outs(%r : !sdfg.array<f32[4, 16]>)
-    nn.add ins(%t0, %r : !sdfg.array<f32[4, 16]>, !sdfg.array<f32[4, 16]>) outs(%y : !sdfg.array<f32[4, 16]>)
+    nn.sub ins(%b, %t0 : !sdfg.array<f32[16]>, !sdfg.array<f32[4, 16]>) outs(%t1 : !sdfg.array<f32[4, 16]>)
+    nn.relu ins(%t1 : !sdfg.array<f32[4, 16]>) outs(%t2 : !sdfg.array<f32[4, 16]>)
+    nn.reduce_sum ins(%x : !sdfg.array<f32[4, 8]>) outs(%n : !sdfg.array<f32[4, 1]>) {axes = array<i64: 1>}
+    nn.sub ins(%t2, %n : !sdfg.array<f32[4, 16]>, !sdfg.array<f32[4, 1]>) outs(%y : !sdfg.array<f32[4, 16]>)
   }
 }

@@ -19,6 +19,9 @@
 
 #define DMCRT_MAX_RANK 8
 
+/* Bumped whenever a kernel's signature or meaning changes; compiled graphs are cached under it. */
+#define DMCRT_ABI_VERSION "2"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -35,13 +35,14 @@ typedef enum {
   DMCRT_ACT_GELU_TANH = 3  /* 0.5x(1+tanh(sqrt(2/pi)(x+0.044715x^3))) */
 } dmcrt_activation;
 
-/* c = act(alpha * a @ b + pre) + post.
+/* c = act(alpha * a @ b + pre_scale * pre) + post_scale * post.
  * a is [..., M, K] and b [..., K, N] (a transpose is a view with swapped strides); c is [..., M, N]
  * with c's batch dims the broadcast of a's and b's. pre and post (each may be NULL) broadcast to c's
  * shape: a bias is [N], a residual [..., M, N]. post may be c itself. */
 DMCRT_API int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b,
                                  const dmcrt_strided* pre, const dmcrt_strided* post,
-                                 const dmcrt_strided* c, float alpha, int32_t activation);
+                                 const dmcrt_strided* c, float alpha, int32_t activation, float pre_scale,
+                                 float post_scale);
 
 /* o = softmax(scale * q @ k^T + mask, with the generated mask) @ v, computed block by block with a
  * running maximum and sum (streaming softmax), so the [..., Sq, Sk] scores never exist in memory.
