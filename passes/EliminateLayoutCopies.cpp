@@ -4,8 +4,8 @@
 // layout, the copy goes and one of the two containers becomes a view of the other:
 //
 //  - backward (the producer writes the final layout): when X is a private transient written only by a
-//    node that writes strided views in place (fused_matmul, attention) and read only by the layout
-//    node, X becomes the inverse view of Y and the producer writes Y directly;
+//    node that writes strided views in place (fused_matmul, attention) or by the stores of one map, and
+//    read only by the layout node, X becomes the inverse view of Y and the producer writes Y directly;
 //  - forward (the consumers read the original layout): when Y is a private transient written only by
 //    the layout node and X is not written after it, Y becomes the view of X and Y's readers read X.
 //
@@ -59,19 +59,48 @@ Value makeView(Operation *layout, Value source, Type resultType, bool inverse) {
 
 bool writesStridedOutputs(Operation *op) { return isa<nn::FusedMatMulOp, nn::AttentionOp>(op); }
 
+/// The ancestor of `op` that sits directly in a state.
+Operation *inState(Operation *op) {
+  while (op && !isa<sdfg::StateOp>(op->getParentOp()))
+    op = op->getParentOp();
+  return op;
+}
+
+/// The one op that writes X when X's only other user is the layout node: a node that writes strided
+/// views, or a map whose stores (through any view: the emitter resolves each element) are X's only
+/// other uses. Null otherwise.
+Operation *soleStridedProducer(Value x, Operation *layout) {
+  if (Operation *node = soleOtherUser(x, layout)) {
+    if (writesStridedOutputs(node) && !llvm::is_contained(cast<nn::LibraryNode>(node).getInputs(), x))
+      return node;
+    if (!isa<sdfg::StoreOp>(node))
+      return nullptr;
+  }
+  Operation *map = nullptr;
+  for (Operation *user : x.getUsers()) {
+    if (user == layout)
+      continue;
+    Operation *top = inState(user);
+    if (!isa<sdfg::StoreOp>(user) || !isa_and_nonnull<sdfg::MapOp>(top) || (map && map != top))
+      return nullptr;
+    map = top;
+  }
+  return map;
+}
+
 /// Backward: X's producer writes Y through the inverse view.
 bool tryBackward(Operation *layout, Value x, Value y) {
   if (!isPrivateTransient(x))
     return false;
-  Operation *producer = soleOtherUser(x, layout);
-  if (!producer || !writesStridedOutputs(producer) || llvm::is_contained(cast<nn::LibraryNode>(producer).getInputs(), x))
+  Operation *producer = soleStridedProducer(x, layout);
+  if (!producer)
     return false;
   if (producer->getBlock() != layout->getBlock() || !producer->isBeforeInBlock(layout))
     return false;
-  // The write of Y moves up from the layout node to the producer.
-  for (Value in : cast<nn::LibraryNode>(producer).getInputs())
-    if (rootOf(in) == rootOf(y))
-      return false;
+  // The write of Y moves up from the layout node to the producer, which must not read Y itself.
+  llvm::SmallPtrSet<Value, 8> reads, writes;
+  if (!collectAccesses(producer, reads, writes) || reads.contains(rootOf(y)))
+    return false;
   if (!rangeIsIndependent(producer, layout, {}, {rootOf(y)}))
     return false;
   Value view = makeView(layout, y, x.getType(), /*inverse=*/true);
@@ -89,10 +118,10 @@ bool tryForward(Operation *layout, Value x, Value y) {
   if (!isPrivateTransient(y))
     return false;
   for (Operation *user : y.getUsers()) {
-    if (user == layout)
+    if (user == layout || isa<sdfg::LoadOp>(user))
       continue;
     llvm::SmallPtrSet<Value, 4> reads, writes;
-    if (isView(user) || !collectAccesses(user, reads, writes) || writes.contains(y))
+    if (isView(user) || isa<sdfg::StoreOp>(user) || !collectAccesses(user, reads, writes) || writes.contains(y))
       return false;
   }
   // X must keep its value from the layout node on: every write of X's root precedes it in its block.

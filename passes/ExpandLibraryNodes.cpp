@@ -22,19 +22,37 @@ using namespace dmc::expansions;
 namespace {
 using ExpandFn = LogicalResult (*)(Expander &);
 
-/// The pure expansion of a node, or null.
-ExpandFn pureExpansion(Operation *op) {
+/// The family a node belongs to (the names of the `only` option), or "" for none.
+StringRef familyOf(Operation *op) {
   if (isElementwise(op))
-    return expandElementwise;
+    return "elementwise";
   if (isMatMul(op))
-    return expandMatMul;
+    return "matmul";
   if (isSoftmax(op))
-    return expandSoftmax;
+    return "softmax";
   if (isLayerNorm(op))
-    return expandLayerNorm;
+    return "layernorm";
   if (isReduce(op))
-    return expandReduce;
+    return "reduce";
   if (isLayout(op))
+    return "layout";
+  return "";
+}
+
+/// The expansion of a node under `impl`, or null.
+ExpandFn expansionOf(Operation *op, StringRef impl) {
+  StringRef family = familyOf(op);
+  if (family == "matmul")
+    return impl == "tiled" && isa<dmc::nn::MatMulOp>(op) ? expandMatMulTiled : expandMatMul;
+  if (family == "elementwise")
+    return expandElementwise;
+  if (family == "softmax")
+    return expandSoftmax;
+  if (family == "layernorm")
+    return expandLayerNorm;
+  if (family == "reduce")
+    return expandReduce;
+  if (family == "layout")
     return expandLayout;
   return nullptr;
 }
@@ -44,17 +62,26 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
 
   void runOnOperation() override {
     dmc::sdfg::SDFGOp sdfg = getOperation();
-    if (impl != "pure") {
-      sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure)";
+    if (impl != "pure" && impl != "tiled") {
+      sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure, tiled)";
       return signalPassFailure();
     }
+    static const char *const families[] = {"elementwise", "matmul", "softmax", "layernorm", "reduce", "layout"};
+    for (const std::string &f : only)
+      if (!llvm::is_contained(families, StringRef(f))) {
+        sdfg.emitError("expand-library-nodes: unknown family '")
+            << f << "' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)";
+        return signalPassFailure();
+      }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
     bool ok = true;
     for (auto state : sdfg.getStates())
       for (Operation &op : state.getBodyBlock()) {
         if (!isa<dmc::nn::LibraryNode>(op))
           continue;
-        ExpandFn fn = pureExpansion(&op);
+        if (!only.empty() && !llvm::is_contained(only, familyOf(&op).str()))
+          continue;
+        ExpandFn fn = expansionOf(&op, impl);
         if (!fn) {
           op.emitOpError("has no '") << impl << "' expansion";
           ok = false;

@@ -24,14 +24,20 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     Each `nn` op becomes maps with loads, stores and tasklets in its state, in its place; reductions
     (matmul, softmax, layer norm, reduce) write transients or the output initialised to the neutral
     element by a map before the `wcr` map. Transients are `sdfg.alloc`s named after the node's label.
-    `impl=pure` (the default and, for now, the only choice) is DaCe's pure expansion. Every node is
-    checked first: a node without an expansion leaves the SDFG unchanged and the pass fails with a
-    diagnostic on that node. Legal because each expansion computes the node's semantics
-    (docs/op-vocabulary.md) and touches only the node's containers and its own new transients.
+    `impl=pure` (the default) is DaCe's pure expansion. `impl=tiled` expands MatMul into the tiled,
+    vectorised form instead: an `nn.fused_matmul` without epilogue, which runs on the runtime's
+    register-tiled micro-kernel and reads strided views in place; every other node is expanded pure.
+    `only=elementwise,reduce,...` restricts the pass to those families (elementwise, matmul, softmax,
+    layernorm, reduce, layout); nodes of other families stay. Every node to expand is checked first: a
+    node without an expansion leaves the SDFG unchanged and the pass fails with a diagnostic on that
+    node. Legal because each expansion computes the node's semantics (docs/op-vocabulary.md) and
+    touches only the node's containers and its own new transients.
   }];
   let options = [
     Option<"impl", "impl", "std::string", /*default=*/"\"pure\"",
-           "which expansion to use: pure (maps and tasklets)">,
+           "which expansion to use: pure (maps and tasklets) or tiled (MatMul on micro-kernels)">,
+    ListOption<"only", "only", "std::string",
+               "expand only these families: elementwise, matmul, softmax, layernorm, reduce, layout">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
@@ -88,7 +94,8 @@ def EliminateLayoutCopies : Pass<"eliminate-layout-copies", "::dmc::sdfg::SDFGOp
   let summary = "Replace nn.transpose / nn.reshape copies by views (transpose elimination)";
   let description = [{
     Backward, when X (the layout node's input) is a private transient written only by a node that
-    writes strided views (fused_matmul, attention) and read only by the layout node: X becomes the
+    writes strided views (fused_matmul, attention) or by the stores of one map, and read only by the
+    layout node: X becomes the
     inverse view of the output Y, so the producer writes the final layout (and nothing between producer
     and layout node may touch Y). Otherwise forward, when Y is a private transient written only by the
     layout node and no write of X's container follows it anywhere: Y becomes a view of X. Reshape views

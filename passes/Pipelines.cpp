@@ -9,8 +9,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
   // -O0: library nodes stay as they are and become runtime calls.
   // -O1/-O2: pure expansion into maps and tasklets (+ element-wise map fusion at -O2).
-  // -O3: node-level fusion onto the tiled kernels, layout copies become views; the remaining nodes
-  //      stay runtime calls.
+  // -O3: node-level fusion onto the tiled kernels, element-wise nodes expanded and fused as maps,
+  //      layout copies become views; softmax, layer norm and reductions stay runtime calls.
   if (optLevel == 1 || optLevel == 2) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
@@ -20,7 +20,13 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   if (optLevel >= 3) {
     sdfg.addPass(createFuseAttention());
     sdfg.addPass(createFuseMatMulEpilogues());
+    // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
+    static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef
+    ExpandLibraryNodesOptions elementwise;
+    elementwise.only = kElementwiseOnly;
+    sdfg.addPass(createExpandLibraryNodes(elementwise));
     sdfg.addPass(createEliminateLayoutCopies());
+    sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createRemoveDeadContainers());
   }
   // Last at every level: the emitter only prints.

@@ -94,6 +94,8 @@ bool isElementwise(mlir::Operation *op);
 mlir::LogicalResult expandElementwise(Expander &e);
 bool isMatMul(mlir::Operation *op);
 mlir::LogicalResult expandMatMul(Expander &e);
+/// MatMul as an nn.fused_matmul without epilogue: the tiled micro-kernel form.
+mlir::LogicalResult expandMatMulTiled(Expander &e);
 bool isSoftmax(mlir::Operation *op);
 mlir::LogicalResult expandSoftmax(Expander &e);
 bool isLayerNorm(mlir::Operation *op);

@@ -84,3 +84,17 @@ LogicalResult expandMatMul(Expander &e) {
 }
 
 } // namespace dmc::expansions
+
+namespace dmc::expansions {
+
+LogicalResult expandMatMulTiled(Expander &e) {
+  auto mm = cast<nn::MatMulOp>(e.node);
+  auto unit = [&](bool on) { return on ? e.b.getUnitAttr() : UnitAttr(); };
+  e.b.create<nn::FusedMatMulOp>(e.loc, mm.getInputs(), mm.getOutputs(), mm.getLabelAttr(),
+                                unit(mm.getTransposeA()), unit(mm.getTransposeB()), mm.getAlphaAttr(),
+                                e.b.getStringAttr("none"), UnitAttr(), UnitAttr(), e.b.getF32FloatAttr(1.0f),
+                                e.b.getF32FloatAttr(1.0f));
+  return success();
+}
+
+} // namespace dmc::expansions
