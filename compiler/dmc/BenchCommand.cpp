@@ -11,6 +11,12 @@
 #include <dnnl.h>
 #include <omp.h>
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +27,29 @@ namespace {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
+}
+
+/// Runs the PyTorch reference's timing mode; returns its JSON report (median_ms, threads, torch).
+nlohmann::json timeTorchReference(const std::vector<std::string> &command) {
+  auto python = llvm::sys::findProgramByName(command.front());
+  if (!python)
+    throw Error("cannot find " + command.front() + " to time the PyTorch reference");
+  llvm::SmallString<128> out;
+  if (llvm::sys::fs::createTemporaryFile("dmc-bench-torch", "json", out))
+    throw Error("cannot create a temporary file");
+  std::vector<llvm::StringRef> args(command.begin(), command.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(out), std::nullopt};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*python, args, std::nullopt, redirects, 0, 0, &error);
+  auto text = llvm::MemoryBuffer::getFile(out);
+  llvm::sys::fs::remove(out);
+  if (rc != 0 || !text)
+    throw Error("the PyTorch reference failed (" + (error.empty() ? "exit code " + std::to_string(rc) : error) +
+                "): " + command[1]);
+  nlohmann::json report = nlohmann::json::parse((*text)->getBuffer().str(), nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object() || !report.contains("median_ms") || !report["median_ms"].is_number())
+    throw Error("the PyTorch reference printed no median_ms: " + command[1]);
+  return report;
 }
 
 struct Prepared {
@@ -112,6 +141,19 @@ int runBench(const BenchOptions &options) {
         std::snprintf(bytes, sizeof bytes, "%.1f MiB", options.variants[v].bytesMoved / (1 << 20));
       std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
                   options.work.flops / (t * 1e6), base / t, bytes, err / scale);
+    }
+    if (!options.torchCommand.empty()) {
+      // Its own process (Python and PyTorch), right after the interleaved runs.
+      std::fprintf(stderr, "bench: timing the PyTorch reference...");
+      nlohmann::json torch = timeTorchReference(options.torchCommand);
+      std::fprintf(stderr, "\r%*s\r", 40, "");
+      double t = torch["median_ms"].get<double>();
+      std::printf("  %-8s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
+                  "torch", t, options.work.flops / (t * 1e6), base / t,
+                  torch.value("torch", std::string("?")).c_str(), torch.value("threads", 0), options.repeat);
+      for (size_t v = 0; v < instances.size(); ++v)
+        std::printf("  %s runs %.2fx as fast as the PyTorch reference\n", options.variants[v].label.c_str(),
+                    t / median(times[v]));
     }
     double limitMs = options.work.contractionFlops / (sgemmRate * 1e6);
     std::printf("  oneDNN sgemm %lldx%lldx%lld: %.1f GFLOP/s (median of %u, same run)\n", (long long)m,

@@ -20,6 +20,9 @@ struct BenchOptions {
   GraphWork work;
   unsigned repeat = 10;
   unsigned seed = 0;
+  /// With --torch: the command that times the graph's PyTorch reference (samples/torch/NAME.py --time N)
+  /// and prints {"median_ms": ...}; empty for none.
+  std::vector<std::string> torchCommand;
 };
 
 /// Runs the variants and oneDNN's sgemm interleaved, prints medians, ratios, GFLOP/s, bytes moved and

@@ -28,6 +28,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <omp.h>
+
 #include <iostream>
 
 using namespace llvm;
@@ -69,6 +71,10 @@ cl::opt<std::string> reportKind("report", cl::desc("Print an analysis of the IR 
                                 cl::value_desc("kind"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> reportFormat("report-format", cl::desc("Format of --report: text (default) or json"),
                                   cl::value_desc("text|json"), cl::init("text"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<bool> timeTorch("torch",
+                        cl::desc("Also time the graph's PyTorch reference (samples/torch/NAME.py beside the graph's "
+                                 "folder, eager float32, same thread count)"),
+                        cl::sub(benchCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -371,6 +377,23 @@ int runBench() {
     // Bytes moved by the movement report's rules (docs/movement.md), every size bound at this point.
     dmc::Bytes moved = dmc::analyzeMovement(sdfg).totals.moved();
     options.variants.push_back({"-O" + std::to_string(level), lib, moved.known ? (double)moved.value : -1.0});
+  }
+  if (rc == 0 && timeTorch) {
+    // samples/NAME.json -> samples/torch/NAME.py
+    SmallString<256> script(sys::path::parent_path(inputFile));
+    sys::path::append(script, "torch", sys::path::stem(inputFile) + ".py");
+    if (!sys::fs::exists(script)) {
+      errs() << "dmc: error: --torch: no PyTorch reference at " << script << "\n";
+      rc = 1;
+    } else {
+      options.torchCommand = {"/usr/bin/python3", script.str().str(), "--graph", inputFile, "--time",
+                              std::to_string(options.repeat), "--threads", std::to_string(omp_get_max_threads()),
+                              "--seed", std::to_string((unsigned)seed)};
+      for (const std::string &b : binds)
+        options.torchCommand.insert(options.torchCommand.end(), {"--bind", b});
+      if (testSize)
+        options.torchCommand.push_back("--test-size");
+    }
   }
   if (rc == 0)
     rc = dmc::runBench(options);

@@ -156,13 +156,18 @@ def merge_heads(t):
 def parse_args(argv):
     p = argparse.ArgumentParser(description="dmc PyTorch reference")
     p.add_argument("--graph", required=True)
-    p.add_argument("--inputs", required=True, help="directory of <input>.npy (written with --make-inputs)")
-    p.add_argument("--outputs", required=True, help="directory for <output>.npy")
+    p.add_argument("--inputs", help="directory of <input>.npy (written with --make-inputs)")
+    p.add_argument("--outputs", help="directory for <output>.npy")
     p.add_argument("--bind", action="append", default=[], metavar="SYM=N")
     p.add_argument("--test-size", action="store_true", help="apply the graph's test_symbols")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--make-inputs", action="store_true", help="generate seeded inputs and write them to --inputs")
+    p.add_argument("--time", type=int, default=0, metavar="N",
+                   help="instead: time N runs in float32 on seeded inputs and print {\"median_ms\": ...} as JSON")
+    p.add_argument("--threads", type=int, default=0, help="with --time: torch.set_num_threads (0: torch's default)")
     a = p.parse_args(argv)
+    if not a.time and (not a.inputs or not a.outputs):
+        p.error("--inputs and --outputs are required unless --time is given")
     binds = {}
     for b in a.bind:
         k, _, v = b.partition("=")
@@ -173,12 +178,33 @@ def parse_args(argv):
     return a
 
 
+def time_reference(reference, init, graph, syms, a):
+    """The peer timing of `dmc bench --torch`: the reference's eager PyTorch ops in float32, 1 warm-up."""
+    import time
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    inputs = {k: v.float() for k, v in make_inputs(graph, syms, init, a.seed).items()}
+    times = []
+    with torch.no_grad():
+        for rep in range(a.time + 1):
+            start = time.perf_counter()
+            reference(inputs, syms)
+            if rep:
+                times.append((time.perf_counter() - start) * 1e3)
+    times.sort()
+    print(json.dumps({"median_ms": times[len(times) // 2], "runs": a.time, "threads": torch.get_num_threads(),
+                      "torch": torch.__version__}))
+    return 0
+
+
 def main(reference, init, argv=None):
     """Entry point of a reference script: reference(inputs: dict, syms: dict) -> dict of outputs."""
     a = parse_args(sys.argv[1:] if argv is None else argv)
     with open(a.graph) as f:
         graph = json.load(f)
     syms = resolve_symbols(graph, a.test_size, a.binds)
+    if a.time:
+        return time_reference(reference, init, graph, syms, a)
     if a.make_inputs:
         inputs = make_inputs(graph, syms, init, a.seed)
         save(inputs, a.inputs)
