@@ -104,6 +104,17 @@ def EliminateLayoutCopies : Pass<"eliminate-layout-copies", "::dmc::sdfg::SDFGOp
   }];
 }
 
+def MakeTransientsPersistent : Pass<"make-transients-persistent", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Keep heap transients in the handle across calls instead of allocating them per call";
+  let description = [{
+    A heap transient of lifetime `sdfg` whose accesses all lie in one state, the first being a library
+    node that writes all of it (directly or through transpose/reshape views) without reading it, gets
+    lifetime `persistent`: allocated once per handle (docs/abi.md) instead of allocated and zeroed on
+    every call. Legal because no call reads a value of the transient before writing every element,
+    so what a previous call left in it is never observed; distinct handles keep distinct buffers.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

@@ -28,6 +28,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createRemoveDeadContainers());
+    sdfg.addPass(createMakeTransientsPersistent());
   }
   // Last at every level: the emitter only prints.
   sdfg.addPass(createPrepareForEmission());
