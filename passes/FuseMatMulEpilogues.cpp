@@ -110,6 +110,34 @@ bool absorb(Operation *consumer, Value c, Epilogue &e, Value &addend) {
   return true;
 }
 
+/// A prologue: when `operand` is a private transient whose only writer is `scale = s * y` (no bias),
+/// the fused node at `anchor` can read y instead and multiply alpha by s, provided nothing between the
+/// scale and `anchor` writes y. Returns y (and updates alpha), or `operand` unchanged. The scale node
+/// stays for the transient's other readers and goes when none is left.
+Value foldScale(Value operand, Operation *anchor, float &alpha) {
+  if (!isPrivateTransient(operand))
+    return operand;
+  nn::ScaleOp scale;
+  for (Operation *user : operand.getUsers()) {
+    auto s = dyn_cast<nn::ScaleOp>(user);
+    if (s && s.getOutputs()[0] == operand) {
+      if (scale)
+        return operand;
+      scale = s;
+    } else if (!isa<nn::LibraryNode>(user) || llvm::is_contained(cast<nn::LibraryNode>(user).getOutputs(), operand)) {
+      return operand; // another writer, or a use that is not a library node's
+    }
+  }
+  if (!scale || scale.getBias().convertToDouble() != 0.0 || scale->getBlock() != anchor->getBlock() ||
+      !scale->isBeforeInBlock(anchor))
+    return operand;
+  Value y = scale.getInputs()[0];
+  if (!rangeIsIndependent(scale, anchor, {rootOf(y)}, {}))
+    return operand;
+  alpha *= scale.getAlpha().convertToFloat();
+  return y;
+}
+
 void fuseChain(nn::MatMulOp matmul) {
   Value a = matmul.getInputs()[0], b = matmul.getInputs()[1];
   Epilogue e;
@@ -143,7 +171,20 @@ void fuseChain(nn::MatMulOp matmul) {
     if (auto l = cast<nn::LibraryNode>(consumer).getLabel())
       label = StringAttr::get(consumer->getContext(), *l);
   }
+  // Scaled operands: the scale moves into alpha, which multiplies the whole product (before any addend).
+  Value scaledA = a, scaledB = b;
+  a = foldScale(a, producer, e.alpha);
+  b = foldScale(b, producer, e.alpha);
   build(producer, a, b, c, matmul.getTransposeA(), matmul.getTransposeB(), e, label);
+  SmallVector<Value, 2> folded;
+  for (Value operand : {scaledA, scaledB})
+    if (operand != a && operand != b && !llvm::is_contained(folded, operand))
+      folded.push_back(operand);
+  for (Value operand : folded)
+    if (operand.hasOneUse()) { // only the scale that writes it is left
+      (*operand.getUsers().begin())->erase();
+      operand.getDefiningOp()->erase();
+    }
   // Erase in reverse order so each intermediate transient loses its last user before its alloc goes.
   SmallVector<Value> intermediates = {matmul.getOutputs()[0]};
   for (Operation *op : absorbed)

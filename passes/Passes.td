@@ -83,7 +83,9 @@ def FuseMatMulEpilogues : Pass<"fuse-matmul-epilogues", "::dmc::sdfg::SDFGOp"> {
     the chain of nodes that consume its result, as long as they fit the epilogue
     `act(alpha * A @ B + pre_scale * pre) + post_scale * post`: a scale without bias (before anything
     else), an add or subtract of a broadcastable addend (pre, then post; `x - C` only first, by
-    negating alpha), gelu or relu (between them). Each consumer must be the only
+    negating alpha), gelu or relu (between them). An operand that is a bias-free scale `s * y` of a
+    private transient is read as y with alpha multiplied by s (the scale node stays while other nodes
+    read its result). Each consumer must be the only
     reader of a private transient, in the same state; nothing between may write A, B or an addend
     folded earlier, whose reads move down to the consumer. Legal because the epilogue applies the same element-wise operations
     in the same order to each element, and the intermediate transients had no other reader.

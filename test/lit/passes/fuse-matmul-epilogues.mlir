@@ -79,3 +79,34 @@ sdfg.sdfg @subtract inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16
     nn.sub ins(%t2, %n : !sdfg.array<f32[4, 16]>, !sdfg.array<f32[4, 1]>) outs(%y : !sdfg.array<f32[4, 16]>)
   }
 }
+
+// -----
+
+// A scaled operand: the product reads the unscaled container and alpha takes the factor. The scaled
+// transient has another reader, so its scale node stays for it.
+// CHECK-LABEL: sdfg.sdfg @scaled_operand
+// CHECK:       nn.scale ins(%x : {{.*}}) outs(%xs
+// CHECK-NEXT:  nn.fused_matmul ins(%x, %w : {{.*}}) outs(%y : {{.*}}) {alpha = 5.000000e-01 : f32}
+// CHECK-NEXT:  nn.relu ins(%xs
+sdfg.sdfg @scaled_operand inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16]>) outputs(%y: !sdfg.array<f32[4, 16]>, %z: !sdfg.array<f32[4, 8]>) {
+  %xs = sdfg.alloc {name = "xs"} : !sdfg.array<f32[4, 8]>
+  sdfg.state @main {
+    nn.scale ins(%x : !sdfg.array<f32[4, 8]>) outs(%xs : !sdfg.array<f32[4, 8]>) {alpha = 0.5 : f32}
+    nn.matmul ins(%xs, %w : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[8, 16]>) outs(%y : !sdfg.array<f32[4, 16]>)
+    nn.relu ins(%xs : !sdfg.array<f32[4, 8]>) outs(%z : !sdfg.array<f32[4, 8]>)
+  }
+}
+
+// -----
+
+// A scale with a bias is not a factor of the product: nothing is folded.
+// CHECK-LABEL: sdfg.sdfg @biased_scale
+// CHECK:       nn.scale
+// CHECK-NEXT:  nn.fused_matmul ins(%xs, %w
+sdfg.sdfg @biased_scale inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[8, 16]>) outputs(%y: !sdfg.array<f32[4, 16]>) {
+  %xs = sdfg.alloc {name = "xs"} : !sdfg.array<f32[4, 8]>
+  sdfg.state @main {
+    nn.scale ins(%x : !sdfg.array<f32[4, 8]>) outs(%xs : !sdfg.array<f32[4, 8]>) {alpha = 0.5 : f32, bias = 1.0 : f32}
+    nn.matmul ins(%xs, %w : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[8, 16]>) outs(%y : !sdfg.array<f32[4, 16]>)
+  }
+}
