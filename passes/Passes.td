@@ -117,6 +117,19 @@ def MakeTransientsPersistent : Pass<"make-transients-persistent", "::dmc::sdfg::
   }];
 }
 
+def VectorizeInnerMaps : Pass<"vectorize-inner-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Split the innermost unit-stride dimension of an omp map into a nested vector map";
+  let description = [{
+    For a map directly in a state with schedule omp, at least two parameters and unit steps, whose body
+    holds only loads, stores and tasklets, where the last parameter is the last index of some memlet
+    (unit stride) and one of the indices of every store (which has no wcr): the map becomes an omp map
+    over the other parameters around a `vector` map over the last. The emitter then parallelises the
+    outer loops and emits the inner one as `omp simd`. Legal because the iteration space, and what each
+    iteration does, are unchanged; the inner iterations may run in SIMD lanes together because each
+    stores a distinct element (its own value of the last parameter) and none accumulates.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

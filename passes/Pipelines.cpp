@@ -15,8 +15,10 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
   }
-  if (optLevel == 2)
+  if (optLevel == 2) {
     sdfg.addPass(createFuseElementwiseMaps());
+    sdfg.addPass(createVectorizeInnerMaps());
+  }
   if (optLevel >= 3) {
     sdfg.addPass(createFuseAttention());
     sdfg.addPass(createFuseMatMulEpilogues());
@@ -27,6 +29,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createExpandLibraryNodes(elementwise));
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
+    sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createMakeTransientsPersistent());
   }
