@@ -130,6 +130,22 @@ def VectorizeInnerMaps : Pass<"vectorize-inner-maps", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def FuseReductions : Pass<"fuse-reductions", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Fuse reduce_sum / reduce_max with the element-wise map that produces or consumes it";
+  let description = [{
+    Both fusions build an omp map over the input's kept dims that initialises the output element and
+    accumulates into it (wcr) over the reduced dims. Producer: when the input X is a private transient
+    written only by one element-wise map P (identity store, no wcr, P's space is X's shape) and read
+    only by the reduction, P's body is evaluated inside the accumulation and X disappears; P's reads
+    move to the reduction, so nothing in between may write them. Consumer: when the output Y is a
+    private transient read only by one element-wise map C over X's shape, every read at Y's element of
+    C's own kept indices, C runs inside the same kept iteration after the accumulation; the reduction
+    moves down to C, so nothing in between may write X or touch Y, and C must not write X or Y. Legal
+    because every element of Y is complete before anything reads it, each kept iteration only reads
+    its own Y element, and each element accumulates the same values (sequentially, in index order).
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

@@ -29,6 +29,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createExpandLibraryNodes(elementwise));
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
+    sdfg.addPass(createFuseReductions());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createMakeTransientsPersistent());
