@@ -146,6 +146,17 @@ def FuseReductions : Pass<"fuse-reductions", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def FuseTasklets : Pass<"fuse-tasklets", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Merge a tasklet into the one tasklet that consumes all its results";
+  let description = [{
+    When every result of an unlabelled tasklet is used only by one other unlabelled tasklet in the
+    same block, the two become one tasklet at the consumer's place: its operands are both tasklets'
+    outside operands, its body the producer's ops followed by the consumer's, with the producer's
+    yielded values in place of its results. Legal because tasklets are pure scalar code that sees only
+    its operands: substituting the computation for its results changes no value.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

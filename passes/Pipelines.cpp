@@ -17,6 +17,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   }
   if (optLevel == 2) {
     sdfg.addPass(createFuseElementwiseMaps());
+    sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
   }
   if (optLevel >= 3) {
@@ -30,6 +31,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseReductions());
+    sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createMakeTransientsPersistent());
