@@ -20,43 +20,9 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// `v` shows every element of `root`: the root itself, or transpose and reshape views of it.
-bool coversAll(Value v, Value root) {
-  while (v != root) {
-    Operation *def = v.getDefiningOp();
-    if (!isa_and_nonnull<sdfg::TransposeViewOp, sdfg::ReshapeViewOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  return true;
-}
-
 bool firstAccessWritesAll(sdfg::AllocOp alloc) {
-  Value root = alloc.getResult();
-  auto sdfg = alloc->getParentOfType<sdfg::SDFGOp>();
-  Operation *first = nullptr;
-  bool oneState = true, known = true;
-  sdfg.walk([&](sdfg::StateOp state) {
-    for (Operation &op : state->getRegion(0).front()) {
-      llvm::SmallPtrSet<Value, 8> reads, writes;
-      if (!collectAccesses(&op, reads, writes)) {
-        known = false;
-        continue;
-      }
-      if (!reads.contains(root) && !writes.contains(root))
-        continue;
-      if (first && first->getBlock() != op.getBlock())
-        oneState = false;
-      if (!first)
-        first = &op;
-    }
-  });
-  if (!known || !oneState || !first)
-    return false;
-  auto node = dyn_cast<nn::LibraryNode>(first);
-  if (!node || llvm::any_of(node.getInputs(), [&](Value in) { return rootOf(in) == root; }))
-    return false;
-  return llvm::any_of(node.getOutputs(), [&](Value out) { return coversAll(out, root); });
+  SmallVector<Operation *> ops = accessesInOneState(alloc.getResult());
+  return !ops.empty() && writesAllWithoutReading(ops.front(), alloc.getResult());
 }
 
 struct MakeTransientsPersistent : dmc::impl::MakeTransientsPersistentBase<MakeTransientsPersistent> {

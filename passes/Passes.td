@@ -157,6 +157,18 @@ def FuseTasklets : Pass<"fuse-tasklets", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def ReuseDeadBuffers : Pass<"reuse-dead-buffers", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Let a transient use the memory of one whose life has ended";
+  let description = [{
+    For private heap transients whose accesses all lie in one state: in order of first access, a
+    transient whose first access is a library node that writes all of it without reading it takes over
+    the allocation of an earlier transient with the same element type and count whose last access
+    (and that of every transient already sharing it) precedes that first access. It becomes that
+    allocation, or a reshape view of it. Legal because the two lives do not overlap and the newcomer
+    overwrites every element before anything reads it, so neither sees the other's values.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

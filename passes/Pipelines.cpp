@@ -34,6 +34,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createRemoveDeadContainers());
+    sdfg.addPass(createReuseDeadBuffers());
     sdfg.addPass(createMakeTransientsPersistent());
   }
   // Last at every level: the emitter only prints.

@@ -85,4 +85,47 @@ bool rangeIsIndependent(Operation *from, Operation *to, ArrayRef<Value> readRoot
   return true;
 }
 
+SmallVector<Operation *> accessesInOneState(Value root) {
+  SmallVector<Operation *> ops;
+  auto sdfg = root.getParentRegion()->getParentOfType<sdfg::SDFGOp>();
+  if (!sdfg)
+    return {};
+  bool known = true;
+  Block *block = nullptr;
+  bool oneState = true;
+  sdfg.walk([&](sdfg::StateOp state) {
+    for (Operation &op : state->getRegion(0).front()) {
+      llvm::SmallPtrSet<Value, 8> reads, writes;
+      if (!collectAccesses(&op, reads, writes)) {
+        known = false;
+        continue;
+      }
+      if (!reads.contains(root) && !writes.contains(root))
+        continue;
+      if (block && block != op.getBlock())
+        oneState = false;
+      block = op.getBlock();
+      ops.push_back(&op);
+    }
+  });
+  if (!known || !oneState)
+    return {};
+  return ops;
+}
+
+bool writesAllWithoutReading(Operation *first, Value root) {
+  auto node = dyn_cast_or_null<nn::LibraryNode>(first);
+  if (!node || llvm::any_of(node.getInputs(), [&](Value in) { return rootOf(in) == root; }))
+    return false;
+  return llvm::any_of(node.getOutputs(), [&](Value out) {
+    while (out != root) {
+      Operation *def = out.getDefiningOp();
+      if (!isa_and_nonnull<sdfg::TransposeViewOp, sdfg::ReshapeViewOp>(def))
+        return false;
+      out = def->getOperand(0);
+    }
+    return true;
+  });
+}
+
 } // namespace dmc

@@ -39,6 +39,14 @@ bool collectAccesses(mlir::Operation *op, llvm::SmallPtrSetImpl<mlir::Value> &re
 bool rangeIsIndependent(mlir::Operation *from, mlir::Operation *to, llvm::ArrayRef<mlir::Value> readRoots,
                         llvm::ArrayRef<mlir::Value> writtenRoots);
 
+/// The ops directly in a state that access `root` (through any view), in block order, when all of them
+/// are in one state and every op of that state has known accesses; empty otherwise.
+llvm::SmallVector<mlir::Operation *> accessesInOneState(mlir::Value root);
+
+/// True when `first` (a library node) writes every element of `root` (as an output: the root itself or
+/// a transpose/reshape view of it) without reading it.
+bool writesAllWithoutReading(mlir::Operation *first, mlir::Value root);
+
 } // namespace dmc
 
 #endif

@@ -1,0 +1,68 @@
+//===- ReuseDeadBuffers.cpp - transients with disjoint lives share memory -===//
+//
+// In a layer's single state most intermediates live from one node to the next. A transient whose
+// life starts after another's has ended can use the other's memory: the later one becomes a view of
+// the earlier one, which shrinks the transient footprint (and the number of persistent buffers).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_REUSEDEADBUFFERS
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc;
+
+namespace {
+struct Life {
+  sdfg::AllocOp alloc;
+  Operation *first, *last;
+};
+
+struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
+  void runOnOperation() override {
+    SmallVector<Life> lives;
+    for (auto alloc : getOperation().getBodyBlock().getOps<sdfg::AllocOp>()) {
+      if (!isPrivateTransient(alloc.getResult()) || alloc.getStorage() != sdfg::Storage::heap)
+        continue;
+      SmallVector<Operation *> ops = accessesInOneState(alloc.getResult());
+      if (!ops.empty())
+        lives.push_back({alloc, ops.front(), ops.back()});
+    }
+    // Buffers in order of their first access; each later transient takes the first buffer of the same
+    // element type and count whose current occupant's life ended before it starts.
+    llvm::sort(lives, [](const Life &a, const Life &b) {
+      return a.first->getBlock() == b.first->getBlock() ? a.first->isBeforeInBlock(b.first) : false;
+    });
+    SmallVector<Life> buffers; // the allocation kept, and the last access of its latest occupant
+    for (Life &life : lives) {
+      auto type = life.alloc.getType();
+      Life *host = nullptr;
+      if (writesAllWithoutReading(life.first, life.alloc.getResult()))
+        for (Life &b : buffers)
+          if (b.alloc.getType().getElementType() == type.getElementType() &&
+              numElements(b.alloc.getType().getShape()) == numElements(type.getShape()) &&
+              b.last->getBlock() == life.first->getBlock() && b.last->isBeforeInBlock(life.first)) {
+            host = &b;
+            break;
+          }
+      if (!host) {
+        buffers.push_back(life);
+        continue;
+      }
+      // The view is placed right after the host's allocation, so it dominates every use.
+      OpBuilder builder(host->alloc);
+      builder.setInsertionPointAfter(host->alloc);
+      Value storage = host->alloc.getResult();
+      if (storage.getType() != type)
+        storage = builder.create<sdfg::ReshapeViewOp>(life.alloc.getLoc(), type, storage);
+      life.alloc.getResult().replaceAllUsesWith(storage);
+      life.alloc->erase();
+      host->last = life.last;
+    }
+  }
+};
+} // namespace
