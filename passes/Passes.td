@@ -169,6 +169,19 @@ def ReuseDeadBuffers : Pass<"reuse-dead-buffers", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def FuseSiblingMaps : Pass<"fuse-sibling-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Horizontal fusion: merge a later map of the same space that does not depend on an earlier one";
+  let description = [{
+    Two maps directly in one state, with the same parameters, bounds, steps and schedule and bodies of
+    loads, stores and tasklets only, where the later one neither reads what the earlier writes nor
+    writes what the earlier reads or writes, become one map: the later body follows the earlier one in
+    each iteration. Nothing between them may write what the later map reads or touch what it writes,
+    because those accesses move up to the earlier map. Legal because with no dependence between the
+    two bodies (and none with the ops they move across), running them in the same iteration computes
+    the same values.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

@@ -17,6 +17,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   }
   if (optLevel == 2) {
     sdfg.addPass(createFuseElementwiseMaps());
+    sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
   }
@@ -31,6 +32,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseReductions());
+    sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createRemoveDeadContainers());
