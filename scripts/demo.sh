@@ -13,8 +13,8 @@ echo "== dmc import $GRAPH: the SDFG IR (first lines)"
 build/bin/dmc import "$GRAPH" "$@" -o "$OUT/imported.mlir"
 head -n 12 "$OUT/imported.mlir"
 echo "..."
-echo "== dmc compile $GRAPH -O0 -o $OUT/lib$NAME.so --report=movement (C++, header, manifest beside it)"
-build/bin/dmc compile "$GRAPH" "$@" -O0 -o "$OUT/lib$NAME.so" --dump-ir-after-all "$OUT" --report=movement
+echo "== dmc compile $GRAPH -O3 -o $OUT/lib$NAME.so --report=movement (IR after every pass, C++, header, manifest beside it)"
+build/bin/dmc compile "$GRAPH" "$@" -O3 -o "$OUT/lib$NAME.so" --dump-ir-after-all "$OUT" --report=movement
 ls "$OUT"
 echo "== dmc run $OUT/lib$NAME.so --repeat 5 (seeded random inputs)"
 build/bin/dmc run "$OUT/lib$NAME.so" "$@" --repeat 5
