@@ -182,6 +182,36 @@ def FuseSiblingMaps : Pass<"fuse-sibling-maps", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def ChooseSchedules : Pass<"choose-schedules", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Run omp maps with little work sequentially (OpenMP schedule choice)";
+  let description = [{
+    A top-level omp map whose nest has a constant iteration count (its space times, per iteration, one
+    plus the nested maps' counts) below `min-parallel-iterations` becomes sequential: a fork and join
+    cost more than such a map's work. Legal because a schedule changes only which thread runs an
+    iteration; a map's iterations are independent except through wcr, which sequential execution
+    resolves in order.
+  }];
+  let options = [
+    Option<"minParallelIterations", "min-parallel-iterations", "unsigned", /*default=*/"16384",
+           "nests with fewer iterations run sequentially">,
+  ];
+}
+
+def ChooseTransientStorage : Pass<"choose-transient-storage", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Put small constant-size transients on the stack (or in registers) instead of the heap";
+  let description = [{
+    A heap transient of lifetime `sdfg` with a constant size of at most `max-stack-bytes`, whose
+    accesses all lie in one state and whose first access is a library node that writes all of it
+    without reading it, gets storage `register` (at most 16 elements) or `stack`. Legal because such
+    a transient is never read before it is written in full, so the stack's uninitialised contents
+    (unlike the zeroed heap) are never observed; its lifetime (one call) is the run function's frame.
+  }];
+  let options = [
+    Option<"maxStackBytes", "max-stack-bytes", "unsigned", /*default=*/"65536",
+           "largest transient put on the stack">,
+  ];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

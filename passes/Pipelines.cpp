@@ -20,6 +20,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
+    sdfg.addPass(createChooseSchedules());
   }
   if (optLevel >= 3) {
     sdfg.addPass(createFuseAttention());
@@ -35,8 +36,10 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
     sdfg.addPass(createVectorizeInnerMaps());
+    sdfg.addPass(createChooseSchedules());
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createReuseDeadBuffers());
+    sdfg.addPass(createChooseTransientStorage());
     sdfg.addPass(createMakeTransientsPersistent());
   }
   // Last at every level: the emitter only prints.
