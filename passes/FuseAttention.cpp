@@ -72,16 +72,7 @@ bool tryFuse(nn::MatMulOp qk) {
 struct FuseAttention : dmc::impl::FuseAttentionBase<FuseAttention> {
   void runOnOperation() override {
     // Each fusion erases three nodes, so the walk starts again after one.
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      getOperation().walk([&](nn::MatMulOp m) {
-        if (!tryFuse(m))
-          return WalkResult::advance();
-        changed = true;
-        return WalkResult::interrupt();
-      });
-    }
+    rewriteToFixpoint<nn::MatMulOp>(getOperation(), tryFuse);
   }
 };
 } // namespace

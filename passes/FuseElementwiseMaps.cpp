@@ -21,27 +21,6 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// A map directly in a state whose body holds only loads, stores and tasklets (so no nested maps) and
-/// whose steps are all 1.
-bool isSimpleMap(sdfg::MapOp m) {
-  if (!isa<sdfg::StateOp>(m->getParentOp()))
-    return false;
-  if (llvm::any_of(m.getSteps(), [](int64_t s) { return s != 1; }))
-    return false;
-  for (Operation &op : m.getBodyBlock())
-    if (!isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::TaskletOp>(op))
-      return false;
-  return true;
-}
-
-bool sameSpace(sdfg::MapOp p, sdfg::MapOp c) {
-  return p.getNumParams() == c.getNumParams() && p.getLowerBounds() == c.getLowerBounds() &&
-         p.getUpperBounds() == c.getUpperBounds() && p.getSteps() == c.getSteps() &&
-         p.getSchedule() == c.getSchedule() &&
-         llvm::equal(p.getLowerOperands(), c.getLowerOperands()) &&
-         llvm::equal(p.getUpperOperands(), c.getUpperOperands());
-}
-
 /// True when the memlet's index is exactly `params`, in order.
 bool isIdentityAccess(AffineMap map, ValueRange indices, ValueRange params) {
   return map.isIdentity() && map.getNumDims() == params.size() && map.getNumSymbols() == 0 &&

@@ -90,12 +90,8 @@ std::optional<Reduction> asReduction(Operation *op) {
 /// A map directly in a state with unit steps whose space is exactly `shape` ([0, d) per dim, symbolic
 /// dims bounded by their symbol) and whose body is only loads, stores and tasklets.
 bool spansShape(sdfg::MapOp m, const Shape &shape) {
-  if (!isa<sdfg::StateOp>(m->getParentOp()) || m.getNumParams() != shape.size() ||
-      llvm::any_of(m.getSteps(), [](int64_t s) { return s != 1; }))
+  if (!isSimpleMap(m) || m.getNumParams() != shape.size())
     return false;
-  for (Operation &op : m.getBodyBlock())
-    if (!isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::TaskletOp>(op))
-      return false;
   auto sdfg = m->getParentOfType<sdfg::SDFGOp>();
   for (size_t d = 0; d < shape.size(); ++d) {
     auto lb = dyn_cast<AffineConstantExpr>(m.getLowerBounds().getResult(d));

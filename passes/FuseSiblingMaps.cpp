@@ -19,22 +19,6 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-bool isSimpleMap(sdfg::MapOp m) {
-  if (!isa<sdfg::StateOp>(m->getParentOp()))
-    return false;
-  for (Operation &op : m.getBodyBlock())
-    if (!isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::TaskletOp>(op))
-      return false;
-  return true;
-}
-
-bool sameSpace(sdfg::MapOp a, sdfg::MapOp b) {
-  return a.getNumParams() == b.getNumParams() && a.getLowerBounds() == b.getLowerBounds() &&
-         a.getUpperBounds() == b.getUpperBounds() && a.getSteps() == b.getSteps() &&
-         a.getSchedule() == b.getSchedule() && llvm::equal(a.getLowerOperands(), b.getLowerOperands()) &&
-         llvm::equal(a.getUpperOperands(), b.getUpperOperands());
-}
-
 /// Fuses the next map of `first`'s block that can join it; returns whether it did.
 bool tryFuse(sdfg::MapOp first) {
   if (!isSimpleMap(first))
@@ -77,16 +61,7 @@ bool tryFuse(sdfg::MapOp first) {
 
 struct FuseSiblingMaps : dmc::impl::FuseSiblingMapsBase<FuseSiblingMaps> {
   void runOnOperation() override {
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      getOperation().walk([&](sdfg::MapOp m) {
-        if (!tryFuse(m))
-          return WalkResult::advance();
-        changed = true;
-        return WalkResult::interrupt();
-      });
-    }
+    rewriteToFixpoint<sdfg::MapOp>(getOperation(), tryFuse);
   }
 };
 } // namespace

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -83,16 +84,7 @@ bool tryFuse(sdfg::TaskletOp producer) {
 
 struct FuseTasklets : dmc::impl::FuseTaskletsBase<FuseTasklets> {
   void runOnOperation() override {
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      getOperation().walk([&](sdfg::TaskletOp t) {
-        if (!tryFuse(t))
-          return WalkResult::advance();
-        changed = true;
-        return WalkResult::interrupt();
-      });
-    }
+    rewriteToFixpoint<sdfg::TaskletOp>(getOperation(), tryFuse);
   }
 };
 } // namespace

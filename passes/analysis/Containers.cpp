@@ -41,6 +41,22 @@ Operation *soleOtherUser(Value v, Operation *except) {
   return other;
 }
 
+bool isSimpleMap(sdfg::MapOp m) {
+  if (!isa<sdfg::StateOp>(m->getParentOp()) || llvm::any_of(m.getSteps(), [](int64_t s) { return s != 1; }))
+    return false;
+  for (Operation &op : m.getBodyBlock())
+    if (!isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::TaskletOp>(op))
+      return false;
+  return true;
+}
+
+bool sameSpace(sdfg::MapOp a, sdfg::MapOp b) {
+  return a.getNumParams() == b.getNumParams() && a.getLowerBounds() == b.getLowerBounds() &&
+         a.getUpperBounds() == b.getUpperBounds() && a.getSteps() == b.getSteps() &&
+         a.getSchedule() == b.getSchedule() && llvm::equal(a.getLowerOperands(), b.getLowerOperands()) &&
+         llvm::equal(a.getUpperOperands(), b.getUpperOperands());
+}
+
 bool collectAccesses(Operation *op, llvm::SmallPtrSetImpl<Value> &reads, llvm::SmallPtrSetImpl<Value> &writes) {
   if (isView(op))
     return true;

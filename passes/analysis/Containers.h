@@ -39,6 +39,28 @@ bool collectAccesses(mlir::Operation *op, llvm::SmallPtrSetImpl<mlir::Value> &re
 bool rangeIsIndependent(mlir::Operation *from, mlir::Operation *to, llvm::ArrayRef<mlir::Value> readRoots,
                         llvm::ArrayRef<mlir::Value> writtenRoots);
 
+/// A map directly in a state with unit steps whose body holds only loads, stores and tasklets.
+bool isSimpleMap(sdfg::MapOp m);
+
+/// Same parameters count, bounds (maps and operands), steps and schedule.
+bool sameSpace(sdfg::MapOp a, sdfg::MapOp b);
+
+/// Calls `tryRewrite` on every op of type OpT under `root`, starting the walk again after each
+/// rewrite that succeeded (a rewrite may erase ops the walk would visit), until none does.
+template <typename OpT, typename Fn>
+void rewriteToFixpoint(mlir::Operation *root, Fn tryRewrite) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    root->walk([&](OpT op) {
+      if (!tryRewrite(op))
+        return mlir::WalkResult::advance();
+      changed = true;
+      return mlir::WalkResult::interrupt();
+    });
+  }
+}
+
 /// The ops directly in a state that access `root` (through any view), in block order, when all of them
 /// are in one state and every op of that state has known accesses; empty otherwise.
 llvm::SmallVector<mlir::Operation *> accessesInOneState(mlir::Value root);
