@@ -22,39 +22,33 @@ using namespace dmc::expansions;
 namespace {
 using ExpandFn = LogicalResult (*)(Expander &);
 
-/// The family a node belongs to (the names of the `only` option), or "" for none.
-StringRef familyOf(Operation *op) {
-  if (isElementwise(op))
-    return "elementwise";
-  if (isMatMul(op))
-    return "matmul";
-  if (isSoftmax(op))
-    return "softmax";
-  if (isLayerNorm(op))
-    return "layernorm";
-  if (isReduce(op))
-    return "reduce";
-  if (isLayout(op))
-    return "layout";
-  return "";
+/// The node families (the names of the `only` option) and their pure expansions.
+struct Family {
+  StringRef name;
+  bool (*matches)(Operation *);
+  ExpandFn pure;
+};
+const Family kFamilies[] = {
+    {"elementwise", isElementwise, expandElementwise}, {"matmul", isMatMul, expandMatMul},
+    {"softmax", isSoftmax, expandSoftmax},             {"layernorm", isLayerNorm, expandLayerNorm},
+    {"reduce", isReduce, expandReduce},                {"layout", isLayout, expandLayout},
+};
+
+const Family *familyOf(Operation *op) {
+  for (const Family &f : kFamilies)
+    if (f.matches(op))
+      return &f;
+  return nullptr;
 }
 
-/// The expansion of a node under `impl`, or null.
+/// The expansion of a node under `impl`, or null: `tiled` differs from `pure` for MatMul only.
 ExpandFn expansionOf(Operation *op, StringRef impl) {
-  StringRef family = familyOf(op);
-  if (family == "matmul")
-    return impl == "tiled" && isa<dmc::nn::MatMulOp>(op) ? expandMatMulTiled : expandMatMul;
-  if (family == "elementwise")
-    return expandElementwise;
-  if (family == "softmax")
-    return expandSoftmax;
-  if (family == "layernorm")
-    return expandLayerNorm;
-  if (family == "reduce")
-    return expandReduce;
-  if (family == "layout")
-    return expandLayout;
-  return nullptr;
+  const Family *family = familyOf(op);
+  if (!family)
+    return nullptr;
+  if (impl == "tiled" && isa<dmc::nn::MatMulOp>(op))
+    return expandMatMulTiled;
+  return family->pure;
 }
 
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
@@ -66,9 +60,8 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure, tiled)";
       return signalPassFailure();
     }
-    static const char *const families[] = {"elementwise", "matmul", "softmax", "layernorm", "reduce", "layout"};
     for (const std::string &f : only)
-      if (!llvm::is_contained(families, StringRef(f))) {
+      if (llvm::none_of(kFamilies, [&](const Family &known) { return known.name == f; })) {
         sdfg.emitError("expand-library-nodes: unknown family '")
             << f << "' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)";
         return signalPassFailure();
@@ -79,7 +72,8 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       for (Operation &op : state.getBodyBlock()) {
         if (!isa<dmc::nn::LibraryNode>(op))
           continue;
-        if (!only.empty() && !llvm::is_contained(only, familyOf(&op).str()))
+        const Family *family = familyOf(&op);
+        if (!only.empty() && (!family || !llvm::is_contained(only, family->name.str())))
           continue;
         ExpandFn fn = expansionOf(&op, impl);
         if (!fn) {
