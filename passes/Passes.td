@@ -212,6 +212,45 @@ def ChooseTransientStorage : Pass<"choose-transient-storage", "::dmc::sdfg::SDFG
   ];
 }
 
+def InterchangeMaps : Pass<"interchange-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Make the parameter whose steps touch the fewest cache lines the innermost loop of a map nest";
+  let description = [{
+    For every perfect nest of maps with constant bounds (a map in a state holding only a map, down to
+    loads, stores and tasklets), the stride cost model (passes/analysis/StrideCost.h) counts the cache
+    lines each parameter's step touches over all memlets, views resolved. The cheapest becomes the
+    innermost loop, a `vector` map when each of its iterations stores its own elements. The others keep
+    their order and their role: omp parameters stay in the outer parallel map (which is never emptied),
+    sequential ones follow. Legal because the iterations commute: every store without wcr is indexed by
+    every parameter, and the nest loads nothing it stores.
+  }];
+}
+
+def TileMaps : Pass<"tile-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Tile perfect map nests: tile origins outside, the tiles inside";
+  let description = [{
+    In every perfect nest with constant bounds, each parameter but the innermost whose range is a
+    multiple of the tile size (and longer) splits into a tile origin (step = tile size) and a parameter
+    ranging over [origin, origin + tile). The omp level keeps its untiled parameters and iterates the
+    origins of its tiled ones; sequential origins follow; inside, the old levels run over their tiles.
+    Legal because the iterations commute (as for interchange-maps); each parallel iteration owns the
+    elements its tile stores to.
+  }];
+  let options = [
+    Option<"tileSize", "tile-size", "int64_t", /*default=*/"32", "tile edge, in iterations">,
+  ];
+}
+
+def CollapseMaps : Pass<"collapse-maps", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Merge a map with the map of the same schedule that is all its body";
+  let description = [{
+    `map (b, h) omp { map (i) omp { ... } }` becomes `map (b, h, i) omp { ... }`, so the parallel loop
+    spans the whole space instead of running the inner map sequentially in each iteration; sequential
+    pairs merge too. Only when the inner bounds do not depend on the outer parameters. Legal because
+    the iteration space and each iteration's body are unchanged, and map iterations are independent
+    (wcr stores that several iterations share become atomic when parallel).
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

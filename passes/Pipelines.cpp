@@ -19,6 +19,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
+    sdfg.addPass(createInterchangeMaps());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createChooseSchedules());
   }
@@ -35,6 +36,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseReductions());
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
+    sdfg.addPass(createInterchangeMaps());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createChooseSchedules());
     sdfg.addPass(createRemoveDeadContainers());

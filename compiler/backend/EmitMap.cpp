@@ -188,14 +188,37 @@ FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, Affine
   return elementRef(array, idx, memlet);
 }
 
+/// True when `param` (of some map) ranges over [origin, origin + step of origin): the tile of a tile
+/// origin of the parallel map, which distinct origins never share.
+static bool tileOf(Value param, BlockArgument origin, sdfg::MapOp owner) {
+  auto arg = dyn_cast<BlockArgument>(param);
+  auto map = arg ? dyn_cast<sdfg::MapOp>(arg.getOwner()->getParentOp()) : sdfg::MapOp();
+  if (!map)
+    return false;
+  unsigned i = arg.getArgNumber();
+  AffineExpr lb = map.getLowerBounds().getResult(i), ub = map.getUpperBounds().getResult(i);
+  auto d = dyn_cast<AffineDimExpr>(lb);
+  if (!d || map.getLowerOperands()[d.getPosition()] != origin)
+    return false;
+  int64_t step = owner.getSteps()[origin.getArgNumber()];
+  for (unsigned k = 0; k < map.getUpperOperands().size(); ++k)
+    if (map.getUpperOperands()[k] == origin && ub == getAffineDimExpr(k, map.getContext()) + step)
+      return true;
+  return false;
+}
+
 /// True when distinct iterations of the parallel map `owner` store to distinct elements: every parameter
-/// of `owner` is, by itself, one of the store's indices. (Its loops are collapsed, so two iterations differ
-/// in some parameter, hence in that index.) Such a wcr store needs no atomic: one thread owns the element.
+/// of `owner` is, by itself, one of the store's indices, or a tile origin whose tile parameter is. (Its
+/// loops are collapsed, so two iterations differ in some parameter, hence in that index or tile.) Such a
+/// wcr store needs no atomic: one thread owns the element.
 static bool ownedByIteration(sdfg::StoreOp store, sdfg::MapOp owner) {
   return llvm::all_of(owner.getParams(), [&](BlockArgument param) {
     return llvm::any_of(store.getMap().getResults(), [&](AffineExpr e) {
       auto d = dyn_cast<AffineDimExpr>(e);
-      return d && store.getIndices()[d.getPosition()] == param;
+      if (!d)
+        return false;
+      Value index = store.getIndices()[d.getPosition()];
+      return index == param || tileOf(index, param, owner);
     });
   });
 }

@@ -2,7 +2,7 @@
 //
 //   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
-//               [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
+//               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]]
 //
@@ -18,6 +18,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
@@ -61,6 +62,11 @@ cl::opt<Emit> emitKind("emit", cl::desc("What to produce"), cl::init(Emit::Libra
                        cl::sub(compileCmd));
 cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after every step and the C++ here"),
                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<std::string> passPipeline(
+    "passes",
+    cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
+             "'expand-library-nodes,interchange-maps'; prepare-for-emission is appended"),
+    cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
                             cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
@@ -177,12 +183,30 @@ bool checkReportOptions() {
   return true;
 }
 
-/// The pass pipeline of the chosen -O level, instrumented when dumping or reporting.
+/// The -O level's pipeline, or the passes named by --passes followed by prepare-for-emission.
+mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level) {
+  if (passPipeline.empty()) {
+    dmc::buildPipeline(pm, level);
+    return mlir::success();
+  }
+  mlir::OpPassManager &sdfg = pm.nest<dmc::sdfg::SDFGOp>();
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (failed(mlir::parsePassPipeline(passPipeline, sdfg, os))) {
+    errs() << "dmc: error: --passes='" << passPipeline << "': " << message << "\n";
+    return mlir::failure();
+  }
+  sdfg.addPass(dmc::createPrepareForEmission());
+  return mlir::success();
+}
+
+/// The pass pipeline of the chosen -O level (or --passes), instrumented when dumping or reporting.
 mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module, unsigned level,
                                 dmc::MovementReport *report = nullptr) {
   mlir::PassManager pm(&context);
   pm.enableVerifier(true);
-  dmc::buildPipeline(pm, level);
+  if (failed(buildChosenPipeline(pm, level)))
+    return mlir::failure();
   if (!dumpDir.empty())
     pm.addInstrumentation(std::make_unique<DumpAfterEachPass>(dumpDir));
   if (report)
@@ -245,21 +269,23 @@ int runImport() {
 }
 
 /// --print-pipeline: the textual pipeline of the -O level (accepted by dmc-opt --pass-pipeline).
-bool maybePrintPipeline() {
+/// Returns the exit code when --print-pipeline was given, -1 otherwise.
+int maybePrintPipeline() {
   if (!printPipeline)
-    return false;
+    return -1;
   mlir::OpPassManager pm(mlir::ModuleOp::getOperationName());
-  dmc::buildPipeline(pm, optLevel);
+  if (failed(buildChosenPipeline(pm, optLevel)))
+    return 2;
   pm.printAsTextualPipeline(outs());
   outs() << "\n";
-  return true;
+  return 0;
 }
 
 int runCompile() {
   if (!checkReportOptions())
     return 2;
-  if (maybePrintPipeline())
-    return 0;
+  if (int code = maybePrintPipeline(); code >= 0)
+    return code;
   mlir::MLIRContext context;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
@@ -290,8 +316,8 @@ int runCompile() {
 int runRun() {
   if (!checkReportOptions())
     return 2;
-  if (maybePrintPipeline())
-    return 0;
+  if (int code = maybePrintPipeline(); code >= 0)
+    return code;
   dmc::RunOptions options;
   if (!parseBindings(options.symbols))
     return 2;
@@ -405,6 +431,7 @@ int runBench() {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "dmc " DMC_VERSION "\n"; });
+  dmc::registerAllDmcPasses(); // --passes names them
   cl::ParseCommandLineOptions(argc, argv, "dmc: the data-movement compiler for attention on CPUs\n");
   if (importCmd)
     return runImport();

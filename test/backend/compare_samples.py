@@ -8,7 +8,7 @@ max|dmc - ref| / max(1, max|ref|) must stay below 1e-4 (f32 kernels against a fl
 the scale guard keeps near-zero outputs from inflating the ratio).
 Prints one line per sample and "N passed, M failed"; exits 1 on any failure.
 
-usage: compare_samples.py DMC_BINARY [-O N] [sample ...]
+usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [sample ...]
 """
 import glob
 import json
@@ -33,7 +33,7 @@ def configurations(graph):
     return configs
 
 
-def compare(dmc, sample, opt, extra_args, seed):
+def compare(dmc, sample, opt, extra_args, seed, dmc_args):
     name = os.path.splitext(os.path.basename(sample))[0]
     with open(sample) as f:
         graph = json.load(f)
@@ -44,7 +44,7 @@ def compare(dmc, sample, opt, extra_args, seed):
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         subprocess.run([PY, os.path.join(ROOT, "samples", "torch", name + ".py"), "--graph", sample, "--inputs", ins,
                         "--outputs", ref, "--make-inputs", "--seed", str(seed)] + extra_args, check=True, env=env, capture_output=True)
-        run = subprocess.run([dmc, "run", sample, "-O%d" % opt, "--inputs", ins, "--outputs", out] + extra_args,
+        run = subprocess.run([dmc, "run", sample, "-O%d" % opt, "--inputs", ins, "--outputs", out] + extra_args + dmc_args,
                              capture_output=True, text=True)
         if run.returncode != 0:
             return False, "dmc run failed: " + run.stderr.strip()[-400:]
@@ -65,6 +65,10 @@ def main():
     opt = 0
     if args and args[0].startswith("-O"):
         opt = int(args.pop(0)[2:])
+    # --passes=PIPELINE runs those passes instead of the level's (dmc run --passes), to test passes that
+    # no pipeline runs, or runs elsewhere.
+    passes = [a for a in args if a.startswith("--passes=")]
+    args = [a for a in args if not a.startswith("--passes=")]
     samples = sorted(glob.glob(os.path.join(ROOT, "samples", "*.json")))
     if args:
         samples = [s for s in samples if os.path.splitext(os.path.basename(s))[0] in args]
@@ -73,8 +77,9 @@ def main():
         with open(sample) as f:
             graph = json.load(f)
         for label, extra, seed in configurations(graph):
-            ok, message = compare(dmc, sample, opt, extra, seed)
-            print("%s %-22s -O%d %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), opt, label, message),
+            ok, message = compare(dmc, sample, opt, extra, seed, passes)
+            how = passes[0] if passes else "-O%d" % opt
+            print("%s %-22s %s %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), how, label, message),
                   flush=True)
             passed += ok
             failed += not ok

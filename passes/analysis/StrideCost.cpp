@@ -1,0 +1,157 @@
+//===- StrideCost.cpp - how far a memlet's address jumps per loop step -===//
+#include "passes/analysis/StrideCost.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace dmc {
+
+namespace {
+/// d(expr)/d(param) when it is a constant; nullopt for a non-linear dependence.
+std::optional<int64_t> coefficient(AffineExpr expr, ValueRange operands, unsigned numDims, Value param) {
+  if (auto d = dyn_cast<AffineDimExpr>(expr))
+    return operands[d.getPosition()] == param ? 1 : 0;
+  if (auto s = dyn_cast<AffineSymbolExpr>(expr))
+    return operands[numDims + s.getPosition()] == param ? 1 : 0;
+  if (isa<AffineConstantExpr>(expr))
+    return 0;
+  auto bin = cast<AffineBinaryOpExpr>(expr);
+  auto l = coefficient(bin.getLHS(), operands, numDims, param);
+  auto r = coefficient(bin.getRHS(), operands, numDims, param);
+  if (!l || !r)
+    return std::nullopt;
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    return *l + *r;
+  case AffineExprKind::Mul:
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return *l * c.getValue();
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return *r * c.getValue();
+    return (*l == 0 && *r == 0) ? std::optional<int64_t>(0) : std::nullopt;
+  default: // floordiv, ceildiv, mod: constant only when the dividend does not depend on param
+    return (*l == 0 && *r == 0) ? std::optional<int64_t>(0) : std::nullopt;
+  }
+}
+
+std::tuple<Value, AffineMap, ValueRange> memletParts(Operation *memlet) {
+  if (auto load = dyn_cast<sdfg::LoadOp>(memlet))
+    return {load.getArray(), load.getMap(), load.getIndices()};
+  auto store = cast<sdfg::StoreOp>(memlet);
+  return {store.getArray(), store.getMap(), store.getIndices()};
+}
+
+int64_t dot(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  int64_t sum = 0;
+  for (auto [x, y] : llvm::zip(a, b))
+    sum += x * y;
+  return sum;
+}
+
+SmallVector<int64_t> rowMajorOrder(size_t rank) {
+  SmallVector<int64_t> order;
+  for (size_t i = 0; i < rank; ++i)
+    order.push_back(i);
+  return order;
+}
+} // namespace
+
+std::optional<SmallVector<int64_t>> indexSteps(Operation *memlet, Value param) {
+  auto [array, map, indices] = memletParts(memlet);
+  SmallVector<int64_t> steps;
+  for (AffineExpr e : map.getResults()) {
+    auto c = coefficient(e, indices, map.getNumDims(), param);
+    if (!c)
+      return std::nullopt;
+    steps.push_back(*c);
+  }
+  return steps;
+}
+
+/// Walks the view chain from the memlet's container towards the root, carrying the index steps; stops
+/// at the root or at a reshape view, which `container` is left at.
+static std::optional<SmallVector<int64_t>> stepsDownViews(Value &container, SmallVector<int64_t> steps) {
+  while (Operation *def = container.getDefiningOp()) {
+    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
+      SmallVector<int64_t> src(steps.size());
+      for (auto [i, p] : llvm::enumerate(t.getPermutation()))
+        src[p] = steps[i];
+      steps = src;
+      container = t.getSource();
+    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
+      container = s.getSource(); // offsets do not change steps
+    } else {
+      break;
+    }
+  }
+  return steps;
+}
+
+std::optional<SmallVector<int64_t>> rootIndexSteps(Operation *memlet, Value param) {
+  auto steps = indexSteps(memlet, param);
+  if (!steps)
+    return std::nullopt;
+  Value container = std::get<0>(memletParts(memlet));
+  steps = stepsDownViews(container, *steps);
+  if (container.getDefiningOp<sdfg::ReshapeViewOp>())
+    return std::nullopt;
+  return steps;
+}
+
+std::optional<SmallVector<int64_t>> stridesInOrder(const Shape &shape, ArrayRef<int64_t> order) {
+  SmallVector<int64_t> strides(shape.size(), 0);
+  int64_t running = 1;
+  for (int64_t i = static_cast<int64_t>(order.size()) - 1; i >= 0; --i) {
+    const Dim &d = shape[order[i]];
+    if (d.isSymbolic())
+      return std::nullopt;
+    strides[order[i]] = running;
+    running *= d.value;
+  }
+  return strides;
+}
+
+std::optional<int64_t> addressStride(Operation *memlet, Value param) {
+  auto steps = indexSteps(memlet, param);
+  if (!steps)
+    return std::nullopt;
+  Value container = std::get<0>(memletParts(memlet));
+  steps = stepsDownViews(container, *steps);
+  // A reshape view's source is contiguous: the linear offset in the view's shape is the address.
+  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
+  auto strides = stridesInOrder(shape, rowMajorOrder(shape.size()));
+  if (!strides)
+    return std::nullopt;
+  return dot(*steps, *strides);
+}
+
+double linesPerStep(std::optional<int64_t> stride) {
+  if (!stride)
+    return 1.0;
+  int64_t s = std::llabs(*stride);
+  return s >= kLineElements ? 1.0 : static_cast<double>(s) / kLineElements;
+}
+
+double nestLinesPerStep(Block &body, Value param) {
+  double lines = 0;
+  for (Operation &op : body)
+    if (isa<sdfg::LoadOp, sdfg::StoreOp>(op))
+      lines += linesPerStep(addressStride(&op, param));
+  return lines;
+}
+
+std::optional<int64_t> constantTripCount(sdfg::MapOp map) {
+  int64_t count = 1;
+  for (unsigned i = 0; i < map.getNumParams(); ++i) {
+    auto lb = dyn_cast<AffineConstantExpr>(map.getLowerBounds().getResult(i));
+    auto ub = dyn_cast<AffineConstantExpr>(map.getUpperBounds().getResult(i));
+    if (!lb || !ub)
+      return std::nullopt;
+    int64_t step = map.getSteps()[i];
+    count *= std::max<int64_t>(0, (ub.getValue() - lb.getValue() + step - 1) / step);
+  }
+  return count;
+}
+
+} // namespace dmc
