@@ -251,6 +251,20 @@ def CollapseMaps : Pass<"collapse-maps", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def RemoveRedundantCopies : Pass<"remove-redundant-copies", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Redundant array removal: a transient that only copies another array becomes a view of it";
+  let description = [{
+    A copy is an `sdfg.copy` or a map nest that loads one element and stores it, each index a parameter,
+    over the whole destination: the destination is the source, transposed or not. Forward: a private
+    transient written only by the copy becomes a view of the source, provided nothing writes the source
+    while the transient is read. Backward: a private transient written in full by its first access and
+    last used by the copy becomes a view of the destination, provided nothing touches the destination
+    meanwhile. A strided result is made only where every user reads element-wise or takes strided views
+    (no reshape of it, no runtime kernel that would need a contiguous copy again). Legal because the view
+    shows, at every read, the values the copy would have held.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

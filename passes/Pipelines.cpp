@@ -16,6 +16,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createRemoveDeadContainers());
   }
   if (optLevel == 2) {
+    sdfg.addPass(createRemoveRedundantCopies());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());

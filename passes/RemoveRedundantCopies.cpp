@@ -1,0 +1,249 @@
+//===- RemoveRedundantCopies.cpp - arrays that only copy another become views ===//
+//
+//   %t = alloc ; copy(%x -> %t) ; ... reads %t ...        ==>   ... reads transpose_view(%x) ...
+//   %t = alloc ; ... writes %t ... ; copy(%t -> %y)        ==>   ... writes transpose_view(%y) ...
+//
+// A copy is an `sdfg.copy` or a map nest whose body only loads an element and stores it, every index
+// being one parameter, over the whole destination: the destination is a transpose (or the identity) of
+// the source. DaCe's redundant-array removal: when the destination only repeats the source (forward)
+// or the source is only written to be copied (backward), one array suffices, the other becomes a view
+// of it, and the copy's read and write of every element disappear.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/analysis/Containers.h"
+#include "passes/analysis/MapNests.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_REMOVEREDUNDANTCOPIES
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc;
+
+namespace {
+/// `dest[i] = source[j]` for all i, with source == transpose_view(dest-shaped, permutation) of source.
+struct Copy {
+  Operation *op;
+  Value source, dest;
+  SmallVector<int64_t> permutation; // of the view of `source` that equals `dest`
+};
+
+/// The parameter index each memlet index is exactly, when every index is one of `params`.
+std::optional<SmallVector<unsigned>> paramPositions(AffineMap map, ValueRange indices, ArrayRef<NestParam> params) {
+  SmallVector<unsigned> positions;
+  for (AffineExpr e : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return std::nullopt;
+    auto it = llvm::find_if(params, [&](const NestParam &p) { return p.value == indices[d.getPosition()]; });
+    if (it == params.end())
+      return std::nullopt;
+    positions.push_back(it - params.begin());
+  }
+  return positions;
+}
+
+std::optional<Copy> asCopy(Operation *op) {
+  if (auto copy = dyn_cast<sdfg::CopyOp>(op)) {
+    SmallVector<int64_t> identity;
+    for (int64_t i = 0; i < copy.getDest().getType().getRank(); ++i)
+      identity.push_back(i);
+    return Copy{op, copy.getSource(), copy.getDest(), identity};
+  }
+  auto map = dyn_cast<sdfg::MapOp>(op);
+  auto nest = map ? perfectNest(map) : std::nullopt;
+  if (!nest || nest->body->getOperations().size() != 2)
+    return std::nullopt;
+  auto load = dyn_cast<sdfg::LoadOp>(nest->body->front());
+  auto store = dyn_cast<sdfg::StoreOp>(nest->body->back());
+  if (!load || !store || store.getValue() != load.getResult() || store.getWcr())
+    return std::nullopt;
+  auto srcPos = paramPositions(load.getMap(), load.getIndices(), nest->params);
+  auto dstPos = paramPositions(store.getMap(), store.getIndices(), nest->params);
+  size_t n = nest->params.size();
+  if (!srcPos || !dstPos || srcPos->size() != n || dstPos->size() != n)
+    return std::nullopt;
+  // The nest covers the destination exactly, each parameter indexing one of its dims.
+  Shape shape = store.getArray().getType().getShape();
+  llvm::SmallDenseSet<unsigned> seen(dstPos->begin(), dstPos->end());
+  if (seen.size() != n)
+    return std::nullopt;
+  for (auto [d, p] : llvm::enumerate(*dstPos)) {
+    const NestParam &param = nest->params[p];
+    if (shape[d].isSymbolic() || param.lower != 0 || param.step != 1 || param.upper != shape[d].value)
+      return std::nullopt;
+  }
+  // dest[.., i_d = param dstPos[d], ..] = source[.., param srcPos[s], ..]: the view's dim d is the
+  // source's dim s with srcPos[s] == dstPos[d].
+  SmallVector<int64_t> permutation;
+  for (unsigned p : *dstPos)
+    permutation.push_back(llvm::find(*srcPos, p) - srcPos->begin());
+  if (llvm::SmallDenseSet<int64_t>(permutation.begin(), permutation.end()).size() != n)
+    return std::nullopt;
+  return Copy{op, load.getArray(), store.getArray(), permutation};
+}
+
+bool isIdentity(ArrayRef<int64_t> permutation) {
+  for (auto [i, p] : llvm::enumerate(permutation))
+    if (static_cast<int64_t>(i) != p)
+      return false;
+  return true;
+}
+
+/// True when every user of `v` (through transpose and slice views) reads or writes it element-wise or
+/// takes strided views: it may become a strided view without new copies appearing.
+bool acceptsStridedView(Value v) {
+  return llvm::all_of(v.getUsers(), [](Operation *user) {
+    if (isa<sdfg::TransposeViewOp, sdfg::SliceViewOp>(user))
+      return acceptsStridedView(user->getResult(0));
+    return isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::CopyOp, nn::FusedMatMulOp, nn::AttentionOp>(user);
+  });
+}
+
+/// True when `op` stores every element of `root` (directly) without wcr and reads none of it.
+bool writesAllFirst(Operation *op, Value root) {
+  if (writesAllWithoutReading(op, root))
+    return true;
+  auto map = dyn_cast<sdfg::MapOp>(op);
+  auto nest = map ? perfectNest(map) : std::nullopt;
+  if (!nest)
+    return false;
+  bool covered = false;
+  for (Operation &inner : *nest->body) {
+    if (auto load = dyn_cast<sdfg::LoadOp>(inner); load && rootOf(load.getArray()) == root)
+      return false;
+    auto store = dyn_cast<sdfg::StoreOp>(inner);
+    if (!store || rootOf(store.getArray()) != root)
+      continue;
+    if (store.getArray() != root || store.getWcr())
+      return false;
+    auto pos = paramPositions(store.getMap(), store.getIndices(), nest->params);
+    if (!pos || llvm::SmallDenseSet<unsigned>(pos->begin(), pos->end()).size() != pos->size())
+      return false;
+    Shape shape = store.getArray().getType().getShape();
+    covered = llvm::all_of(llvm::enumerate(*pos), [&](auto dp) {
+      const NestParam &param = nest->params[dp.value()];
+      const Dim &dim = shape[dp.index()];
+      return !dim.isSymbolic() && param.lower == 0 && param.step == 1 && param.upper == dim.value;
+    });
+    if (!covered)
+      return false;
+  }
+  return covered;
+}
+
+/// Where a view of `base` can replace `replaced` (an allocation) in all its uses: at SDFG level after
+/// base's definition and the allocation, or, when base is defined in the state of `anchor`, right before
+/// `anchor` provided every use is in that state at or after `anchor`.
+std::optional<OpBuilder> viewInsertionPoint(Value base, Operation *anchor, Value replaced) {
+  Block *sdfgBody = replaced.getDefiningOp()->getBlock();
+  Operation *def = base.getDefiningOp();
+  bool atSdfgLevel = !def || def->getBlock() == sdfgBody;
+  Operation *after = replaced.getDefiningOp();
+  if (atSdfgLevel && def && after->isBeforeInBlock(def))
+    after = def;
+  if (!atSdfgLevel && (def->getBlock() != anchor->getBlock() || !def->isBeforeInBlock(anchor)))
+    return std::nullopt;
+  for (Operation *user : replaced.getUsers()) {
+    if (atSdfgLevel) {
+      Operation *top = sdfgBody->findAncestorOpInBlock(*user);
+      if (!top || !after->isBeforeInBlock(top))
+        return std::nullopt;
+    } else {
+      Operation *top = anchor->getBlock()->findAncestorOpInBlock(*user);
+      if (!top || top->isBeforeInBlock(anchor))
+        return std::nullopt;
+    }
+  }
+  OpBuilder b(anchor->getContext());
+  if (atSdfgLevel)
+    b.setInsertionPointAfter(after);
+  else
+    b.setInsertionPoint(anchor);
+  return b;
+}
+
+Value createView(OpBuilder &b, Location loc, Value base, ArrayRef<int64_t> permutation, Type type) {
+  if (isIdentity(permutation))
+    return base;
+  return b.create<sdfg::TransposeViewOp>(loc, type, base, b.getDenseI64ArrayAttr(permutation));
+}
+
+SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> inv(permutation.size());
+  for (auto [i, p] : llvm::enumerate(permutation))
+    inv[p] = i;
+  return inv;
+}
+
+/// Forward: the destination, a private transient only written by the copy, becomes a view of the source.
+bool removeDestination(const Copy &copy) {
+  Value dest = copy.dest, srcRoot = rootOf(copy.source);
+  if (!isPrivateTransient(dest))
+    return false;
+  SmallVector<Operation *> accesses = accessesInOneState(dest);
+  if (accesses.empty() || accesses.front() != copy.op)
+    return false;
+  for (Operation *op : ArrayRef(accesses).drop_front()) {
+    llvm::SmallPtrSet<Value, 8> reads, writes;
+    collectAccesses(op, reads, writes);
+    if (writes.contains(dest) || writes.contains(srcRoot))
+      return false;
+  }
+  // Nothing between the copy and the last read of the destination changes the source.
+  if (accesses.size() > 1 && !rangeIsIndependent(copy.op, accesses.back(), {srcRoot}, {}))
+    return false;
+  bool strided = !isIdentity(copy.permutation) || !isContiguous(copy.source);
+  if (strided && !acceptsStridedView(dest))
+    return false;
+  auto b = viewInsertionPoint(copy.source, copy.op, dest);
+  if (!b)
+    return false;
+  Value view = createView(*b, copy.op->getLoc(), copy.source, copy.permutation, dest.getType());
+  copy.op->erase();
+  dest.replaceAllUsesWith(view);
+  dest.getDefiningOp()->erase();
+  return true;
+}
+
+/// Backward: the source, a private transient written in full first and last used by the copy, becomes
+/// a view of the destination.
+bool removeSource(const Copy &copy) {
+  Value source = copy.source, destRoot = rootOf(copy.dest);
+  if (!isPrivateTransient(source))
+    return false;
+  SmallVector<Operation *> accesses = accessesInOneState(source);
+  if (accesses.size() < 2 || accesses.back() != copy.op || !writesAllFirst(accesses.front(), source))
+    return false;
+  // The destination is untouched while the source lives (its old values are overwritten by the copy).
+  llvm::SmallPtrSet<Value, 8> reads, writes;
+  collectAccesses(accesses.front(), reads, writes);
+  if (reads.contains(destRoot) || writes.contains(destRoot) ||
+      !rangeIsIndependent(accesses.front(), copy.op, {}, {destRoot}))
+    return false;
+  bool strided = !isIdentity(copy.permutation) || !isContiguous(copy.dest);
+  if (strided && !acceptsStridedView(source))
+    return false;
+  auto b = viewInsertionPoint(copy.dest, accesses.front(), source);
+  if (!b)
+    return false;
+  Value view = createView(*b, copy.op->getLoc(), copy.dest, inverse(copy.permutation), source.getType());
+  copy.op->erase();
+  source.replaceAllUsesWith(view);
+  source.getDefiningOp()->erase();
+  return true;
+}
+
+bool tryRemove(Operation *op) {
+  if (!isa<sdfg::StateOp>(op->getParentOp()))
+    return false;
+  auto copy = asCopy(op);
+  return copy && (removeDestination(*copy) || removeSource(*copy));
+}
+
+struct RemoveRedundantCopies : dmc::impl::RemoveRedundantCopiesBase<RemoveRedundantCopies> {
+  void runOnOperation() override { rewriteToFixpoint<Operation *>(getOperation(), tryRemove); }
+};
+} // namespace
