@@ -265,6 +265,18 @@ def RemoveRedundantCopies : Pass<"remove-redundant-copies", "::dmc::sdfg::SDFGOp
   }];
 }
 
+def FoldViewsIntoMemlets : Pass<"fold-views-into-memlets", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Express memlets on containers, not views: transpose, slice and reshape folded into the index map";
+  let description = [{
+    A load or store of a view indexes the view's source instead: a transpose permutes the index
+    expressions, a slice adds its offsets, a reshape (static shapes) linearises each group of view dims
+    that makes up one source dim. A reshape that would split one index over several dims (division and
+    remainder in every address) stays, and so do the views under it. Stores with wcr keep their views
+    (the emitter needs plain parameter indices to prove a parallel iteration owns the element). Views no
+    longer used are erased. Legal because each folded memlet addresses the same element as before.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

@@ -23,6 +23,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createInterchangeMaps());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createChooseSchedules());
+    sdfg.addPass(createFoldViewsIntoMemlets());
   }
   if (optLevel >= 3) {
     sdfg.addPass(createFuseAttention());
@@ -44,6 +45,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createReuseDeadBuffers());
     sdfg.addPass(createChooseTransientStorage());
     sdfg.addPass(createMakeTransientsPersistent());
+    sdfg.addPass(createFoldViewsIntoMemlets());
   }
   // Last at every level: the emitter only prints.
   sdfg.addPass(createPrepareForEmission());
