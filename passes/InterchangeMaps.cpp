@@ -39,7 +39,7 @@ bool tryInterchange(sdfg::MapOp top) {
   if (best == n - 1 || !iterationsCommute(*nest))
     return false;
   const NestParam &chosen = nest->params[best];
-  auto isParallel = [](const NestParam &p) { return p.schedule == sdfg::Schedule::omp; };
+  auto isParallel = [](const NestParam &p) { return p.parallel; };
   // Keep a parallel loop: moving the last omp parameter inwards would serialise the nest.
   if (isParallel(chosen) && llvm::count_if(nest->params, isParallel) == 1)
     return false;

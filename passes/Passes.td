@@ -277,6 +277,19 @@ def FoldViewsIntoMemlets : Pass<"fold-views-into-memlets", "::dmc::sdfg::SDFGOp"
   }];
 }
 
+def SelectLayouts : Pass<"select-layouts", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Store each transient in the dimension order that its loops walk contiguously";
+  let description = [{
+    For a private transient with static shape (rank 2 to 5) accessed only by loads and stores in maps of
+    constant bounds (directly or through transpose and slice views), every order of its dims is priced
+    with the stride cost model: the sum, over its memlets, of the nest's iteration count times the cache
+    lines one step of the innermost parameter touches in that order. When an order is cheaper than the
+    current one, the transient is allocated in it and its users see the old shape through a transpose
+    view. Legal because a transient is invisible outside the SDFG and every access goes through the view,
+    which addresses the same logical element.
+  }];
+}
+
 def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let summary = "Legalise the IR for the C++ emitter: contiguous operands for library nodes, named transients";
   let description = [{

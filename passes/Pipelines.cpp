@@ -20,6 +20,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
+    sdfg.addPass(createSelectLayouts());
     sdfg.addPass(createInterchangeMaps());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createChooseSchedules());
@@ -38,6 +39,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseReductions());
     sdfg.addPass(createFuseSiblingMaps());
     sdfg.addPass(createFuseTasklets());
+    sdfg.addPass(createSelectLayouts());
     sdfg.addPass(createInterchangeMaps());
     sdfg.addPass(createVectorizeInnerMaps());
     sdfg.addPass(createChooseSchedules());

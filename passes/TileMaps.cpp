@@ -32,28 +32,26 @@ bool tryTile(sdfg::MapOp top, int64_t tile) {
     int64_t extent = p.upper - p.lower;
     return i + 1 < n && p.step == 1 && extent > tile && extent % tile == 0;
   };
-  SmallVector<size_t> tiledParams;
+  bool any = false;
   for (size_t i = 0; i < n; ++i)
-    if (tiled(i))
-      tiledParams.push_back(i);
-  if (tiledParams.empty() || !iterationsCommute(*nest))
+    any |= tiled(i);
+  if (!any || !iterationsCommute(*nest))
     return false;
 
-  // Origins: the omp level keeps its untiled parameters and gets the origins of its tiled ones; the
-  // tiled sequential parameters get a sequential level of origins.
+  // Origins: the omp level keeps its untiled parameters (but the innermost) and gets the origins of its
+  // tiled ones; the tiled sequential parameters get a sequential level of origins.
   NewLevel parallelOrigins{sdfg::Schedule::omp, {}}, sequentialOrigins{sdfg::Schedule::sequential, {}};
   SmallVector<int> originOf(n, -1); // index of the tile origin, in creation order, for tiled parameters
   SmallVector<size_t> sequentialTiled;
   for (size_t i = 0; i < n; ++i) {
     const NestParam &p = nest->params[i];
-    bool parallel = p.schedule == sdfg::Schedule::omp;
-    if (tiled(i) && parallel) {
+    if (tiled(i) && p.parallel) {
       originOf[i] = parallelOrigins.params.size();
       parallelOrigins.params.push_back({p.lower, p.upper, tile, -1, Value()});
     } else if (tiled(i)) {
       sequentialTiled.push_back(i);
       sequentialOrigins.params.push_back({p.lower, p.upper, tile, -1, Value()});
-    } else if (parallel) {
+    } else if (p.parallel && i + 1 < n) {
       parallelOrigins.params.push_back({p.lower, p.upper, p.step, -1, p.value});
     }
   }
@@ -72,7 +70,7 @@ bool tryTile(sdfg::MapOp top, int64_t tile) {
       const NestParam &p = nest->params[i];
       if (tiled(i))
         level.params.push_back({0, tile, 1, originOf[i], p.value});
-      else if (p.schedule != sdfg::Schedule::omp)
+      else if (!p.parallel || i + 1 == n) // the innermost parameter stays innermost
         level.params.push_back({p.lower, p.upper, p.step, -1, p.value});
     }
     if (!level.params.empty())

@@ -18,7 +18,8 @@ std::optional<PerfectNest> perfectNest(sdfg::MapOp top) {
       auto ub = dyn_cast<AffineConstantExpr>(m.getUpperBounds().getResult(i));
       if (!lb || !ub)
         return std::nullopt;
-      nest.params.push_back({m.getParams()[i], lb.getValue(), ub.getValue(), m.getSteps()[i], m.getSchedule()});
+      bool parallel = m == top && m.getSchedule() == sdfg::Schedule::omp;
+      nest.params.push_back({m.getParams()[i], lb.getValue(), ub.getValue(), m.getSteps()[i], m.getSchedule(), parallel});
     }
     Block &body = m.getBodyBlock();
     auto inner = body.getOperations().size() == 1 ? dyn_cast<sdfg::MapOp>(body.front()) : sdfg::MapOp();

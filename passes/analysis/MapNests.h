@@ -19,6 +19,7 @@ struct NestParam {
   mlir::Value value;
   int64_t lower, upper, step;
   sdfg::Schedule schedule; // of the map that declares it
+  bool parallel;           // declared by the outermost map, an omp one (nested omp maps run sequentially)
 };
 
 struct PerfectNest {

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Hand-written SDFGs (test/backend/graphs/NAME.mlir) run under pass pipelines against NumPy.
+
+Each NAME.mlir has a NAME.py beside it with PIPELINES (textual pass pipelines for `dmc run --passes`),
+inputs(rng) -> {name: array} and reference(inputs) -> {name: array}. For every pipeline, the inputs are
+written as .npy, `dmc run` computes the outputs, and every output must match the float64 reference to a
+max relative error below 1e-4 (as compare_samples.py). These graphs cover transformations that the
+samples do not trigger. Prints one line per graph and pipeline; exits 1 on any failure.
+
+usage: compare_graphs.py DMC_BINARY [name ...]
+"""
+import glob
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOLERANCE = 1e-4
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check(dmc, graph, module, pipeline):
+    ins = {k: v.astype(np.float32) for k, v in module.inputs(np.random.default_rng(0)).items()}
+    expected = module.reference({k: v.astype(np.float64) for k, v in ins.items()})
+    with tempfile.TemporaryDirectory() as tmp:
+        in_dir, out_dir = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.mkdir(in_dir)
+        os.mkdir(out_dir)
+        for name, value in ins.items():
+            np.save(os.path.join(in_dir, name + ".npy"), value)
+        run = subprocess.run([dmc, "run", graph, "--passes=" + pipeline, "--inputs", in_dir, "--outputs", out_dir,
+                              "--no-cache"], capture_output=True, text=True)
+        if run.returncode != 0:
+            return False, "dmc run failed: " + run.stderr.strip()[-400:]
+        worst = 0.0
+        for name, ref in expected.items():
+            got = np.load(os.path.join(out_dir, name + ".npy")).astype(np.float64)
+            if got.shape != ref.shape:
+                return False, "output %s has shape %s, reference %s" % (name, got.shape, ref.shape)
+            worst = max(worst, float(np.max(np.abs(got - ref)) / max(1.0, float(np.max(np.abs(ref))))))
+        return worst < TOLERANCE, "max rel error %.2e" % worst
+
+
+def main():
+    dmc, names = sys.argv[1], sys.argv[2:]
+    passed = failed = 0
+    for graph in sorted(glob.glob(os.path.join(HERE, "graphs", "*.mlir"))):
+        name = os.path.basename(graph)[:-5]
+        if names and name not in names:
+            continue
+        module = load(os.path.join(HERE, "graphs", name + ".py"))
+        for pipeline in module.PIPELINES:
+            ok, message = check(dmc, graph, module, pipeline)
+            print("%s %-18s %-70s %s" % ("PASS" if ok else "FAIL", name, pipeline, message), flush=True)
+            passed += ok
+            failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
