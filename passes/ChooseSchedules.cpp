@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/analysis/MapNests.h"
 
 namespace dmc {
 #define GEN_PASS_DEF_CHOOSESCHEDULES
@@ -16,23 +17,9 @@ using namespace mlir;
 using namespace dmc;
 
 namespace {
-/// Iterations of `m`'s own space, when its bounds are constants.
-std::optional<int64_t> tripCount(sdfg::MapOp m) {
-  int64_t n = 1;
-  for (unsigned i = 0; i < m.getNumParams(); ++i) {
-    auto lb = dyn_cast<AffineConstantExpr>(m.getLowerBounds().getResult(i));
-    auto ub = dyn_cast<AffineConstantExpr>(m.getUpperBounds().getResult(i));
-    if (!lb || !ub)
-      return std::nullopt;
-    int64_t step = m.getSteps()[i];
-    n *= std::max<int64_t>(0, (ub.getValue() - lb.getValue() + step - 1) / step);
-  }
-  return n;
-}
-
 /// Iterations of the whole nest: the map's space times the largest nested nest per iteration.
 std::optional<int64_t> nestWork(sdfg::MapOp m) {
-  auto own = tripCount(m);
+  auto own = constantTripCount(m);
   if (!own)
     return std::nullopt;
   int64_t inner = 1;

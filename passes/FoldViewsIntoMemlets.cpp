@@ -64,10 +64,7 @@ bool foldMemlet(MemletOp memlet) {
   bool changed = false;
   while (Operation *def = array.getDefiningOp()) {
     if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      SmallVector<AffineExpr> src(indices.size());
-      for (auto [i, p] : llvm::enumerate(t.getPermutation()))
-        src[p] = indices[i];
-      indices = src;
+      indices = sdfg::sourceIndices<AffineExpr>(t, indices);
       array = t.getSource();
     } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
       for (auto [i, off] : llvm::enumerate(s.getOffsets()))

@@ -65,12 +65,7 @@ bool tryInterchange(sdfg::MapOp top) {
 
 struct InterchangeMaps : dmc::impl::InterchangeMapsBase<InterchangeMaps> {
   void runOnOperation() override {
-    SmallVector<sdfg::MapOp> tops;
-    getOperation().walk([&](sdfg::MapOp m) {
-      if (isa<sdfg::StateOp>(m->getParentOp()))
-        tops.push_back(m);
-    });
-    for (sdfg::MapOp m : tops)
+    for (sdfg::MapOp m : topLevelMaps(getOperation()))
       tryInterchange(m);
   }
 };

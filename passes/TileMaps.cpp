@@ -83,12 +83,7 @@ bool tryTile(sdfg::MapOp top, int64_t tile) {
 struct TileMaps : dmc::impl::TileMapsBase<TileMaps> {
   using TileMapsBase::TileMapsBase;
   void runOnOperation() override {
-    SmallVector<sdfg::MapOp> tops;
-    getOperation().walk([&](sdfg::MapOp m) {
-      if (isa<sdfg::StateOp>(m->getParentOp()))
-        tops.push_back(m);
-    });
-    for (sdfg::MapOp m : tops)
+    for (sdfg::MapOp m : topLevelMaps(getOperation()))
       tryTile(m, tileSize);
   }
 };

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/analysis/MapNests.h"
 
 namespace dmc {
 #define GEN_PASS_DEF_VECTORIZEINNERMAPS
@@ -76,12 +77,7 @@ bool tryVectorize(sdfg::MapOp m) {
 
 struct VectorizeInnerMaps : dmc::impl::VectorizeInnerMapsBase<VectorizeInnerMaps> {
   void runOnOperation() override {
-    SmallVector<sdfg::MapOp> maps;
-    getOperation().walk([&](sdfg::MapOp m) {
-      if (isa<sdfg::StateOp>(m->getParentOp()))
-        maps.push_back(m);
-    });
-    for (sdfg::MapOp m : maps)
+    for (sdfg::MapOp m : topLevelMaps(getOperation()))
       tryVectorize(m);
   }
 };

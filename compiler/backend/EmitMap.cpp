@@ -35,10 +35,7 @@ FailureOr<std::string> Emitter::elementRef(Value container, SmallVector<std::str
   // linearises in the view's shape (its source is contiguous by construction of the chain).
   while (Operation *def = container.getDefiningOp()) {
     if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      SmallVector<std::string> src(indices.size());
-      for (auto [i, p] : llvm::enumerate(t.getPermutation()))
-        src[p] = indices[i];
-      indices = src;
+      indices = sdfg::sourceIndices<std::string>(t, indices);
       container = t.getSource();
     } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
       for (auto [i, off] : llvm::enumerate(s.getOffsets()))

@@ -275,7 +275,7 @@ int maybePrintPipeline() {
     return -1;
   mlir::OpPassManager pm(mlir::ModuleOp::getOperationName());
   if (failed(buildChosenPipeline(pm, optLevel)))
-    return 2;
+    return 1;
   pm.printAsTextualPipeline(outs());
   outs() << "\n";
   return 0;

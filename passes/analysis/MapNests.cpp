@@ -6,6 +6,28 @@ using namespace mlir;
 
 namespace dmc {
 
+std::optional<int64_t> constantTripCount(sdfg::MapOp map) {
+  int64_t count = 1;
+  for (unsigned i = 0; i < map.getNumParams(); ++i) {
+    auto lb = dyn_cast<AffineConstantExpr>(map.getLowerBounds().getResult(i));
+    auto ub = dyn_cast<AffineConstantExpr>(map.getUpperBounds().getResult(i));
+    if (!lb || !ub)
+      return std::nullopt;
+    int64_t step = map.getSteps()[i];
+    count *= std::max<int64_t>(0, (ub.getValue() - lb.getValue() + step - 1) / step);
+  }
+  return count;
+}
+
+SmallVector<sdfg::MapOp> topLevelMaps(Operation *root) {
+  SmallVector<sdfg::MapOp> tops;
+  root->walk([&](sdfg::MapOp m) {
+    if (isa<sdfg::StateOp>(m->getParentOp()))
+      tops.push_back(m);
+  });
+  return tops;
+}
+
 std::optional<PerfectNest> perfectNest(sdfg::MapOp top) {
   if (!isa<sdfg::StateOp>(top->getParentOp()))
     return std::nullopt;

@@ -28,6 +28,13 @@ struct PerfectNest {
   mlir::Block *body;                   // the innermost body: loads, stores and tasklets only
 };
 
+/// Constant iteration count of a map's own space (product of its ranges over steps); nullopt when a
+/// bound is not constant.
+std::optional<int64_t> constantTripCount(sdfg::MapOp map);
+
+/// The maps directly in states under `root`, in walk order (collected first, so they can be rewritten).
+llvm::SmallVector<sdfg::MapOp> topLevelMaps(mlir::Operation *root);
+
 /// The perfect nest rooted at `top` (a map directly in a state) with constant bounds; nullopt otherwise.
 std::optional<PerfectNest> perfectNest(sdfg::MapOp top);
 

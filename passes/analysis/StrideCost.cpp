@@ -74,10 +74,7 @@ std::optional<SmallVector<int64_t>> indexSteps(Operation *memlet, Value param) {
 static std::optional<SmallVector<int64_t>> stepsDownViews(Value &container, SmallVector<int64_t> steps) {
   while (Operation *def = container.getDefiningOp()) {
     if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      SmallVector<int64_t> src(steps.size());
-      for (auto [i, p] : llvm::enumerate(t.getPermutation()))
-        src[p] = steps[i];
-      steps = src;
+      steps = sdfg::sourceIndices<int64_t>(t, steps);
       container = t.getSource();
     } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
       container = s.getSource(); // offsets do not change steps
@@ -139,19 +136,6 @@ double nestLinesPerStep(Block &body, Value param) {
     if (isa<sdfg::LoadOp, sdfg::StoreOp>(op))
       lines += linesPerStep(addressStride(&op, param));
   return lines;
-}
-
-std::optional<int64_t> constantTripCount(sdfg::MapOp map) {
-  int64_t count = 1;
-  for (unsigned i = 0; i < map.getNumParams(); ++i) {
-    auto lb = dyn_cast<AffineConstantExpr>(map.getLowerBounds().getResult(i));
-    auto ub = dyn_cast<AffineConstantExpr>(map.getUpperBounds().getResult(i));
-    if (!lb || !ub)
-      return std::nullopt;
-    int64_t step = map.getSteps()[i];
-    count *= std::max<int64_t>(0, (ub.getValue() - lb.getValue() + step - 1) / step);
-  }
-  return count;
 }
 
 } // namespace dmc

@@ -40,10 +40,6 @@ double linesPerStep(std::optional<int64_t> stride);
 /// Cache lines per step of `param` for all loads and stores directly in `body`.
 double nestLinesPerStep(mlir::Block &body, mlir::Value param);
 
-/// Constant iteration count of a map (product of its ranges over steps); nullopt when a bound is not
-/// constant.
-std::optional<int64_t> constantTripCount(sdfg::MapOp map);
-
 } // namespace dmc
 
 #endif
