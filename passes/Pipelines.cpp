@@ -5,10 +5,22 @@
 
 namespace dmc {
 
+/// What -O2 and -O3 do with maps once vertical fusion is done: horizontal and tasklet fusion, layouts
+/// and loop order by the stride cost model, inner vector loops, and which nests run in parallel.
+static void addMapOptimizations(mlir::OpPassManager &sdfg) {
+  sdfg.addPass(createFuseSiblingMaps());
+  sdfg.addPass(createFuseTasklets());
+  sdfg.addPass(createSelectLayouts());
+  sdfg.addPass(createInterchangeMaps());
+  sdfg.addPass(createVectorizeInnerMaps());
+  sdfg.addPass(createChooseSchedules());
+}
+
 void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
   // -O0: library nodes stay as they are and become runtime calls.
-  // -O1/-O2: pure expansion into maps and tasklets (+ element-wise map fusion at -O2).
+  // -O1/-O2: pure expansion into maps and tasklets; -O2 then removes redundant copies, fuses maps and
+  //          chooses layouts, loop orders and schedules.
   // -O3: node-level fusion onto the tiled kernels, element-wise nodes expanded and fused as maps,
   //      layout copies become views; softmax, layer norm and reductions stay runtime calls.
   if (optLevel == 1 || optLevel == 2) {
@@ -18,12 +30,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   if (optLevel == 2) {
     sdfg.addPass(createRemoveRedundantCopies());
     sdfg.addPass(createFuseElementwiseMaps());
-    sdfg.addPass(createFuseSiblingMaps());
-    sdfg.addPass(createFuseTasklets());
-    sdfg.addPass(createSelectLayouts());
-    sdfg.addPass(createInterchangeMaps());
-    sdfg.addPass(createVectorizeInnerMaps());
-    sdfg.addPass(createChooseSchedules());
+    addMapOptimizations(sdfg);
     sdfg.addPass(createFoldViewsIntoMemlets());
   }
   if (optLevel >= 3) {
@@ -37,12 +44,7 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createEliminateLayoutCopies());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseReductions());
-    sdfg.addPass(createFuseSiblingMaps());
-    sdfg.addPass(createFuseTasklets());
-    sdfg.addPass(createSelectLayouts());
-    sdfg.addPass(createInterchangeMaps());
-    sdfg.addPass(createVectorizeInnerMaps());
-    sdfg.addPass(createChooseSchedules());
+    addMapOptimizations(sdfg);
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createReuseDeadBuffers());
     sdfg.addPass(createChooseTransientStorage());

@@ -165,10 +165,24 @@ std::optional<OpBuilder> viewInsertionPoint(Value base, Operation *anchor, Value
   return b;
 }
 
-Value createView(OpBuilder &b, Location loc, Value base, ArrayRef<int64_t> permutation, Type type) {
-  if (isIdentity(permutation))
-    return base;
-  return b.create<sdfg::TransposeViewOp>(loc, type, base, b.getDenseI64ArrayAttr(permutation));
+/// Replaces the allocation `replaced` by `base` seen through `permutation` (no view for the identity)
+/// and erases the copy; false, changing nothing, when no place for the view dominates every use.
+bool replaceByView(const Copy &copy, Value replaced, Value base, ArrayRef<int64_t> permutation,
+                   Operation *anchor) {
+  bool strided = !isIdentity(permutation) || !isContiguous(base);
+  if (strided && !acceptsStridedView(replaced))
+    return false;
+  auto b = viewInsertionPoint(base, anchor, replaced);
+  if (!b)
+    return false;
+  Value view = isIdentity(permutation)
+                   ? base
+                   : b->create<sdfg::TransposeViewOp>(copy.op->getLoc(), replaced.getType(), base,
+                                                      b->getDenseI64ArrayAttr(permutation));
+  copy.op->erase();
+  replaced.replaceAllUsesWith(view);
+  replaced.getDefiningOp()->erase();
+  return true;
 }
 
 SmallVector<int64_t> inverse(ArrayRef<int64_t> permutation) {
@@ -195,17 +209,7 @@ bool removeDestination(const Copy &copy) {
   // Nothing between the copy and the last read of the destination changes the source.
   if (accesses.size() > 1 && !rangeIsIndependent(copy.op, accesses.back(), {srcRoot}, {}))
     return false;
-  bool strided = !isIdentity(copy.permutation) || !isContiguous(copy.source);
-  if (strided && !acceptsStridedView(dest))
-    return false;
-  auto b = viewInsertionPoint(copy.source, copy.op, dest);
-  if (!b)
-    return false;
-  Value view = createView(*b, copy.op->getLoc(), copy.source, copy.permutation, dest.getType());
-  copy.op->erase();
-  dest.replaceAllUsesWith(view);
-  dest.getDefiningOp()->erase();
-  return true;
+  return replaceByView(copy, dest, copy.source, copy.permutation, copy.op);
 }
 
 /// Backward: the source, a private transient written in full first and last used by the copy, becomes
@@ -223,17 +227,7 @@ bool removeSource(const Copy &copy) {
   if (reads.contains(destRoot) || writes.contains(destRoot) ||
       !rangeIsIndependent(accesses.front(), copy.op, {}, {destRoot}))
     return false;
-  bool strided = !isIdentity(copy.permutation) || !isContiguous(copy.dest);
-  if (strided && !acceptsStridedView(source))
-    return false;
-  auto b = viewInsertionPoint(copy.dest, accesses.front(), source);
-  if (!b)
-    return false;
-  Value view = createView(*b, copy.op->getLoc(), copy.dest, inverse(copy.permutation), source.getType());
-  copy.op->erase();
-  source.replaceAllUsesWith(view);
-  source.getDefiningOp()->erase();
-  return true;
+  return replaceByView(copy, source, copy.dest, inverse(copy.permutation), accesses.front());
 }
 
 bool tryRemove(Operation *op) {
