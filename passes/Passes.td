@@ -109,8 +109,9 @@ def EliminateLayoutCopies : Pass<"eliminate-layout-copies", "::dmc::sdfg::SDFGOp
 def MakeTransientsPersistent : Pass<"make-transients-persistent", "::dmc::sdfg::SDFGOp"> {
   let summary = "Keep heap transients in the handle across calls instead of allocating them per call";
   let description = [{
-    A heap transient of lifetime `sdfg` whose accesses all lie in one state, the first being a library
-    node that writes all of it (directly or through transpose/reshape views) without reading it, gets
+    A heap transient of lifetime `sdfg` whose accesses all lie in one state, the first writing all of
+    it without reading it (a library node, directly or through transpose/reshape views, or a map nest
+    whose stores without wcr cover it), gets
     lifetime `persistent`: allocated once per handle (docs/abi.md) instead of allocated and zeroed on
     every call. Legal because no call reads a value of the transient before writing every element,
     so what a previous call left in it is never observed; distinct handles keep distinct buffers.
@@ -161,7 +162,8 @@ def ReuseDeadBuffers : Pass<"reuse-dead-buffers", "::dmc::sdfg::SDFGOp"> {
   let summary = "Let a transient use the memory of one whose life has ended";
   let description = [{
     For private heap transients whose accesses all lie in one state: in order of first access, a
-    transient whose first access is a library node that writes all of it without reading it takes over
+    transient whose first access writes all of it without reading it (a library node, or a map nest
+    whose stores without wcr cover it) takes over
     the allocation of an earlier transient with the same element type and count whose last access
     (and that of every transient already sharing it) precedes that first access. It becomes that
     allocation, or a reshape view of it. Legal because the two lives do not overlap and the newcomer
@@ -201,8 +203,8 @@ def ChooseTransientStorage : Pass<"choose-transient-storage", "::dmc::sdfg::SDFG
   let summary = "Put small constant-size transients on the stack (or in registers) instead of the heap";
   let description = [{
     A heap transient of lifetime `sdfg` with a constant size of at most `max-stack-bytes`, whose
-    accesses all lie in one state and whose first access is a library node that writes all of it
-    without reading it, gets storage `register` (at most 16 elements) or `stack`. Legal because such
+    accesses all lie in one state and whose first access writes all of it without reading it (a
+    library node, or a map nest whose stores without wcr cover it), gets storage `register` (at most 16 elements) or `stack`. Legal because such
     a transient is never read before it is written in full, so the stack's uninitialised contents
     (unlike the zeroed heap) are never observed; its lifetime (one call) is the run function's frame.
   }];

@@ -30,21 +30,6 @@ struct Copy {
   SmallVector<int64_t> permutation; // of the view of `source` that equals `dest`
 };
 
-/// The parameter index each memlet index is exactly, when every index is one of `params`.
-std::optional<SmallVector<unsigned>> paramPositions(AffineMap map, ValueRange indices, ArrayRef<NestParam> params) {
-  SmallVector<unsigned> positions;
-  for (AffineExpr e : map.getResults()) {
-    auto d = dyn_cast<AffineDimExpr>(e);
-    if (!d)
-      return std::nullopt;
-    auto it = llvm::find_if(params, [&](const NestParam &p) { return p.value == indices[d.getPosition()]; });
-    if (it == params.end())
-      return std::nullopt;
-    positions.push_back(it - params.begin());
-  }
-  return positions;
-}
-
 std::optional<Copy> asCopy(Operation *op) {
   if (auto copy = dyn_cast<sdfg::CopyOp>(op)) {
     SmallVector<int64_t> identity;
@@ -66,22 +51,17 @@ std::optional<Copy> asCopy(Operation *op) {
   if (!srcPos || !dstPos || srcPos->size() != n || dstPos->size() != n)
     return std::nullopt;
   // The nest covers the destination exactly, each parameter indexing one of its dims.
-  Shape shape = store.getArray().getType().getShape();
-  llvm::SmallDenseSet<unsigned> seen(dstPos->begin(), dstPos->end());
-  if (seen.size() != n)
+  if (!storeCoversArray(store, *nest))
     return std::nullopt;
-  for (auto [d, p] : llvm::enumerate(*dstPos)) {
-    const NestParam &param = nest->params[p];
-    if (shape[d].isSymbolic() || param.lower != 0 || param.step != 1 || param.upper != shape[d].value)
-      return std::nullopt;
-  }
   // dest[.., i_d = param dstPos[d], ..] = source[.., param srcPos[s], ..]: the view's dim d is the
   // source's dim s with srcPos[s] == dstPos[d].
   SmallVector<int64_t> permutation;
-  for (unsigned p : *dstPos)
-    permutation.push_back(llvm::find(*srcPos, p) - srcPos->begin());
-  if (llvm::SmallDenseSet<int64_t>(permutation.begin(), permutation.end()).size() != n)
-    return std::nullopt;
+  for (unsigned p : *dstPos) {
+    auto it = llvm::find(*srcPos, p);
+    if (it == srcPos->end()) // the source repeats a parameter (a diagonal), which is no transpose
+      return std::nullopt;
+    permutation.push_back(it - srcPos->begin());
+  }
   return Copy{op, load.getArray(), store.getArray(), permutation};
 }
 
@@ -100,38 +80,6 @@ bool acceptsStridedView(Value v) {
       return acceptsStridedView(user->getResult(0));
     return isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::CopyOp, nn::FusedMatMulOp, nn::AttentionOp>(user);
   });
-}
-
-/// True when `op` stores every element of `root` (directly) without wcr and reads none of it.
-bool writesAllFirst(Operation *op, Value root) {
-  if (writesAllWithoutReading(op, root))
-    return true;
-  auto map = dyn_cast<sdfg::MapOp>(op);
-  auto nest = map ? perfectNest(map) : std::nullopt;
-  if (!nest)
-    return false;
-  bool covered = false;
-  for (Operation &inner : *nest->body) {
-    if (auto load = dyn_cast<sdfg::LoadOp>(inner); load && rootOf(load.getArray()) == root)
-      return false;
-    auto store = dyn_cast<sdfg::StoreOp>(inner);
-    if (!store || rootOf(store.getArray()) != root)
-      continue;
-    if (store.getArray() != root || store.getWcr())
-      return false;
-    auto pos = paramPositions(store.getMap(), store.getIndices(), nest->params);
-    if (!pos || llvm::SmallDenseSet<unsigned>(pos->begin(), pos->end()).size() != pos->size())
-      return false;
-    Shape shape = store.getArray().getType().getShape();
-    covered = llvm::all_of(llvm::enumerate(*pos), [&](auto dp) {
-      const NestParam &param = nest->params[dp.value()];
-      const Dim &dim = shape[dp.index()];
-      return !dim.isSymbolic() && param.lower == 0 && param.step == 1 && param.upper == dim.value;
-    });
-    if (!covered)
-      return false;
-  }
-  return covered;
 }
 
 /// Where a view of `base` can replace `replaced` (an allocation) in all its uses: at SDFG level after
@@ -219,7 +167,7 @@ bool removeSource(const Copy &copy) {
   if (!isPrivateTransient(source))
     return false;
   SmallVector<Operation *> accesses = accessesInOneState(source);
-  if (accesses.size() < 2 || accesses.back() != copy.op || !writesAllFirst(accesses.front(), source))
+  if (accesses.size() < 2 || accesses.back() != copy.op || !writesAllWithoutReading(accesses.front(), source))
     return false;
   // The destination is untouched while the source lives (its old values are overwritten by the copy).
   llvm::SmallPtrSet<Value, 8> reads, writes;

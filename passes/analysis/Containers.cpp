@@ -1,5 +1,6 @@
 //===- Containers.cpp - views, roots and accesses, for legality checks -----===//
 #include "passes/analysis/Containers.h"
+#include "passes/analysis/MapNests.h"
 
 #include "dialects/NN/NNOps.h"
 
@@ -129,7 +130,28 @@ SmallVector<Operation *> accessesInOneState(Value root) {
   return ops;
 }
 
+/// A map nest that stores every element of `root` directly, without wcr, and loads none of it.
+static bool mapWritesAll(sdfg::MapOp map, Value root) {
+  auto nest = perfectNest(map);
+  if (!nest)
+    return false;
+  bool stored = false;
+  for (Operation &inner : *nest->body) {
+    if (auto load = dyn_cast<sdfg::LoadOp>(inner); load && rootOf(load.getArray()) == root)
+      return false;
+    auto store = dyn_cast<sdfg::StoreOp>(inner);
+    if (!store || rootOf(store.getArray()) != root)
+      continue;
+    if (store.getArray() != root || store.getWcr() || !storeCoversArray(store, *nest))
+      return false;
+    stored = true;
+  }
+  return stored;
+}
+
 bool writesAllWithoutReading(Operation *first, Value root) {
+  if (auto map = dyn_cast_or_null<sdfg::MapOp>(first))
+    return mapWritesAll(map, root);
   auto node = dyn_cast_or_null<nn::LibraryNode>(first);
   if (!node || llvm::any_of(node.getInputs(), [&](Value in) { return rootOf(in) == root; }))
     return false;

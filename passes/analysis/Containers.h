@@ -65,8 +65,9 @@ void rewriteToFixpoint(mlir::Operation *root, Fn tryRewrite) {
 /// are in one state and every op of that state has known accesses; empty otherwise.
 llvm::SmallVector<mlir::Operation *> accessesInOneState(mlir::Value root);
 
-/// True when `first` (a library node) writes every element of `root` (as an output: the root itself or
-/// a transpose/reshape view of it) without reading it.
+/// True when `first` writes every element of `root` without reading it: a library node with `root` (or
+/// a transpose/reshape view of it) as an output and not an input, or a perfect map nest whose stores
+/// to `root` (directly, without wcr) each cover it and which loads none of it.
 bool writesAllWithoutReading(mlir::Operation *first, mlir::Value root);
 
 } // namespace dmc

@@ -56,6 +56,32 @@ std::optional<PerfectNest> perfectNest(sdfg::MapOp top) {
   return nest;
 }
 
+std::optional<SmallVector<unsigned>> paramPositions(AffineMap map, ValueRange indices, ArrayRef<NestParam> params) {
+  SmallVector<unsigned> positions;
+  for (AffineExpr e : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return std::nullopt;
+    auto it = llvm::find_if(params, [&](const NestParam &p) { return p.value == indices[d.getPosition()]; });
+    if (it == params.end())
+      return std::nullopt;
+    positions.push_back(it - params.begin());
+  }
+  return positions;
+}
+
+bool storeCoversArray(sdfg::StoreOp store, const PerfectNest &nest) {
+  auto positions = paramPositions(store.getMap(), store.getIndices(), nest.params);
+  if (!positions || llvm::SmallDenseSet<unsigned>(positions->begin(), positions->end()).size() != positions->size())
+    return false;
+  Shape shape = store.getArray().getType().getShape();
+  return llvm::all_of(llvm::enumerate(*positions), [&](auto dimAndParam) {
+    const NestParam &param = nest.params[dimAndParam.value()];
+    const Dim &dim = shape[dimAndParam.index()];
+    return !dim.isSymbolic() && param.lower == 0 && param.step == 1 && param.upper == dim.value;
+  });
+}
+
 static bool indexIsExactly(sdfg::StoreOp store, Value param) {
   return llvm::any_of(store.getMap().getResults(), [&](AffineExpr e) {
     auto d = dyn_cast<AffineDimExpr>(e);

@@ -38,6 +38,15 @@ llvm::SmallVector<sdfg::MapOp> topLevelMaps(mlir::Operation *root);
 /// The perfect nest rooted at `top` (a map directly in a state) with constant bounds; nullopt otherwise.
 std::optional<PerfectNest> perfectNest(sdfg::MapOp top);
 
+/// For each index of a memlet, the position in `params` of the parameter that index is exactly; nullopt
+/// when an index is anything else.
+std::optional<llvm::SmallVector<unsigned>> paramPositions(mlir::AffineMap map, mlir::ValueRange indices,
+                                                          llvm::ArrayRef<NestParam> params);
+
+/// True when `store`, in the nest's body, writes every element of its array: its indices are distinct
+/// parameters, each ranging over the whole of its (constant) dim with step 1.
+bool storeCoversArray(sdfg::StoreOp store, const PerfectNest &nest);
+
 /// True when the nest's iterations may run in any order and give the same result: every store without
 /// wcr is indexed by each parameter alone in some index (distinct iterations write distinct elements),
 /// and no load reads a container the body stores to.

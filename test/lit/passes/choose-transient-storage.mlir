@@ -26,3 +26,42 @@ sdfg.sdfg @storage symbols(%S) inputs(%x: !sdfg.array<f32[8]>, %m: !sdfg.array<f
     nn.exp ins(%sym : !sdfg.array<f32[S]>) outs(%v : !sdfg.array<f32[S]>)
   }
 }
+
+// -----
+
+// A map nest that stores every element first (no wcr, no read of it) counts as writing it in full; a
+// map that covers only part of it, or accumulates into it, does not.
+// CHECK-LABEL: sdfg.sdfg @map_writers
+// CHECK-DAG: %full = sdfg.alloc {name = "full", storage = #sdfg.storage<stack>}
+// CHECK-DAG: %half = sdfg.alloc {name = "half"} : <f32[64]>
+// CHECK-DAG: %acc = sdfg.alloc {name = "acc"} : <f32[64]>
+sdfg.sdfg @map_writers inputs(%x: !sdfg.array<f32[64, 4]>) outputs(%y: !sdfg.array<f32[64]>) {
+  %full = sdfg.alloc {name = "full"} : !sdfg.array<f32[64]>
+  %half = sdfg.alloc {name = "half"} : !sdfg.array<f32[64]>
+  %acc = sdfg.alloc {name = "acc"} : !sdfg.array<f32[64]>
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (64) schedule(omp) {
+      %v = sdfg.load %x[%i, 0] : !sdfg.array<f32[64, 4]>
+      sdfg.store %v, %full[%i] : !sdfg.array<f32[64]>
+    }
+    sdfg.map (%i) = (0) to (32) schedule(omp) {
+      %v = sdfg.load %x[%i, 1] : !sdfg.array<f32[64, 4]>
+      sdfg.store %v, %half[%i] : !sdfg.array<f32[64]>
+    }
+    sdfg.map (%i, %k) = (0, 0) to (64, 4) schedule(omp) {
+      %v = sdfg.load %x[%i, %k] : !sdfg.array<f32[64, 4]>
+      sdfg.store %v, %acc[%i] wcr(sum) : !sdfg.array<f32[64]>
+    }
+    sdfg.map (%i) = (0) to (64) schedule(omp) {
+      %a = sdfg.load %full[%i] : !sdfg.array<f32[64]>
+      %b = sdfg.load %half[%i] : !sdfg.array<f32[64]>
+      %c = sdfg.load %acc[%i] : !sdfg.array<f32[64]>
+      %s = sdfg.tasklet (%p = %a : f32, %q = %b : f32, %r = %c : f32) -> f32 {
+        %m = arith.addf %p, %q : f32
+        %n = arith.addf %m, %r : f32
+        sdfg.yield %n : f32
+      }
+      sdfg.store %s, %y[%i] : !sdfg.array<f32[64]>
+    }
+  }
+}

@@ -94,15 +94,29 @@ sdfg.sdfg @source_changes inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.arra
 
 // -----
 
-// Kept: a transposed view would be reshaped (not expressible as a strided view), and a source whose
-// first write does not cover it (a wcr accumulation that relies on the zeroed transient).
+// Kept: a transposed view would be reshaped (not expressible as a strided view), a source whose
+// first write does not cover it (a wcr accumulation that relies on the zeroed transient), and a
+// diagonal (x[i, i] into d[i, j]), which no view expresses.
 // CHECK-LABEL: sdfg.sdfg @kept
-// CHECK-COUNT-2: sdfg.alloc
-// CHECK-COUNT-4: sdfg.map
-sdfg.sdfg @kept inputs(%x: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<f32[32]>, %z: !sdfg.array<f32[4]>) {
+// CHECK-COUNT-3: sdfg.alloc
+// CHECK-COUNT-6: sdfg.map
+sdfg.sdfg @kept inputs(%x: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<f32[32]>, %z: !sdfg.array<f32[4]>, %e: !sdfg.array<f32[4, 4]>) {
   %t = sdfg.alloc : !sdfg.array<f32[8, 4]>
   %s = sdfg.alloc : !sdfg.array<f32[4]>
+  %d = sdfg.alloc : !sdfg.array<f32[4, 4]>
   sdfg.state @s {
+    sdfg.map (%i, %j) = (0, 0) to (4, 4) schedule(omp) {
+      %v = sdfg.load %x[%i, %i] : !sdfg.array<f32[4, 8]>
+      sdfg.store %v, %d[%i, %j] : !sdfg.array<f32[4, 4]>
+    }
+    sdfg.map (%i, %j) = (0, 0) to (4, 4) schedule(omp) {
+      %v = sdfg.load %d[%i, %j] : !sdfg.array<f32[4, 4]>
+      %w = sdfg.tasklet (%a = %v : f32) -> f32 {
+        %r = math.exp %a : f32
+        sdfg.yield %r : f32
+      }
+      sdfg.store %w, %e[%i, %j] : !sdfg.array<f32[4, 4]>
+    }
     sdfg.map (%i, %j) = (0, 0) to (8, 4) schedule(omp) {
       %v = sdfg.load %x[%j, %i] : !sdfg.array<f32[4, 8]>
       sdfg.store %v, %t[%i, %j] : !sdfg.array<f32[8, 4]>
