@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ASan + UBSan: builds dmc, the runtime and the generated code with sanitizers (build-sanitize/), then runs
-# the runtime's tests, every sample at -O0, -O1 and -O3 against its PyTorch reference, and the malformed-graph
-# corpus.
+# the runtime's tests, every sample at -O0 to -O3 against its PyTorch reference, the hand-written graphs
+# against NumPy, and the malformed-graph corpus.
 # Any sanitizer report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +15,13 @@ export DMC_CACHE_DIR=$PWD/$BUILD_DIR/dmc-cache
 "$BUILD_DIR/runtime/tests/dmcrt_tests" --gtest_brief=1 > "$BUILD_DIR/runtime-tests.log" 2>&1 \
   || { tail -50 "$BUILD_DIR/runtime-tests.log"; exit 1; }
 tail -2 "$BUILD_DIR/runtime-tests.log"
-# -O0 exercises the runtime kernels; -O1 the emitter's maps, memlets and tasklets; -O3 the tiled kernels on
-# strided views.
-/usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O0
-/usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O1
-/usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O3
+# -O0 exercises the runtime kernels; -O1 the emitter's maps, memlets and tasklets; -O2 interchanged loop
+# nests and views folded into memlets; -O3 the tiled kernels on strided views; the graphs tiled nests,
+# collapsed maps (atomics) and selected layouts.
+for level in 0 1 2 3; do
+  /usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O$level
+done
+/usr/bin/python3 test/backend/compare_graphs.py "$BUILD_DIR/bin/dmc"
 # The malformed corpus: every file must give a diagnostic and exit 1, never a sanitizer report.
 failed=0
 for f in test/lit/import/Inputs/malformed/*.json; do
