@@ -21,6 +21,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -214,6 +215,18 @@ mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp modul
   return pm.run(module);
 }
 
+/// Removes the `NN-<pass>.mlir` files an earlier --dump-ir-after-all left in `dir` (a longer or other
+/// pipeline would leave steps that this compile did not produce); other files stay.
+void removeEarlierDumps(StringRef dir) {
+  std::error_code ec;
+  for (sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
+    StringRef name = sys::path::filename(it->path());
+    bool numbered = name.size() > 3 && isDigit(name[0]) && isDigit(name[1]) && name[2] == '-';
+    if (numbered && name.ends_with(".mlir"))
+      sys::fs::remove(it->path());
+  }
+}
+
 /// Import or parse, then the pipeline; returns the SDFG ready for emission.
 dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
   dmc::Bindings bindings;
@@ -228,6 +241,7 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
   }
   if (!dumpDir.empty()) {
     sys::fs::create_directories(dumpDir);
+    removeEarlierDumps(dumpDir);
     writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); });
   }
   // --report=movement: totals after import and after every pass, then the final breakdown. It goes to
