@@ -128,12 +128,8 @@ double price(ArrayRef<BodyUse> uses, const Shape &shape, ArrayRef<int64_t> order
     double best = std::numeric_limits<double>::infinity();
     for (auto [other, steps] : llvm::zip(use.otherLines, use.steps)) {
       double candidate = other;
-      for (const SmallVector<int64_t> &s : steps) {
-        int64_t stride = 0;
-        for (auto [step, st] : llvm::zip(s, *strides))
-          stride += step * st;
-        candidate += linesPerStep(stride);
-      }
+      for (const SmallVector<int64_t> &s : steps)
+        candidate += linesPerStep(linearStride(s, *strides));
       best = std::min(best, candidate);
     }
     lines += use.iterations * best;

@@ -42,13 +42,6 @@ std::tuple<Value, AffineMap, ValueRange> memletParts(Operation *memlet) {
   return {store.getArray(), store.getMap(), store.getIndices()};
 }
 
-int64_t dot(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  int64_t sum = 0;
-  for (auto [x, y] : llvm::zip(a, b))
-    sum += x * y;
-  return sum;
-}
-
 SmallVector<int64_t> rowMajorOrder(size_t rank) {
   SmallVector<int64_t> order;
   for (size_t i = 0; i < rank; ++i)
@@ -56,6 +49,13 @@ SmallVector<int64_t> rowMajorOrder(size_t rank) {
   return order;
 }
 } // namespace
+
+int64_t linearStride(ArrayRef<int64_t> steps, ArrayRef<int64_t> strides) {
+  int64_t sum = 0;
+  for (auto [step, stride] : llvm::zip(steps, strides))
+    sum += step * stride;
+  return sum;
+}
 
 std::optional<SmallVector<int64_t>> indexSteps(Operation *memlet, Value param) {
   auto [array, map, indices] = memletParts(memlet);
@@ -120,7 +120,7 @@ std::optional<int64_t> addressStride(Operation *memlet, Value param) {
   auto strides = stridesInOrder(shape, rowMajorOrder(shape.size()));
   if (!strides)
     return std::nullopt;
-  return dot(*steps, *strides);
+  return linearStride(*steps, *strides);
 }
 
 double linesPerStep(std::optional<int64_t> stride) {

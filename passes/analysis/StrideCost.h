@@ -30,6 +30,9 @@ std::optional<llvm::SmallVector<int64_t>> rootIndexSteps(mlir::Operation *memlet
 /// symbolic dimension.
 std::optional<llvm::SmallVector<int64_t>> stridesInOrder(const Shape &shape, llvm::ArrayRef<int64_t> order);
 
+/// The address step of index steps `steps` in a layout with `strides`: their dot product.
+int64_t linearStride(llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> strides);
+
 /// Elements the memlet's storage address moves per step of `param`, views resolved; nullopt when not
 /// known (symbolic shapes, non-linear indices).
 std::optional<int64_t> addressStride(mlir::Operation *memlet, mlir::Value param);
