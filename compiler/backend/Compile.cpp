@@ -1,18 +1,19 @@
 //===- Compile.cpp - from IR to a shared library --------------------------===//
 #include "compiler/backend/Compile.h"
+#include "compiler/backend/Cache.h"
 #include "compiler/backend/CppEmitter.h"
+#include "compiler/support/Files.h"
+#include "compiler/support/Interrupts.h"
 #include "dmc/runtime/kernels.h" // DMCRT_ABI_VERSION
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 using namespace mlir;
@@ -40,45 +41,6 @@ std::string resolvedFlags(const CompileOptions &options) {
 }
 
 namespace {
-/// A temporary beside `path`, unique to this process, for publishing by rename.
-std::string temporaryFor(const std::string &path) {
-  return path + ".tmp" + std::to_string(llvm::sys::Process::getProcessId());
-}
-
-/// Renames a complete temporary onto `path`: readers see the old file or the new one, never a part.
-LogicalResult publish(const std::string &tmp, const std::string &path) {
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    llvm::errs() << "dmc: error: cannot write " << path << ": " << ec.message() << "\n";
-    return failure();
-  }
-  return success();
-}
-
-/// The folder of `path` ("." for a bare name), created if missing.
-std::string folderOf(const std::string &path) {
-  llvm::SmallString<256> dir(path);
-  llvm::sys::path::remove_filename(dir);
-  if (dir.empty())
-    dir = ".";
-  llvm::sys::fs::create_directories(dir);
-  return std::string(dir);
-}
-
-/// Writes `text` to `path` through a temporary in the same folder and a rename.
-LogicalResult writeAtomically(const std::string &path, const std::string &text) {
-  std::string tmp = temporaryFor(path);
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) {
-      llvm::errs() << "dmc: error: cannot write " << tmp << "\n";
-      return failure();
-    }
-  }
-  return publish(tmp, path);
-}
-
 std::vector<std::string> splitFlags(const std::string &flags) {
   std::vector<std::string> out;
   std::istringstream in(flags);
@@ -87,15 +49,6 @@ std::vector<std::string> splitFlags(const std::string &flags) {
   return out;
 }
 } // namespace
-
-std::string defaultCacheDir() {
-  if (const char *dir = std::getenv("DMC_CACHE_DIR"); dir && *dir)
-    return dir;
-  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/dmc";
-  const char *home = std::getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.cache/dmc";
-}
 
 std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   std::string ir;
@@ -111,68 +64,31 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   return llvm::toHex(hash.final(), /*LowerCase=*/true).substr(0, 32);
 }
 
-namespace {
-/// Copies `from` to `to` through a temporary and a rename.
-LogicalResult copyAtomically(const std::string &from, const std::string &to) {
-  std::string tmp = temporaryFor(to);
-  if (std::error_code ec = llvm::sys::fs::copy_file(from, tmp)) {
-    llvm::errs() << "dmc: error: cannot copy " << from << " to " << tmp << ": " << ec.message() << "\n";
-    return failure();
-  }
-  return publish(tmp, to);
-}
-} // namespace
-
-static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options);
-
-LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
-  if (options.cacheDir.empty())
-    return compileUncached(sdfg, outputPath, options);
-  std::string name = sdfg.getSymName().str();
-  std::string entry = options.cacheDir + "/" + cacheKey(sdfg, options);
-  std::string cached = entry + "/lib" + name + ".so";
-  if (!llvm::sys::fs::exists(cached)) {
-    CompileOptions inCache = options;
-    inCache.workDir = options.workDir.empty() ? entry : options.workDir;
-    if (std::error_code ec = llvm::sys::fs::create_directories(entry)) {
-      llvm::errs() << "dmc: error: cannot create cache folder " << entry << ": " << ec.message() << "\n";
-      return failure();
-    }
-    if (failed(compileUncached(sdfg, cached, inCache)))
-      return failure();
-  }
-  std::string outDir = folderOf(outputPath);
-  // The cached header and manifest are published after the library; regenerate them if a concurrent
-  // compile has not written them yet.
-  for (const std::string &file : {name + ".h", name + ".manifest.json"})
-    if (!llvm::sys::fs::exists(entry + "/" + file))
-      return compileUncached(sdfg, outputPath, options);
-  if (failed(copyAtomically(cached, outputPath)))
-    return failure();
-  for (const std::string &file : {name + ".h", name + ".manifest.json"})
-    if (failed(copyAtomically(entry + "/" + file, outDir + "/" + file)))
-      return failure();
-  return success();
-}
-
 std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   return manifestFor(sdfg, resolvedCompiler(options), resolvedFlags(options), options.optLevel);
 }
 
-static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
-  std::string name = sdfg.getSymName().str();
+namespace {
+/// The file names of one compile of the graph `name`.
+struct CompileFileNames {
+  explicit CompileFileNames(const std::string &name)
+      : library("lib" + name + ".so"), header(name + ".h"), manifest(name + ".manifest.json"), source(name + ".cpp") {}
+  std::string library, header, manifest, source;
+};
+
+/// Emits the C++ of `sdfg` into `folder` and compiles it there; `files` gets the library, header, manifest
+/// and source. On a compiler error the folder is kept, so that the generated file it names stays.
+LogicalResult build(sdfg::SDFGOp sdfg, const CompileOptions &options, TemporaryFolder &folder, CacheFiles &files) {
+  CompileFileNames names(sdfg.getSymName().str());
   std::string cxx = resolvedCompiler(options), flags = resolvedFlags(options);
   std::string manifest = manifestFor(sdfg, cxx, flags, options.optLevel);
-  std::string source;
-  llvm::raw_string_ostream sourceStream(source);
+  std::string source, header;
+  llvm::raw_string_ostream sourceStream(source), headerStream(header);
   if (failed(emitCpp(sdfg, sourceStream, EmitOptions{manifest})))
     return failure();
-
-  std::string outDir = folderOf(outputPath);
-  std::string workDir = options.workDir.empty() ? outDir : options.workDir;
-  llvm::sys::fs::create_directories(workDir);
-  std::string cppPath = (llvm::Twine(workDir) + "/" + name + ".cpp").str();
-  if (failed(writeAtomically(cppPath, source)))
+  emitHeader(sdfg, headerStream);
+  std::string cppPath = folder.file(names.source);
+  if (!writeOutputFile(cppPath, source))
     return failure();
 
   auto program = llvm::sys::findProgramByName(cxx);
@@ -180,40 +96,91 @@ static LogicalResult compileUncached(sdfg::SDFGOp sdfg, const std::string &outpu
     llvm::errs() << "dmc: error: C++ compiler '" << cxx << "' not found (set $CXX)\n";
     return failure();
   }
-  // The library is built under a temporary name and renamed: readers never see a partial file, and
-  // concurrent compiles of one graph each publish a complete library.
-  std::string tmpLib = temporaryFor(outputPath);
-  std::vector<std::string> args{cxx};
+  std::string libPath = folder.file(names.library), logPath = folder.file("cxx.log");
+  std::vector<std::string> args{*program};
   for (std::string &f : splitFlags(flags))
     args.push_back(f);
   for (const char *extra : {"-I" DMC_RUNTIME_INCLUDE_DIR, "-L" DMC_RUNTIME_LIBRARY_DIR, "-Wl,-rpath," DMC_RUNTIME_LIBRARY_DIR})
     args.push_back(extra);
-  args.insert(args.end(), {cppPath, "-o", tmpLib, "-ldmcrt"});
-  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
-  llvm::SmallString<128> logPath;
-  llvm::sys::fs::createTemporaryFile("dmc-cxx", "log", logPath);
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath.str(), logPath.str()};
+  args.insert(args.end(), {cppPath, "-o", libPath, "-ldmcrt"});
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*program, argRefs, std::nullopt, redirects, 0, 0, &error);
-  std::ifstream logIn{std::string(logPath)};
-  std::stringstream log;
-  log << logIn.rdbuf();
+  int rc = runInOwnProcessGroup(args, logPath, error);
+  std::string log;
+  if (auto text = readRegularFile(logPath, error, kMaxInputBytes))
+    log = *text;
   llvm::sys::fs::remove(logPath);
   if (rc != 0) {
-    llvm::sys::fs::remove(tmpLib);
-    llvm::errs() << log.str() << "dmc: error: the C++ compiler failed (exit " << rc << ") on the generated file "
+    llvm::sys::fs::remove(libPath);
+    folder.release();
+    llvm::errs() << log << "dmc: error: the C++ compiler failed (exit " << rc << ") on the generated file "
                  << cppPath << (error.empty() ? "" : ": " + error) << "\n";
     return failure();
   }
-  if (failed(publish(tmpLib, outputPath)))
+  std::optional<std::string> library = readRegularFile(libPath, error, uint64_t(1) << 30);
+  if (!library) {
+    llvm::errs() << "dmc: error: cannot read the compiled library " << libPath << ": " << error << "\n";
     return failure();
-  std::string header;
-  llvm::raw_string_ostream headerStream(header);
-  emitHeader(sdfg, headerStream);
-  if (failed(writeAtomically(outDir + "/" + name + ".h", header)) ||
-      failed(writeAtomically(outDir + "/" + name + ".manifest.json", manifest + "\n")))
+  }
+  if (!writeOutputFile(folder.file(names.header), header) ||
+      !writeOutputFile(folder.file(names.manifest), manifest + "\n"))
     return failure();
+  files = {{names.library, std::move(*library)}, {names.header, header}, {names.manifest, manifest + "\n"},
+           {names.source, source}};
   return success();
+}
+} // namespace
+
+LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
+  // Refused before the work, not after it.
+  if (std::string message = inputOverwriteError(outputPath); !message.empty()) {
+    llvm::errs() << "dmc: error: " << message << "\n";
+    return failure();
+  }
+  CompileFileNames names(sdfg.getSymName().str());
+  bool caching = !options.cacheDir.empty();
+  std::string entry = caching ? options.cacheDir + "/" + cacheKey(sdfg, options) : "";
+  CacheFiles files;
+  std::optional<CacheFiles> cached;
+  if (caching) {
+    cached = readCacheEntry(entry, {names.library, names.header, names.manifest});
+    if (!cached && llvm::sys::fs::exists(entry))
+      llvm::errs() << "dmc: warning: the cache entry " << entry << " is incomplete or damaged; rebuilding it\n";
+  }
+  if (cached) {
+    files = std::move(*cached);
+  } else {
+    if (std::error_code ec = caching ? llvm::sys::fs::create_directories(options.cacheDir) : std::error_code()) {
+      llvm::errs() << "dmc: error: cannot create the cache folder " << options.cacheDir << ": " << ec.message() << "\n";
+      return failure();
+    }
+    // Built inside the cache folder, the build folder becomes the entry by one rename.
+    std::error_code ec;
+    TemporaryFolder folder(options.cacheDir, caching ? ".build" : "dmc-build", ec);
+    if (ec) {
+      llvm::errs() << "dmc: error: cannot create a build folder in "
+                   << (caching ? options.cacheDir : "the temporary folder") << ": " << ec.message() << "\n";
+      return failure();
+    }
+    if (failed(build(sdfg, options, folder, files)))
+      return failure();
+    if (caching)
+      publishCacheEntry(folder, files, entry); // a failure only costs the next compile a rebuild
+  }
+  // The header, the manifest and (without the cache, for inspection) the C++ go beside a library file,
+  // not beside a device or a pipe.
+  OutputFiles outputs;
+  bool besideFiles = isReplacedByRename(outputPath);
+  if (!outputs.add(outputPath, std::move(files[names.library]), 0777))
+    return failure();
+  if (besideFiles) {
+    llvm::SmallString<256> folder(outputPath);
+    llvm::sys::path::remove_filename(folder);
+    std::string prefix = folder.empty() ? "" : std::string(folder) + "/";
+    for (const std::string *name : {&names.header, &names.manifest, caching ? nullptr : &names.source})
+      if (name && !outputs.add(prefix + *name, std::move(files[*name])))
+        return failure();
+  }
+  return success(outputs.commit());
 }
 
 } // namespace dmc

@@ -12,12 +12,8 @@ struct CompileOptions {
   int optLevel = 0;
   std::string cxx;                // $CXX, or c++
   std::string cxxFlags;           // default: -O3 -march=native -fopenmp -fPIC -shared -std=c++17
-  std::string workDir;            // where NAME.cpp is written (kept for inspection)
-  std::string cacheDir;           // empty: no cache
+  std::string cacheDir;           // empty: no cache (defaultCacheDir() in Cache.h)
 };
-
-/// The default cache folder: $DMC_CACHE_DIR, else $XDG_CACHE_HOME/dmc, else ~/.cache/dmc.
-std::string defaultCacheDir();
 
 /// The cache key of a compile: SHA-256 of the IR after passes, the compiler, its flags, the opt level,
 /// the dmc version and the runtime it links.
@@ -30,9 +26,10 @@ std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options);
 std::string resolvedCompiler(const CompileOptions &options);
 std::string resolvedFlags(const CompileOptions &options);
 
-/// Emits C++ for `sdfg` and compiles it to `outputPath` (published atomically), writing NAME.h and
-/// NAME.manifest.json beside it. With a cache folder, an identical earlier compile is reused and a new one
-/// is published there first. Errors go to stderr, naming the generated file when the C++ compiler fails.
+/// Emits C++ for `sdfg` and compiles it to `outputPath`, with NAME.h and NAME.manifest.json (and without
+/// a cache NAME.cpp) beside it when it is a file: all published together (compiler/support/Files.h).
+/// With a cache folder, a verified identical earlier compile is reused, and a new one is stored there
+/// first. Errors go to stderr, naming the generated file when the C++ compiler fails.
 mlir::LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options);
 
 } // namespace dmc

@@ -7,12 +7,15 @@
 //               [--report=movement [--report-format=text|json]]
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/backend/Cache.h"
 #include "compiler/backend/Compile.h"
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/dmc/MovementReport.h"
 #include "compiler/dmc/BenchCommand.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
+#include "compiler/support/Files.h"
+#include "compiler/support/Interrupts.h"
 #include "passes/Passes.h"
 #include "passes/analysis/MovementAnalysis.h"
 
@@ -20,14 +23,13 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <omp.h>
@@ -110,17 +112,13 @@ bool parseBindings(dmc::Bindings &out) {
 /// The cache folder in effect; empty with --no-cache.
 std::string cacheFolder() { return noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir); }
 
-/// Writes `text` to `path` (or stdout for "-") only once complete.
+/// Writes what `write` prints to `path` (or stdout for "-") only once complete (compiler/support/Files.h).
+/// Returns the exit code: 0, or 1 after a message.
 int writeOutput(const std::string &path, const std::function<void(raw_ostream &)> &write) {
-  std::string error;
-  auto out = mlir::openOutputFile(path, &error);
-  if (!out) {
-    errs() << "dmc: error: " << error << "\n";
-    return 1;
-  }
-  write(out->os());
-  out->keep();
-  return 0;
+  std::string text;
+  raw_string_ostream os(text);
+  write(os);
+  return dmc::writeOutputFile(path, std::move(text)) ? 0 : 1;
 }
 
 /// The module of a .json graph (imported) or a .mlir file (parsed and verified).
@@ -136,12 +134,12 @@ mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bin
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   std::string error;
-  auto file = mlir::openInputFile(inputFile, &error);
-  if (!file) {
-    errs() << "dmc: error: " << error << "\n";
+  std::optional<std::string> text = dmc::readInputFile(inputFile, error);
+  if (!text) {
+    errs() << inputFile << ": error: " << error << "\n";
     return nullptr;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
+  sourceMgr.AddNewSourceBuffer(MemoryBuffer::getMemBufferCopy(*text, inputFile), SMLoc());
   return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
 }
 
@@ -165,10 +163,12 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
       top = top->getParentOp();
     char prefix[8];
     snprintf(prefix, sizeof prefix, "%02u-", ++count);
-    writeOutput(dir + "/" + prefix + pass->getArgument().str() + ".mlir", [&](raw_ostream &os) { top->print(os); });
+    if (writeOutput(dir + "/" + prefix + pass->getArgument().str() + ".mlir", [&](raw_ostream &os) { top->print(os); }))
+      failed = true;
   }
   std::string dir;
   unsigned count = 0;
+  bool failed = false; // a dump could not be written: the command fails once the pipeline returns
 };
 
 /// Checks --report and --report-format; false (after a message) when either is not known.
@@ -208,11 +208,15 @@ mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp modul
   pm.enableVerifier(true);
   if (failed(buildChosenPipeline(pm, level)))
     return mlir::failure();
-  if (!dumpDir.empty())
-    pm.addInstrumentation(std::make_unique<DumpAfterEachPass>(dumpDir));
+  auto dumps = dumpDir.empty() ? nullptr : std::make_unique<DumpAfterEachPass>(dumpDir);
+  DumpAfterEachPass *dumpsSeen = dumps.get();
+  if (dumps)
+    pm.addInstrumentation(std::move(dumps));
   if (report)
     pm.addInstrumentation(report->instrumentation());
-  return pm.run(module);
+  if (failed(pm.run(module)))
+    return mlir::failure();
+  return mlir::failure(dumpsSeen && dumpsSeen->failed);
 }
 
 /// Removes the `NN-<pass>.mlir` files an earlier --dump-ir-after-all left in `dir` (a longer or other
@@ -222,7 +226,7 @@ void removeEarlierDumps(StringRef dir) {
   for (sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
     StringRef name = sys::path::filename(it->path());
     bool numbered = name.size() > 3 && isDigit(name[0]) && isDigit(name[1]) && name[2] == '-';
-    if (numbered && name.ends_with(".mlir"))
+    if (numbered && name.ends_with(".mlir") && dmc::inputOverwriteError(it->path()).empty())
       sys::fs::remove(it->path());
   }
 }
@@ -235,14 +239,22 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
   module = loadInput(context, bindings);
   if (!module)
     return nullptr;
+  if (std::string message = dmc::inputOverwriteError(outputFile); compileCmd && !message.empty()) {
+    errs() << "dmc: error: " << message << "\n"; // before the work, not after it
+    return nullptr;
+  }
   if (optLevel > 3) {
     errs() << "dmc: error: -O" << optLevel << " does not exist (0 to 3)\n";
     return nullptr;
   }
   if (!dumpDir.empty()) {
-    sys::fs::create_directories(dumpDir);
+    if (std::error_code ec = sys::fs::create_directories(dumpDir)) {
+      errs() << "dmc: error: --dump-ir-after-all: cannot create " << dumpDir << ": " << ec.message() << "\n";
+      return nullptr;
+    }
     removeEarlierDumps(dumpDir);
-    writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); });
+    if (writeOutput(dumpDir + "/00-import.mlir", [&](raw_ostream &os) { module->print(os); }))
+      return nullptr;
   }
   // --report=movement: totals after import and after every pass, then the final breakdown. It goes to
   // stdout, or to stderr when the compiled output itself goes to stdout.
@@ -262,10 +274,10 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     dmc::CompileOptions options;
     options.optLevel = optLevel;
     std::string manifest = dmc::manifestFor(sdfg, options);
-    bool ok = true;
-    writeOutput(dumpDir + "/" + sdfg.getSymName().str() + ".cpp",
-                [&](raw_ostream &os) { ok = succeeded(dmc::emitCpp(sdfg, os, {manifest})); });
-    if (!ok)
+    std::string source;
+    raw_string_ostream os(source);
+    if (failed(dmc::emitCpp(sdfg, os, {manifest})) ||
+        !dmc::writeOutputFile(dumpDir + "/" + sdfg.getSymName().str() + ".cpp", std::move(source)))
       return nullptr;
   }
   return sdfg;
@@ -353,18 +365,20 @@ int runRun() {
   auto sdfg = prepare(context, module);
   if (!sdfg)
     return 1;
-  SmallString<128> dir;
-  if (sys::fs::createUniqueDirectory("dmc-run", dir)) {
-    errs() << "dmc: error: cannot create a temporary folder\n";
+  std::error_code ec;
+  dmc::TemporaryFolder dir("", "dmc-run", ec);
+  if (ec) {
+    errs() << "dmc: error: cannot create a temporary folder: " << ec.message() << "\n";
     return 1;
   }
   dmc::CompileOptions compileOptions;
   compileOptions.optLevel = optLevel;
   compileOptions.cacheDir = cacheFolder();
-  options.library = (dir + "/lib" + sdfg.getSymName() + ".so").str();
-  int rc = failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
-  sys::fs::remove_directories(dir);
-  return rc;
+  std::string name = sdfg.getSymName().str();
+  options.library = dir.file("lib" + name + ".so");
+  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp"})
+    dir.file(beside); // the compile writes them beside the library
+  return failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
 }
 int runBench() {
   dmc::Bindings bindings;
@@ -376,9 +390,10 @@ int runBench() {
   dmc::BenchOptions options;
   options.repeat = repeat ? (unsigned)repeat : 10;
   options.seed = seed;
-  SmallString<128> dir;
-  if (sys::fs::createUniqueDirectory("dmc-bench", dir)) {
-    errs() << "dmc: error: cannot create a temporary folder\n";
+  std::error_code ec;
+  dmc::TemporaryFolder dir("", "dmc-bench", ec);
+  if (ec) {
+    errs() << "dmc: error: cannot create a temporary folder: " << ec.message() << "\n";
     return 1;
   }
   int rc = 0;
@@ -409,7 +424,11 @@ int runBench() {
     dmc::CompileOptions compile;
     compile.optLevel = level;
     compile.cacheDir = cacheFolder();
-    std::string lib = (dir + "/O" + std::to_string(level) + "/lib" + sdfg.getSymName() + ".so").str();
+    std::string sub = "O" + std::to_string(level) + "/", name = sdfg.getSymName().str();
+    dir.file(sub); // removed after the files below, which the compile writes into it
+    std::string lib = dir.file(sub + "lib" + name + ".so");
+    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp"})
+      dir.file(sub + beside);
     if (failed(dmc::compileToLibrary(sdfg, lib, compile))) {
       rc = 1;
       break;
@@ -437,24 +456,29 @@ int runBench() {
   }
   if (rc == 0)
     rc = dmc::runBench(options);
-  sys::fs::remove_directories(dir);
   return rc;
 }
 } // namespace
 
 int main(int argc, char **argv) {
+  dmc::installInterruptCleanup(); // before InitLLVM (see Interrupts.h)
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "dmc " DMC_VERSION "\n"; });
   dmc::registerAllDmcPasses(); // --passes names them
   cl::ParseCommandLineOptions(argc, argv, "dmc: the data-movement compiler for attention on CPUs\n");
+  int rc = 2;
   if (importCmd)
-    return runImport();
-  if (compileCmd)
-    return runCompile();
-  if (runCmd)
-    return runRun();
-  if (benchCmd)
-    return runBench();
-  errs() << "dmc: error: no command given; try 'dmc --help'\n";
-  return 2;
+    rc = runImport();
+  else if (compileCmd)
+    rc = runCompile();
+  else if (runCmd)
+    rc = runRun();
+  else if (benchCmd)
+    rc = runBench();
+  else
+    errs() << "dmc: error: no command given; try 'dmc --help'\n";
+  // Reports and results printed to stdout: a failed write (a full disk, a closed pipe) fails the command.
+  if (!dmc::flushStandardOutput() && rc == 0)
+    rc = 1;
+  return rc;
 }

@@ -1,9 +1,8 @@
 //===- GraphFile.cpp - a graph description read from JSON -----------------===//
 #include "compiler/importer/GraphFile.h"
+#include "compiler/support/Files.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 using nlohmann::json;
 
@@ -174,14 +173,13 @@ std::string lineCol(const std::string &text, size_t offset) {
 } // namespace
 
 std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diag.error("", "cannot open the file");
+  std::string error;
+  std::optional<std::string> contents = readInputFile(path, error);
+  if (!contents) {
+    diag.error("", error);
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = std::move(*contents);
   json root;
   // Graph files nest a few levels; a hostile depth would overflow the stack in nlohmann's recursive copy,
   // dump and compare (found by mutation testing), so parsing stops past kMaxDepth.
