@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -81,6 +82,18 @@ std::optional<CacheFiles> readCacheEntry(const std::string &entry, const std::ve
     files[name] = std::move(*bytes);
   }
   return files;
+}
+
+void removeAbandonedFolders(const std::string &cacheDir) {
+  std::error_code ec;
+  auto dayAgo = std::chrono::system_clock::now() - std::chrono::hours(24);
+  for (llvm::sys::fs::directory_iterator it(cacheDir, ec), end; it != end && !ec; it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    llvm::sys::fs::file_status status;
+    if ((name.starts_with(".build-") || name.starts_with(".stale-")) && !llvm::sys::fs::status(it->path(), status) &&
+        status.getLastModificationTime() < dayAgo)
+      llvm::sys::fs::remove_directories(it->path());
+  }
 }
 
 bool publishCacheEntry(TemporaryFolder &folder, const CacheFiles &files, const std::string &entry) {

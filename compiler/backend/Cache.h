@@ -31,6 +31,10 @@ std::string defaultCacheDir();
 /// entry is missing, incomplete or damaged.
 std::optional<CacheFiles> readCacheEntry(const std::string &entry, const std::vector<std::string> &names);
 
+/// Removes build folders and set-aside entries that a compile killed outright (SIGKILL, a crash) left in
+/// `cacheDir` more than a day ago.
+void removeAbandonedFolders(const std::string &cacheDir);
+
 /// Makes `folder` (inside the cache folder, already holding `files`) the entry `entry`: writes its
 /// checksums, then renames it into place, replacing an entry that does not verify. False after a warning.
 bool publishCacheEntry(TemporaryFolder &folder, const CacheFiles &files, const std::string &entry);

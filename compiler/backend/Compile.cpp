@@ -153,6 +153,8 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
       llvm::errs() << "dmc: error: cannot create the cache folder " << options.cacheDir << ": " << ec.message() << "\n";
       return failure();
     }
+    if (caching)
+      removeAbandonedFolders(options.cacheDir);
     // Built inside the cache folder, the build folder becomes the entry by one rename.
     std::error_code ec;
     TemporaryFolder folder(options.cacheDir, caching ? ".build" : "dmc-build", ec);
