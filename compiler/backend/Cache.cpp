@@ -23,7 +23,6 @@ namespace dmc {
 namespace {
 
 constexpr const char *kChecksums = "checksums.json";
-constexpr uint64_t kMaxCachedFile = uint64_t(1) << 30;
 
 std::string sha256(const std::string &bytes) {
   auto digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>((const uint8_t *)bytes.data(), bytes.size()));
@@ -75,7 +74,7 @@ std::optional<CacheFiles> readCacheEntry(const std::string &entry, const std::ve
     auto it = list.find(name);
     if (it == list.end() || !it->is_object() || !(*it)["size"].is_number_unsigned() || !(*it)["sha256"].is_string())
       return std::nullopt;
-    std::optional<std::string> bytes = readRegularFile(entry + "/" + name, error, kMaxCachedFile);
+    std::optional<std::string> bytes = readRegularFile(entry + "/" + name, error, kMaxLibraryBytes);
     // The bytes checked are the bytes used: no window for the file to change in between.
     if (!bytes || bytes->size() != (*it)["size"].get<uint64_t>() || sha256(*bytes) != (*it)["sha256"])
       return std::nullopt;

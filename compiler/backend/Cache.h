@@ -11,12 +11,16 @@
 
 #include "compiler/support/Interrupts.h"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace dmc {
+
+/// The largest compiled library (or other cached file) dmc reads back.
+constexpr uint64_t kMaxLibraryBytes = uint64_t(1) << 30;
 
 /// The files of one compile, by file name.
 using CacheFiles = std::map<std::string, std::string>;

@@ -105,18 +105,22 @@ LogicalResult build(sdfg::SDFGOp sdfg, const CompileOptions &options, TemporaryF
   args.insert(args.end(), {cppPath, "-o", libPath, "-ldmcrt"});
   std::string error;
   int rc = runInOwnProcessGroup(args, logPath, error);
-  std::string log;
-  if (auto text = readRegularFile(logPath, error, kMaxInputBytes))
+  std::string log, logError;
+  if (auto text = readRegularFile(logPath, logError, kMaxInputBytes))
     log = *text;
   llvm::sys::fs::remove(logPath);
+  if (rc < 0) {
+    llvm::errs() << "dmc: error: " << error << " (the C++ compiler; set $CXX)\n";
+    return failure();
+  }
   if (rc != 0) {
     llvm::sys::fs::remove(libPath);
     folder.release();
     llvm::errs() << log << "dmc: error: the C++ compiler failed (exit " << rc << ") on the generated file "
-                 << cppPath << (error.empty() ? "" : ": " + error) << "\n";
+                 << cppPath << "\n";
     return failure();
   }
-  std::optional<std::string> library = readRegularFile(libPath, error, uint64_t(1) << 30);
+  std::optional<std::string> library = readRegularFile(libPath, error, kMaxLibraryBytes);
   if (!library) {
     llvm::errs() << "dmc: error: cannot read the compiled library " << libPath << ": " << error << "\n";
     return failure();

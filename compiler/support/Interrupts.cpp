@@ -123,6 +123,14 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
       close(null);
     return -1;
   }
+  // The child reports a failed exec through this pipe (closed by a successful exec).
+  int execFailure[2];
+  if (pipe2(execFailure, O_CLOEXEC) != 0) {
+    error = std::string("cannot start ") + argv[0] + ": " + std::strerror(errno);
+    close(log);
+    close(null);
+    return -1;
+  }
   pid_t parent = getpid();
   // Interrupts wait until the child's pid is known, so that the handler can always stop it.
   sigset_t interrupts, previousMask;
@@ -143,12 +151,16 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     execv(args[0], args.data());
+    int execErrno = errno;
+    (void)!write(execFailure[1], &execErrno, sizeof execErrno);
     _exit(127);
   }
   int forkErrno = errno;
   close(log);
   close(null);
+  close(execFailure[1]);
   if (child < 0) {
+    close(execFailure[0]);
     sigprocmask(SIG_SETMASK, &previousMask, nullptr);
     error = std::string("cannot start ") + argv[0] + ": " + std::strerror(forkErrno);
     return -1;
@@ -156,6 +168,11 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
   setpgid(child, child); // also here: the handler may signal the group before the child runs
   runningChild.store(child);
   sigprocmask(SIG_SETMASK, &previousMask, nullptr);
+  int execErrno = 0;
+  ssize_t got;
+  while ((got = read(execFailure[0], &execErrno, sizeof execErrno)) < 0 && errno == EINTR)
+    ;
+  close(execFailure[0]);
   int status = 0;
   pid_t waited;
   while ((waited = waitpid(child, &status, 0)) < 0 && errno == EINTR)
@@ -163,6 +180,10 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
   runningChild.store(0);
   if (waited < 0) {
     error = std::string("cannot wait for ") + argv[0] + ": " + std::strerror(errno);
+    return -1;
+  }
+  if (got == sizeof execErrno) {
+    error = std::string("cannot run ") + argv[0] + ": " + std::strerror(execErrno);
     return -1;
   }
   if (WIFSIGNALED(status))
