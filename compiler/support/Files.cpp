@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
@@ -274,10 +275,20 @@ bool writeOutputFile(const std::string &path, std::string contents, unsigned mod
 
 bool flushStandardOutput() {
   llvm::outs().flush();
-  if (!llvm::outs().has_error())
+  std::string failure;
+  if (llvm::outs().has_error()) {
+    failure = llvm::outs().error().message();
+    llvm::outs().clear_error(); // reported: not again as a fatal error at exit
+  }
+  // Reports printed through stdio (dmc run, dmc bench) share the descriptor.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (failure.empty())
+      failure = std::strerror(errno);
+    std::clearerr(stdout);
+  }
+  if (failure.empty())
     return true;
-  llvm::errs() << "dmc: error: cannot write to standard output: " << llvm::outs().error().message() << "\n";
-  llvm::outs().clear_error(); // reported: not again as a fatal error at exit
+  llvm::errs() << "dmc: error: cannot write to standard output: " << failure << "\n";
   return false;
 }
 

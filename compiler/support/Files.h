@@ -66,7 +66,8 @@ private:
 /// One output written alone (an OutputFiles of one file).
 bool writeOutputFile(const std::string &path, std::string contents, unsigned mode = 0666);
 
-/// Flushes llvm::outs(); false after a message when standard output could not be written (EPIPE, ENOSPC).
+/// Flushes llvm::outs() and stdio's stdout; false after a message when standard output could not be
+/// written (ENOSPC, EIO).
 bool flushStandardOutput();
 
 } // namespace dmc
