@@ -173,7 +173,7 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
       publishCacheEntry(folder, files, entry); // a failure only costs the next compile a rebuild
   }
   // The header, the manifest and (without the cache, for inspection) the C++ go beside a library file,
-  // not beside a device or a pipe.
+  // not beside a device, a pipe or a link (/dev/stdout's folder is /dev).
   OutputFiles outputs;
   bool besideFiles = isReplacedByRename(outputPath);
   if (!outputs.add(outputPath, std::move(files[names.library]), 0777))
