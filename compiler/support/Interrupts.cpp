@@ -86,14 +86,13 @@ void installInterruptCleanup() {
 }
 
 void removeOnInterrupt(const std::string &path) {
-  const char *copy = strdup(path.c_str());
   size_t slot = usedSlots.load();
   // Reuse a freed slot at the end, else append; a full registry only loses cleanup, never correctness.
   while (slot > 0 && registered[slot - 1].load() == nullptr)
     --slot;
   if (slot >= kSlots)
     return;
-  registered[slot].store(copy);
+  registered[slot].store(strdup(path.c_str()));
   if (slot + 1 > usedSlots.load())
     usedSlots.store(slot + 1);
 }
