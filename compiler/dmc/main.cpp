@@ -28,6 +28,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -331,8 +332,9 @@ int runCompile() {
       os << manifest << "\n";
     return writeOutput(outputFile, [&](raw_ostream &out) { out << text; });
   }
-  if (outputFile == "-") {
-    errs() << "dmc: error: compile needs -o libNAME.so\n";
+  // A library goes to standard output only when asked for (-o -), and never onto a terminal.
+  if (outputFile == "-" && (!outputFile.getNumOccurrences() || sys::Process::StandardOutIsDisplayed())) {
+    errs() << "dmc: error: compile needs -o libNAME.so (or -o - with standard output redirected)\n";
     return 2;
   }
   options.cacheDir = cacheFolder();
