@@ -4,6 +4,9 @@
 
 #include "dialects/Support/Shape.h"
 
+#include <dmc/runtime/alloc.h>
+#include <dmc/runtime/loader.h>
+
 #include <string>
 
 namespace dmc {
@@ -16,6 +19,23 @@ struct RunOptions {
   unsigned seed = 0;
   unsigned repeat = 1;
   bool profile = false;
+};
+
+/// The storage of one argument for dmc run and dmc bench: zero-filled, 64-byte aligned, from the runtime's
+/// allocator. A failed allocation is a dmc::Error naming the argument, its shape and symbol values (through
+/// operator new it would reach LLVM's out-of-memory handler, which aborts).
+class ArgBuffer {
+public:
+  ArgBuffer(const ArgSpec &arg, const ArgShape &shape);
+  float *data() const { return buffer_.as<float>(); }
+  size_t size() const { return size_; }
+  float *begin() const { return data(); }
+  float *end() const { return data() + size_; }
+  float &operator[](size_t i) const { return data()[i]; }
+
+private:
+  AlignedBuffer buffer_;
+  size_t size_;
 };
 
 /// Loads the library, checks and runs it, prints timing and output summaries. Returns an exit code.
