@@ -61,6 +61,7 @@ struct Prepared {
 } // namespace
 
 int runBench(const BenchOptions &options) {
+  reportFailedAllocations();
   try {
     std::vector<std::unique_ptr<Prepared>> runs;
     std::vector<ArgBuffer> inputs;

@@ -25,14 +25,21 @@ std::string shapeString(const std::vector<int64_t> &shape) {
 ArgBuffer::ArgBuffer(const ArgSpec &arg, const ArgShape &shape) : size_(static_cast<size_t>(shape.elements)) {
   try {
     buffer_ = AlignedBuffer(static_cast<size_t>(shape.bytes), /*zeroed=*/true);
-  } catch (const std::bad_alloc &) { // thrown by AlignedBuffer itself, not by operator new
+  } catch (const std::bad_alloc &) {
     throw Error("cannot allocate " + std::to_string(shape.bytes) + " bytes for " +
                 (arg.role == ArgRole::Input ? "input '" : "output '") + arg.name + "' of shape " + shape.text +
                 ": out of memory");
   }
 }
 
+void reportFailedAllocations() {
+  // LLVM's out-of-memory handler (installed by InitLLVM) aborts; without it a failed operator new throws
+  // std::bad_alloc, which the runtime's kernels report as DMCRT_ERR_ALLOC and this driver as an error.
+  std::set_new_handler(nullptr);
+}
+
 int runLibrary(const RunOptions &options) {
+  reportFailedAllocations();
   try {
     Library lib(options.library);
     const Manifest &manifest = lib.manifest();

@@ -22,8 +22,7 @@ struct RunOptions {
 };
 
 /// The storage of one argument for dmc run and dmc bench: zero-filled, 64-byte aligned, from the runtime's
-/// allocator. A failed allocation is a dmc::Error naming the argument, its shape and symbol values (through
-/// operator new it would reach LLVM's out-of-memory handler, which aborts).
+/// allocator. A failed allocation is a dmc::Error naming the argument, its shape and symbol values.
 class ArgBuffer {
 public:
   ArgBuffer(const ArgSpec &arg, const ArgShape &shape);
@@ -37,6 +36,10 @@ private:
   AlignedBuffer buffer_;
   size_t size_;
 };
+
+/// Makes a failed operator new throw std::bad_alloc again instead of calling LLVM's out-of-memory handler,
+/// which aborts: run before running graphs, whose runtime kernels report bad_alloc as an error.
+void reportFailedAllocations();
 
 /// Loads the library, checks and runs it, prints timing and output summaries. Returns an exit code.
 int runLibrary(const RunOptions &options);
