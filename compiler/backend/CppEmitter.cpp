@@ -160,8 +160,6 @@ LogicalResult emitTransients(Emitter &e) {
     switch (alloc.getStorage()) {
     case sdfg::Storage::stack:
     case sdfg::Storage::reg:
-      if (llvm::any_of(shape, [](const Dim &d) { return d.isSymbolic(); }))
-        return alloc.emitOpError("has a symbolic shape on the stack; only constant sizes can live there");
       e.os << "alignas(64) float " << name << "[" << e.numElementsExpr(shape) << "];\n";
       break;
     default: {
