@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # ASan + UBSan: builds dmc, the runtime and the generated code with sanitizers (build-sanitize/), then runs
 # the runtime's tests, every sample at -O0 to -O3 against its PyTorch reference, the hand-written graphs
-# against NumPy, and the malformed-graph corpus.
+# against NumPy, the malformed-graph corpus, and run-time sizes that overflow or cannot be allocated.
 # Any sanitizer report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build-sanitize}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMC_SANITIZE=ON > /dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" --target dmc dmcrt_tests
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target dmc dmc-raw-run dmcrt_tests
+# allocator_may_return_null: an allocation too large to satisfy returns NULL, as without ASan, so that the
+# runtime reports it (dmcrt_alloc_shape) instead of ASan stopping the process.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
 export DMC_CACHE_DIR=$PWD/$BUILD_DIR/dmc-cache
@@ -34,4 +36,29 @@ for f in test/lit/import/Inputs/malformed/*.json; do
   fi
 done
 echo "malformed corpus under sanitizers: $(ls test/lit/import/Inputs/malformed/*.json | wc -l) files, $failed failed"
+[ $failed -eq 0 ]
+# Run-time sizes (test/lit/backend/run-sizes.test): symbol values that are not positive, overflow int64 or
+# cannot be allocated are errors (exit 1), in dmc run and past the loader, never a sanitizer report.
+sizes_dir=$BUILD_DIR/sizes
+rm -rf "$sizes_dir"
+failed=0
+for level in 0 3; do
+  for graph in samples/linear_attention.json test/lit/backend/Inputs/outer_sum.json; do
+    lib=$sizes_dir/O$level/lib$(basename "$graph" .json).so
+    "$BUILD_DIR/bin/dmc" compile "$graph" -O$level -o "$lib"
+    for value in 72057594037927936 4611686018427387904 17592186044416 0 -3; do
+      for cmd in "$BUILD_DIR/bin/dmc run $lib --bind S=$value" "$BUILD_DIR/bin/dmc-raw-run $lib $value"; do
+        set +e
+        $cmd > /dev/null 2> "$BUILD_DIR/last.err"
+        rc=$?
+        set -e
+        # (ASan's "WARNING: AddressSanitizer failed to allocate" is the NULL return asked for above.)
+        if [ $rc -ne 1 ] || grep -qE "ERROR: [A-Za-z]*Sanitizer|runtime error:" "$BUILD_DIR/last.err"; then
+          echo "FAIL $cmd (exit $rc)"; cat "$BUILD_DIR/last.err"; failed=$((failed + 1))
+        fi
+      done
+    done
+  done
+done
+echo "run-time sizes under sanitizers: $failed failed"
 [ $failed -eq 0 ]

@@ -91,6 +91,60 @@ LogicalResult checkElementTypes(sdfg::SDFGOp sdfg) {
   return failure(r.wasInterrupted());
 }
 
+/// Declares the dims of `shape` and, where some are symbols, their names for messages; returns the
+/// `dims, names, rank` arguments of the runtime's checked-size functions (dmc/runtime/sizes.h).
+std::string shapeArguments(Emitter &e, const Shape &shape) {
+  if (shape.empty())
+    return "nullptr, nullptr, 0";
+  std::string dims = e.fresh("dims"), names = "nullptr";
+  e.os << "const int64_t " << dims << "[] = {";
+  for (auto [i, d] : llvm::enumerate(shape))
+    e.os << (i ? ", " : "") << e.dimExpr(d);
+  e.os << "};\n";
+  if (llvm::any_of(shape, [](const Dim &d) { return d.isSymbolic(); })) {
+    names = e.fresh("names");
+    e.os << "static const char *const " << names << "[] = {";
+    for (auto [i, d] : llvm::enumerate(shape))
+      e.os << (i ? ", " : "") << (d.isSymbolic() ? stringLiteral(d.symbol) : "nullptr");
+    e.os << "};\n";
+  }
+  return dims + ", " + names + ", " + std::to_string(shape.size());
+}
+
+/// Sizes known at compile time are checked here: their bytes must fit int64_t, as the run time checks do.
+LogicalResult checkConstantSize(Operation *op, const Shape &shape) {
+  if (llvm::any_of(shape, [](const Dim &d) { return d.isSymbolic(); }))
+    return success();
+  std::optional<int64_t> n = evaluateNumElements(shape, {});
+  int64_t bytes;
+  if (!n || __builtin_mul_overflow(*n, (int64_t)sizeof(float), &bytes))
+    return op->emitOpError("has a container of shape ") << formatShape(shape) << " whose size in bytes overflows int64";
+  return success();
+}
+
+/// Run-time symbols must be positive and every argument's size must fit int64_t before any index or
+/// size is computed from them; a failure returns the runtime's status with a message naming the
+/// symbol and its value (dmcrt_last_error).
+LogicalResult emitSizeChecks(Emitter &e) {
+  for (BlockArgument s : e.sdfg.getSymbolArgs())
+    e.os << "if (int _rc = dmcrt_check_symbol(" << stringLiteral(e.sdfg.getArgName(s.getArgNumber())) << ", "
+         << e.nameOf(s) << ")) return _rc;\n";
+  unsigned numScalars = e.sdfg.getNumSymbols() + e.sdfg.getNumLocals();
+  for (BlockArgument a : e.sdfg.getBodyBlock().getArguments().drop_front(numScalars)) {
+    Shape shape = cast<sdfg::ArrayType>(a.getType()).getShape();
+    if (failed(checkConstantSize(e.sdfg, shape)))
+      return failure();
+    if (llvm::none_of(shape, [](const Dim &d) { return d.isSymbolic(); }))
+      continue;
+    bool input = a.getArgNumber() < numScalars + e.sdfg.getNumInputs();
+    std::string what = (input ? "input '" : "output '") + e.sdfg.getArgName(a.getArgNumber()).str() + "'";
+    std::string args = shapeArguments(e, shape);
+    e.os << "if (int _rc = dmcrt_shape_size(" << stringLiteral(what) << ", " << args
+         << ", sizeof(float), nullptr, nullptr)) return _rc;\n";
+  }
+  return success();
+}
+
 LogicalResult emitTransients(Emitter &e) {
   llvm::StringSet<> used;
   for (auto [v, n] : e.names)
@@ -101,21 +155,30 @@ LogicalResult emitTransients(Emitter &e) {
       name = name + "_" + std::to_string(used.size());
     e.names[alloc] = name;
     Shape shape = alloc.getType().getShape();
+    if (failed(checkConstantSize(alloc, shape)))
+      return failure();
     switch (alloc.getStorage()) {
     case sdfg::Storage::stack:
     case sdfg::Storage::reg:
       e.os << "alignas(64) float " << name << "[" << e.numElementsExpr(shape) << "];\n";
       break;
-    default:
+    default: {
+      // Sizes are checked and failures reported (dmcrt_alloc_shape) naming the transient and its symbols.
+      std::string what = stringLiteral("transient '" + alloc.getName().value_or("tmp").str() + "'");
+      std::string args = shapeArguments(e, shape);
       if (alloc.getLifetime() == sdfg::Lifetime::persistent) {
-        e.os << "float *const " << name << " = _state->persistent(" << e.persistentSlots++ << ", "
-             << e.numElementsExpr(shape) << ");\n";
+        std::string ptr = e.fresh("persistent");
+        e.os << "float *" << ptr << " = nullptr;\n";
+        e.os << "if (int _rc = _state->persistent(" << e.persistentSlots++ << ", &" << ptr << ", " << what << ", "
+             << args << ")) return _rc;\n";
+        e.os << "float *const " << name << " = " << ptr << ";\n";
       } else {
         std::string buf = e.fresh("buffer");
-        e.os << "dmc_buffer " << buf << "(" << e.numElementsExpr(shape) << ");\n";
+        e.os << "dmc_buffer " << buf << ";\n";
+        e.os << "if (int _rc = " << buf << ".allocate(" << what << ", " << args << ")) return _rc;\n";
         e.os << "float *const " << name << " = " << buf << ".data;\n";
       }
-      e.os << "if (!" << name << ") return 3; // DMCRT_ERR_ALLOC\n";
+    }
     }
   }
   for (Operation &op : e.sdfg.getBodyBlock())
@@ -183,6 +246,7 @@ LogicalResult emitEdges(Emitter &e, sdfg::StateOp state, const llvm::StringMap<s
 const char *kPrologue = R"cpp(#include <dmc/runtime/alloc.h>
 #include <dmc/runtime/export.h>
 #include <dmc/runtime/kernels.h>
+#include <dmc/runtime/sizes.h>
 #include <dmc/runtime/tiled.h>
 #include <utility>
 #include <dmc/runtime/timer.h>
@@ -199,23 +263,43 @@ inline int64_t dmc_floordiv(int64_t a, int64_t b) { return a / b - ((a % b != 0)
 inline int64_t dmc_ceildiv(int64_t a, int64_t b) { return -dmc_floordiv(-a, b); }
 inline int64_t dmc_mod(int64_t a, int64_t b) { int64_t m = a % b; return m < 0 ? m + b : m; }
 
-// A transient of the run: 64-byte aligned, freed on every path out of the run function.
+// A transient's storage: 64-byte aligned, freed on every path out of the run function (or with its handle).
 struct dmc_buffer {
-  float *data;
-  explicit dmc_buffer(int64_t n) : data(static_cast<float *>(dmcrt_alloc(sizeof(float) * (n > 0 ? n : 1)))) {}
+  float *data = nullptr;
+  std::vector<int64_t> shape; // the shape `data` was allocated for
+  dmc_buffer() = default;
   ~dmc_buffer() { dmcrt_free(data); }
   dmc_buffer(const dmc_buffer &) = delete;
   dmc_buffer &operator=(const dmc_buffer &) = delete;
+  // Storage for shape dims[0..rank), kept when `data` already has that shape. The runtime checks the element
+  // and byte counts before allocating; a status, with a message naming `what` and the symbols' values
+  // (`names`) in dmcrt_last_error.
+  int allocate(const char *what, const int64_t *dims, const char *const *names, int rank) {
+    if (data && shape.size() == size_t(rank) && std::equal(dims, dims + rank, shape.begin())) return 0;
+    dmcrt_free(data);
+    data = nullptr;
+    void *p = nullptr;
+    if (int rc = dmcrt_alloc_shape(&p, what, dims, names, rank, sizeof(float))) return rc;
+    data = static_cast<float *>(p);
+    try { shape.assign(dims, dims + rank); } catch (...) { shape.clear(); } // only the reuse is lost
+    return 0;
+  }
 };
 
 // A handle: persistent transients live here, so distinct handles can run concurrently.
 struct dmc_state {
   std::vector<dmc_buffer *> buffers;
-  std::vector<int64_t> sizes;
-  float *persistent(size_t slot, int64_t n) {
-    if (buffers.size() <= slot) { buffers.resize(slot + 1, nullptr); sizes.resize(slot + 1, -1); }
-    if (sizes[slot] != n) { delete buffers[slot]; buffers[slot] = new (std::nothrow) dmc_buffer(n); sizes[slot] = n; }
-    return buffers[slot] ? buffers[slot]->data : nullptr;
+  // The persistent transient of `slot`, reallocated when its shape changes; a status as dmc_buffer::allocate.
+  int persistent(size_t slot, float **out, const char *what, const int64_t *dims, const char *const *names, int rank) {
+    try {
+      if (buffers.size() <= slot) buffers.resize(slot + 1, nullptr);
+      if (!buffers[slot]) buffers[slot] = new dmc_buffer();
+    } catch (...) {
+      return 3; // DMCRT_ERR_ALLOC
+    }
+    int rc = buffers[slot]->allocate(what, dims, names, rank);
+    *out = buffers[slot]->data;
+    return rc;
   }
   ~dmc_state() { for (dmc_buffer *b : buffers) delete b; }
 };
@@ -237,8 +321,8 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
   e.os.indent();
   e.os << "dmc_state *_state = static_cast<dmc_state *>(_handle);\n";
   e.os << "if (!_state) return 1; // DMCRT_ERR_INVALID_ARG\n";
-  for (BlockArgument s : sdfg.getSymbolArgs())
-    e.os << "if (" << e.nameOf(s) << " <= 0) return 1; // sizes are positive\n";
+  if (failed(emitSizeChecks(e)))
+    return failure();
   for (BlockArgument s : sdfg.getLocalSymbolArgs())
     e.os << "int64_t " << e.nameOf(s) << " = 0;\n";
   if (failed(emitTransients(e)))

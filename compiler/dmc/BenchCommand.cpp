@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/dmc/BenchCommand.h"
+#include "compiler/dmc/RunCommand.h"
 
 #include <dmc/runtime/loader.h>
 #include <dmc/runtime/timer.h>
@@ -54,38 +55,37 @@ nlohmann::json timeTorchReference(const std::vector<std::string> &command) {
 
 struct Prepared {
   Library library;
-  std::vector<std::vector<float>> outputs;
+  std::vector<ArgBuffer> outputs;
   std::vector<TensorRef> args;
 };
 } // namespace
 
 int runBench(const BenchOptions &options) {
+  reportFailedAllocations();
   try {
     std::vector<std::unique_ptr<Prepared>> runs;
-    std::vector<std::vector<float>> inputs;
+    std::vector<ArgBuffer> inputs;
     std::mt19937 rng(options.seed);
     std::normal_distribution<float> normal(0.0f, 0.5f);
     for (const BenchVariant &v : options.variants) {
       auto p = std::make_unique<Prepared>(Prepared{Library(v.library), {}, {}});
       size_t input = 0;
-      for (const ArgSpec &arg : p->library.manifest().args) {
-        std::vector<int64_t> shape;
-        int64_t n = 1;
-        for (const DimSpec &d : arg.shape) {
+      for (size_t i = 0; i < p->library.manifest().args.size(); ++i) {
+        const ArgSpec &arg = p->library.manifest().args[i];
+        for (const DimSpec &d : arg.shape)
           if (d.is_symbol())
             throw Error("bench needs every size bound; '" + d.symbol + "' is not (use --bind)");
-          shape.push_back(d.value), n *= d.value;
-        }
+        const ArgShape shape = p->library.arg_shape(i, {}); // element and byte counts checked for overflow
         if (arg.role == ArgRole::Input) {
           if (input == inputs.size()) { // one set of inputs shared by every variant
-            inputs.emplace_back(n);
+            inputs.emplace_back(arg, shape);
             for (float &x : inputs.back())
               x = normal(rng) * 0.1f;
           }
-          p->args.emplace_back(static_cast<const float *>(inputs[input++].data()), shape);
+          p->args.emplace_back(static_cast<const float *>(inputs[input++].data()), shape.dims);
         } else {
-          p->outputs.emplace_back(n);
-          p->args.emplace_back(p->outputs.back().data(), shape);
+          p->outputs.emplace_back(arg, shape);
+          p->args.emplace_back(p->outputs.back().data(), shape.dims);
         }
       }
       runs.push_back(std::move(p));

@@ -9,17 +9,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <new>
 #include <random>
 
 namespace dmc {
 namespace {
-std::vector<int64_t> concreteShape(const ArgSpec &arg, const SymbolValues &symbols) {
-  std::vector<int64_t> shape;
-  for (const DimSpec &d : arg.shape)
-    shape.push_back(d.is_symbol() ? symbols.at(d.symbol) : d.value);
-  return shape;
-}
-
 std::string shapeString(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -28,39 +22,59 @@ std::string shapeString(const std::vector<int64_t> &shape) {
 }
 } // namespace
 
+ArgBuffer::ArgBuffer(const ArgSpec &arg, const ArgShape &shape) : size_(static_cast<size_t>(shape.elements)) {
+  try {
+    buffer_ = AlignedBuffer(static_cast<size_t>(shape.bytes), /*zeroed=*/true);
+  } catch (const std::bad_alloc &) {
+    throw Error("cannot allocate " + std::to_string(shape.bytes) + " bytes for " +
+                (arg.role == ArgRole::Input ? "input '" : "output '") + arg.name + "' of shape " + shape.text +
+                ": out of memory");
+  }
+}
+
+void reportFailedAllocations() {
+  // LLVM's out-of-memory handler (installed by InitLLVM) aborts; without it a failed operator new throws
+  // std::bad_alloc, which the runtime's kernels report as DMCRT_ERR_ALLOC and this driver as an error.
+  std::set_new_handler(nullptr);
+}
+
 int runLibrary(const RunOptions &options) {
+  reportFailedAllocations();
   try {
     Library lib(options.library);
     const Manifest &manifest = lib.manifest();
-    SymbolValues symbols;
-    for (const SymbolSpec &s : manifest.symbols) {
-      if (s.bound)
-        symbols[s.name] = *s.bound;
-      else if (options.symbols.count(s.name))
-        symbols[s.name] = options.symbols.at(s.name);
-      else
+    // Symbols a graph file's import already bound are not the library's. The others are checked before any
+    // size is computed from them: positive and agreeing with compiled-in values.
+    SymbolValues given;
+    for (const auto &[name, value] : options.symbols)
+      if (manifest.find_symbol(name))
+        given[name] = value;
+    SymbolValues symbols = lib.symbol_values(given);
+    for (const SymbolSpec &s : manifest.symbols)
+      if (!symbols.count(s.name))
         throw Error("symbol '" + s.name + "' is a run-time argument of this library: pass --bind " + s.name + "=N");
-    }
-    std::vector<std::vector<float>> storage;
+    std::vector<NpyArray> npyInputs;
+    std::vector<ArgBuffer> buffers;
+    npyInputs.reserve(manifest.args.size()); // args point into both
+    buffers.reserve(manifest.args.size());
+    std::vector<std::pair<const float *, size_t>> outputs(manifest.args.size(), {nullptr, 0});
     std::vector<TensorRef> args;
     std::mt19937 rng(options.seed);
     std::normal_distribution<float> normal(0.0f, 0.5f);
-    for (const ArgSpec &arg : manifest.args) {
-      std::vector<int64_t> shape = concreteShape(arg, symbols);
-      int64_t n = 1;
-      for (int64_t d : shape)
-        n *= d;
+    for (size_t i = 0; i < manifest.args.size(); ++i) {
+      const ArgSpec &arg = manifest.args[i];
+      const ArgShape shape = lib.arg_shape(i, symbols); // element and byte counts checked for overflow
       if (arg.role == ArgRole::Input && !options.inputsDir.empty()) {
-        NpyArray a = read_npy(options.inputsDir + "/" + arg.name + ".npy");
-        storage.push_back(std::move(a.data));
-        args.emplace_back(storage.back().data(), a.shape); // the loader checks the shape
+        npyInputs.push_back(read_npy(options.inputsDir + "/" + arg.name + ".npy"));
+        args.emplace_back(npyInputs.back().data.data(), npyInputs.back().shape); // the loader checks the shape
         continue;
       }
-      storage.emplace_back(n);
+      ArgBuffer &buffer = buffers.emplace_back(arg, shape);
       if (arg.role == ArgRole::Input)
-        for (float &x : storage.back())
+        for (float &x : buffer)
           x = normal(rng);
-      args.emplace_back(storage.back().data(), shape);
+      outputs[i] = {buffer.data(), buffer.size()};
+      args.emplace_back(buffer.data(), shape.dims);
     }
     if (!options.outputsDir.empty())
       std::filesystem::create_directories(options.outputsDir);
@@ -81,10 +95,11 @@ int runLibrary(const RunOptions &options) {
       const ArgSpec &arg = manifest.args[i];
       if (arg.role != ArgRole::Output)
         continue;
-      const std::vector<float> &v = storage[i];
+      const auto [data, size] = outputs[i];
       double sum = 0, lo = INFINITY, hi = -INFINITY;
       size_t nonFinite = 0;
-      for (float x : v) {
+      for (const float *p = data; p != data + size; ++p) {
+        float x = *p;
         if (!std::isfinite(x)) {
           ++nonFinite;
           continue;
@@ -92,10 +107,10 @@ int runLibrary(const RunOptions &options) {
         sum += x, lo = std::min<double>(lo, x), hi = std::max<double>(hi, x);
       }
       std::printf("  output %s %s: mean %.6g, min %.6g, max %.6g%s\n", arg.name.c_str(),
-                  shapeString(args[i].shape).c_str(), v.empty() ? 0.0 : sum / v.size(), lo, hi,
+                  shapeString(args[i].shape).c_str(), size == 0 ? 0.0 : sum / size, lo, hi,
                   nonFinite ? (", " + std::to_string(nonFinite) + " non-finite").c_str() : "");
       if (!options.outputsDir.empty())
-        write_npy(options.outputsDir + "/" + arg.name + ".npy", v.data(), args[i].shape);
+        write_npy(options.outputsDir + "/" + arg.name + ".npy", data, args[i].shape);
     }
     return 0;
   } catch (const std::exception &e) {

@@ -4,6 +4,9 @@
 
 #include "dialects/Support/Shape.h"
 
+#include <dmc/runtime/alloc.h>
+#include <dmc/runtime/loader.h>
+
 #include <string>
 
 namespace dmc {
@@ -17,6 +20,26 @@ struct RunOptions {
   unsigned repeat = 1;
   bool profile = false;
 };
+
+/// The storage of one argument for dmc run and dmc bench: zero-filled, 64-byte aligned, from the runtime's
+/// allocator. A failed allocation is a dmc::Error naming the argument, its shape and symbol values.
+class ArgBuffer {
+public:
+  ArgBuffer(const ArgSpec &arg, const ArgShape &shape);
+  float *data() const { return buffer_.as<float>(); }
+  size_t size() const { return size_; }
+  float *begin() const { return data(); }
+  float *end() const { return data() + size_; }
+  float &operator[](size_t i) const { return data()[i]; }
+
+private:
+  AlignedBuffer buffer_;
+  size_t size_;
+};
+
+/// Makes a failed operator new throw std::bad_alloc again instead of calling LLVM's out-of-memory handler,
+/// which aborts: run before running graphs, whose runtime kernels report bad_alloc as an error.
+void reportFailedAllocations();
 
 /// Loads the library, checks and runs it, prints timing and output summaries. Returns an exit code.
 int runLibrary(const RunOptions &options);

@@ -99,13 +99,19 @@ bool parseBindings(dmc::Bindings &out) {
   for (const std::string &b : binds) {
     size_t eq = b.find('=');
     long long value = 0;
-    if (eq == std::string::npos || !dmc::isIdentifier(b.substr(0, eq)) ||
-        StringRef(b).drop_front(eq + 1).getAsInteger(10, value)) {
-      errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << b << "'\n";
+    std::string name = eq == std::string::npos ? "" : b.substr(0, eq);
+    StringRef text = eq == std::string::npos ? StringRef() : StringRef(b).drop_front(eq + 1);
+    if (!dmc::isIdentifier(name) || text.getAsInteger(10, value)) {
+      // getAsInteger also fails on digits beyond int64's range: say so rather than "not an integer".
+      StringRef digits = text.starts_with("-") ? text.drop_front() : text;
+      if (dmc::isIdentifier(name) && !digits.empty() && llvm::all_of(digits, llvm::isDigit))
+        errs() << "dmc: error: --bind " << b << ": the value does not fit int64\n";
+      else
+        errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << b << "'\n";
       ok = false;
       continue;
     }
-    out[b.substr(0, eq)] = value;
+    out[name] = value;
   }
   return ok;
 }

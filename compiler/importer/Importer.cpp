@@ -150,6 +150,27 @@ bool tooLarge(const Shape &shape) {
 }
 const char *kTooLarge = " has more than 2^53 elements";
 
+/// A declared shape with the values bound to its symbols, "[B=1, S=4096, 768]", so that a size error
+/// names the symbols and values that caused it.
+std::string formatBound(const Shape &declared, const Bindings &bound) {
+  std::string out = "[";
+  for (size_t i = 0; i < declared.size(); ++i) {
+    const Dim &d = declared[i];
+    out += (i ? ", " : "") + d.str();
+    if (d.isSymbolic() && bound.count(d.symbol))
+      out += "=" + std::to_string(bound.at(d.symbol));
+  }
+  return out + "]";
+}
+
+/// " (with B=1, S=4096)": the bound symbols, for a size error in a shape inferred from them.
+std::string boundSuffix(const Bindings &bound) {
+  std::string out;
+  for (const auto &[name, value] : bound)
+    out += (out.empty() ? " (with " : ", ") + name + "=" + std::to_string(value);
+  return out.empty() ? out : out + ")";
+}
+
 /// Turns a user's name into an identifier, unique among `taken`.
 std::string sanitize(const std::string &name, std::set<std::string> &taken) {
   std::string out;
@@ -204,7 +225,7 @@ private:
         diag_.error(t.path + ".name", "duplicate input name '" + t.name + "'");
       shapes_[t.name] = bindShape(t.shape, bound_);
       if (tooLarge(shapes_[t.name]))
-        diag_.error(t.path + ".shape", formatShape(shapes_[t.name]) + kTooLarge);
+        diag_.error(t.path + ".shape", formatBound(t.shape, bound_) + kTooLarge);
     }
     for (size_t i = 0; i < g_.nodes.size(); ++i) {
       const NodeDecl &n = g_.nodes[i];
@@ -220,7 +241,7 @@ private:
     for (const TensorDecl &t : g_.outputs) {
       checkSymbolsOf(t);
       if (tooLarge(bindShape(t.shape, bound_)))
-        diag_.error(t.path + ".shape", formatShape(bindShape(t.shape, bound_)) + kTooLarge);
+        diag_.error(t.path + ".shape", formatBound(t.shape, bound_) + kTooLarge);
       if (!outputNames.insert(t.name).second)
         diag_.error(t.path + ".name", "duplicate output name '" + t.name + "'");
     }
@@ -325,14 +346,15 @@ private:
         continue; // an earlier error already explains it
       AttrValues attrs = attrs_[i];
       if (attrs.contains("shape")) { // Reshape targets may name symbols: bind them like shapes
-        Shape target;
+        Shape declared, target;
         for (json &d : attrs["shape"]) {
+          declared.push_back(d.is_string() ? Dim::named(d.get<std::string>()) : Dim::constant(d.get<int64_t>()));
           if (d.is_string() && bound_.count(d.get<std::string>()))
             d = bound_.at(d.get<std::string>());
           target.push_back(d.is_string() ? Dim::named(d.get<std::string>()) : Dim::constant(d.get<int64_t>()));
         }
         if (tooLarge(target)) {
-          diag_.error(n.path + ".attrs.shape", formatShape(target) + kTooLarge);
+          diag_.error(n.path + ".attrs.shape", formatBound(declared, bound_) + kTooLarge);
           continue;
         }
       }
@@ -342,7 +364,8 @@ private:
         continue;
       }
       if (tooLarge(out.shape)) {
-        diag_.error(n.path, n.op + " '" + n.name + "': result " + formatShape(out.shape) + kTooLarge);
+        diag_.error(n.path, n.op + " '" + n.name + "': result " + formatShape(out.shape) + kTooLarge +
+                                boundSuffix(bound_));
         continue;
       }
       shapes_[n.outputs[0]] = out.shape;

@@ -12,9 +12,9 @@ void fail(int code, const std::string& message) { throw KernelError{code, messag
 Shape shape_of(const dmcrt_tensor& t) { return Shape(t.shape, t.shape + t.rank); }
 
 int64_t numel(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
+  std::optional<int64_t> n = checked_num_elements(shape, sizeof(float));
+  if (!n) fail(DMCRT_ERR_SHAPE, "shape " + shape_str(shape) + " has a negative dim or overflows int64");
+  return *n;
 }
 
 std::string shape_str(const Shape& shape) {
@@ -33,6 +33,9 @@ const dmcrt_tensor& check_tensor(const dmcrt_tensor* t, const char* what) {
   for (int i = 0; i < t->rank; ++i)
     if (t->shape[i] < 0)
       fail(DMCRT_ERR_SHAPE, std::string(what) + " has a negative dim: " + shape_str(shape_of(*t)));
+  if (!checked_num_elements(t->shape, static_cast<size_t>(t->rank), sizeof(float)))
+    fail(DMCRT_ERR_SHAPE, std::string(what) + " of shape " + shape_str(shape_of(*t)) +
+                              " is too large: its size in bytes overflows int64");
   if (!t->data && numel(shape_of(*t)) > 0)
     fail(DMCRT_ERR_INVALID_ARG, std::string(what) + " data is NULL");
   return *t;

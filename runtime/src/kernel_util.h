@@ -11,6 +11,7 @@
 
 #include "dmc/runtime/error.h"
 #include "dmc/runtime/kernels.h"
+#include "dmc/runtime/sizes.h"
 
 namespace dmc::detail {
 

@@ -35,12 +35,13 @@ const dmcrt_strided& check_strided(const dmcrt_strided* t, const char* what, int
   if (t->rank < min_rank || t->rank > DMCRT_MAX_RANK)
     fail(DMCRT_ERR_INVALID_ARG, std::string(what) + " has rank " + std::to_string(t->rank) + ", expected " +
                                     std::to_string(min_rank) + ".." + std::to_string(DMCRT_MAX_RANK));
-  int64_t n = 1;
-  for (int32_t d = 0; d < t->rank; ++d) {
+  for (int32_t d = 0; d < t->rank; ++d)
     if (t->shape[d] < 0) fail(DMCRT_ERR_SHAPE, std::string(what) + " has a negative dim");
-    n *= t->shape[d];
-  }
-  if (n > 0 && !t->data) fail(DMCRT_ERR_INVALID_ARG, std::string(what) + " has no data");
+  const std::optional<int64_t> n = checked_num_elements(t->shape, static_cast<size_t>(t->rank), sizeof(float));
+  if (!n)
+    fail(DMCRT_ERR_SHAPE, std::string(what) + " of shape " + shape_str(Shape(t->shape, t->shape + t->rank)) +
+                              " is too large: its size in bytes overflows int64");
+  if (*n > 0 && !t->data) fail(DMCRT_ERR_INVALID_ARG, std::string(what) + " has no data");
   return *t;
 }
 

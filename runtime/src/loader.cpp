@@ -1,6 +1,8 @@
 // dmc::Library: dlopen-based loader of compiled graphs with argument checking (docs/abi.md).
 #include "dmc/runtime/loader.h"
 
+#include "dmc/runtime/sizes.h"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -82,6 +84,55 @@ std::string describe(const ArgSpec& a) {
          std::to_string(a.index_in_role) + ")";
 }
 
+// Throws the message of the failed dmcrt_* size check, prefixed by `context`.
+void throw_last_error(const std::string& context) { throw Error(context + dmcrt_last_error()); }
+
+// See Library::symbol_values.
+SymbolValues given_symbols(const Manifest& m, const SymbolValues& given) {
+  const std::string graph = "graph '" + m.name + "': ";
+  SymbolValues values;
+  for (const auto& s : m.symbols)
+    if (s.bound) values[s.name] = *s.bound;
+  for (const auto& [name, v] : given) {
+    const SymbolSpec* s = m.find_symbol(name);
+    if (!s) throw Error(graph + "unknown symbol '" + name + "'");
+    if (dmcrt_check_symbol(name.c_str(), v) != DMCRT_OK) throw_last_error(graph);
+    if (s->bound && *s->bound != v)
+      throw Error(graph + "symbol '" + name + "' is bound to " + std::to_string(*s->bound) +
+                  " at compile time but " + std::to_string(v) + " was given");
+    values[name] = v;
+  }
+  return values;
+}
+
+// See Library::arg_shape.
+ArgShape resolve_shape(const Manifest& m, const ArgSpec& spec, const SymbolValues& values) {
+  const std::string graph = "graph '" + m.name + "': ";
+  ArgShape out;
+  std::vector<const char*> names;
+  std::vector<std::string> name_strings;
+  for (const DimSpec& d : spec.shape) {
+    if (!d.is_symbol()) {
+      out.dims.push_back(d.value);
+      names.push_back(nullptr);
+      name_strings.emplace_back();
+      continue;
+    }
+    auto it = values.find(d.symbol);
+    if (it == values.end())
+      throw Error(graph + describe(spec) + ": symbol '" + d.symbol + "' of shape " +
+                  Manifest::shape_string(spec.shape) + " has no value");
+    out.dims.push_back(it->second);
+    names.push_back(d.symbol.c_str());
+    name_strings.push_back(d.symbol);
+  }
+  if (dmcrt_shape_size(describe(spec).c_str(), out.dims.data(), names.data(), static_cast<int>(out.dims.size()),
+                       dtype_size(spec.dtype), &out.elements, &out.bytes) != DMCRT_OK)
+    throw_last_error(graph);
+  out.text = shape_with_symbols(out.dims, name_strings);
+  return out;
+}
+
 // See Library::check_arguments.
 SymbolValues check_args(const Manifest& m, const SymbolValues& given,
                         const std::vector<TensorRef>& args) {
@@ -94,20 +145,10 @@ SymbolValues check_args(const Manifest& m, const SymbolValues& given,
                 " outputs) but got " + std::to_string(args.size()));
 
   // Symbol values and where each came from, for error messages.
-  SymbolValues values;
+  SymbolValues values = given_symbols(m, given);
   std::map<std::string, std::string> origin;
-  for (const auto& s : m.symbols)
-    if (s.bound) values[s.name] = *s.bound, origin[s.name] = "bound at compile time";
-  for (const auto& [name, v] : given) {
-    const SymbolSpec* s = m.find_symbol(name);
-    if (!s) throw Error(graph + "unknown symbol '" + name + "'");
-    if (v < 0) throw Error(graph + "symbol '" + name + "' = " + std::to_string(v) + " is negative");
-    if (s->bound && *s->bound != v)
-      throw Error(graph + "symbol '" + name + "' is bound to " + std::to_string(*s->bound) +
-                  " at compile time but " + std::to_string(v) + " was given");
-    values[name] = v;
-    origin[name] = "given";
-  }
+  for (const auto& [name, v] : values)
+    origin[name] = given.count(name) ? "given" : "bound at compile time";
   // Infer the remaining symbols from the first argument (of matching rank) that uses them.
   for (size_t i = 0; i < args.size(); ++i) {
     const ArgSpec& spec = m.args[i];
@@ -115,6 +156,8 @@ SymbolValues check_args(const Manifest& m, const SymbolValues& given,
     for (size_t d = 0; d < spec.shape.size(); ++d) {
       const std::string& sym = spec.shape[d].symbol;
       if (spec.shape[d].is_symbol() && !values.count(sym)) {
+        if (dmcrt_check_symbol(sym.c_str(), args[i].shape[d]) != DMCRT_OK)
+          throw_last_error(describe(spec) + ": shape " + dims_string(args[i].shape) + ": ");
         values[sym] = args[i].shape[d];
         origin[sym] = "from argument '" + spec.name + "'";
       }
@@ -131,33 +174,35 @@ SymbolValues check_args(const Manifest& m, const SymbolValues& given,
     if (t.dtype != spec.dtype)
       throw Error(describe(spec) + ": expected dtype " + dtype_name(spec.dtype) + " but got " +
                   dtype_name(t.dtype));
-    std::vector<int64_t> expected;
-    std::string symbols_used;
-    for (const DimSpec& d : spec.shape) {
-      if (!d.is_symbol()) {
-        expected.push_back(d.value);
-        continue;
-      }
-      expected.push_back(values[d.symbol]);
-      if (symbols_used.find(d.symbol + "=") == std::string::npos)
-        symbols_used += (symbols_used.empty() ? "" : ", ") + d.symbol + "=" +
-                        std::to_string(values[d.symbol]) + " " + origin[d.symbol];
-    }
-    if (t.shape != expected) {
-      std::string msg = describe(spec) + ": expected shape " + dims_string(expected) + " but got " +
+    const ArgShape expected = resolve_shape(m, spec, values);
+    if (t.shape != expected.dims) {
+      std::string symbols_used;
+      for (const DimSpec& d : spec.shape)
+        if (d.is_symbol() && symbols_used.find(d.symbol + "=") == std::string::npos)
+          symbols_used += (symbols_used.empty() ? "" : ", ") + d.symbol + "=" +
+                          std::to_string(values[d.symbol]) + " " + origin[d.symbol];
+      std::string msg = describe(spec) + ": expected shape " + dims_string(expected.dims) + " but got " +
                         dims_string(t.shape);
       if (!symbols_used.empty())
         msg += " (declared " + Manifest::shape_string(spec.shape) + " with " + symbols_used + ")";
       throw Error(msg);
     }
-    int64_t n = 1;
-    for (int64_t d : t.shape) n *= d;
-    if (!t.data && n > 0) throw Error(describe(spec) + ": data pointer is NULL");
+    if (!t.data && expected.elements > 0) throw Error(describe(spec) + ": data pointer is NULL");
   }
   return values;
 }
 
 }  // namespace
+
+SymbolValues Library::symbol_values(const SymbolValues& given) const {
+  return given_symbols(impl_->manifest, given);
+}
+
+ArgShape Library::arg_shape(size_t index, const SymbolValues& values) const {
+  if (index >= impl_->manifest.args.size())
+    throw Error("graph '" + name() + "': no argument " + std::to_string(index));
+  return resolve_shape(impl_->manifest, impl_->manifest.args[index], values);
+}
 
 SymbolValues Library::check_arguments(const SymbolValues& given,
                                       const std::vector<TensorRef>& args) const {
@@ -196,10 +241,14 @@ void Library::Instance::run(const SymbolValues& symbols, const std::vector<Tenso
   for (const auto& name : lib_->manifest.runtime_symbols()) packed_symbols.push_back(values.at(name));
   std::vector<void*> packed_args;
   for (const auto& t : args) packed_args.push_back(t.data);
+  dmcrt_clear_error();  // so that a message after a failure is this run's
   const int rc = lib_->run_packed(handle_, packed_symbols.data(), packed_args.data());
-  if (rc != 0)
-    throw Error("graph '" + lib_->manifest.name + "': dmc_" + lib_->manifest.name +
-                "_run_packed failed with code " + std::to_string(rc));
+  if (rc != 0) {
+    const std::string message = dmcrt_last_error();
+    throw Error("graph '" + lib_->manifest.name + "': " + (message.empty() ? "" : message + " (") + "dmc_" +
+                lib_->manifest.name + "_run_packed failed with code " + std::to_string(rc) +
+                (message.empty() ? "" : ")"));
+  }
 }
 
 }  // namespace dmc

@@ -45,6 +45,8 @@ const char* dtype_name(DType dtype) {
   return "?";
 }
 
+size_t dtype_size(DType dtype) { return dtype == DType::F32 ? 4 : 2; }
+
 Manifest Manifest::parse(const std::string& json_text, const std::string& source) {
   Json doc;
   try {

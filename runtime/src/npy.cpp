@@ -3,6 +3,7 @@
 // then an ASCII Python dict literal padded with spaces and '\n' so that data starts 64-aligned.
 // This reader assumes a little-endian host (x86-64, AArch64 Linux), like the rest of dmc.
 #include "dmc/runtime/npy.h"
+#include "dmc/runtime/sizes.h"
 
 #include <cctype>
 #include <cerrno>
@@ -108,12 +109,10 @@ NpyArray parse_npy(const std::string& bytes, const std::string& source) {
 
   NpyArray array;
   array.shape = parse_shape(header, source);
-  size_t count = 1;
-  for (int64_t d : array.shape) {
-    if (d != 0 && count > SIZE_MAX / sizeof(float) / static_cast<size_t>(d))
-      npy_error(source, "shape is too large");
-    count *= static_cast<size_t>(d);
-  }
+  const std::optional<int64_t> elements = checked_num_elements(array.shape, sizeof(float));
+  if (!elements)
+    npy_error(source, "shape " + shape_with_symbols(array.shape, {}) + " is too large: its size in bytes overflows int64");
+  const size_t count = static_cast<size_t>(*elements);
   const size_t data_start = header_start + header_len;
   const size_t available = bytes.size() - data_start;
   if (available < count * sizeof(float))
@@ -135,12 +134,12 @@ NpyArray read_npy(const std::string& path) {
 
 std::string format_npy(const float* data, const std::vector<int64_t>& shape) {
   std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
-  size_t count = 1;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] < 0) throw Error("npy: negative dim in shape");
+  const std::optional<int64_t> elements = checked_num_elements(shape, sizeof(float));
+  if (!elements)
+    throw Error("npy: shape " + shape_with_symbols(shape, {}) + " has a negative dim or overflows int64");
+  const size_t count = static_cast<size_t>(*elements);
+  for (size_t i = 0; i < shape.size(); ++i)
     dict += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
-    count *= static_cast<size_t>(shape[i]);
-  }
   dict += "), }";
   // Pad with spaces and a final '\n' so that magic + version + length + header is 64-aligned.
   const bool v2 = dict.size() + 1 + 10 > 65535;

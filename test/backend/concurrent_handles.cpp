@@ -31,12 +31,11 @@ int main(int argc, char **argv) {
     std::vector<std::vector<float>> inputs;
     std::vector<std::vector<std::vector<float>>> outputs(kThreads + 1);
     std::vector<std::vector<int64_t>> shapes;
-    for (const dmc::ArgSpec &arg : lib.manifest().args) {
-      std::vector<int64_t> shape;
-      int64_t n = 1;
-      for (const dmc::DimSpec &d : arg.shape)
-        shape.push_back(d.is_symbol() ? symbols.at(d.symbol) : d.value), n *= shape.back();
-      shapes.push_back(shape);
+    for (size_t i = 0; i < lib.manifest().args.size(); ++i) {
+      const dmc::ArgSpec &arg = lib.manifest().args[i];
+      const dmc::ArgShape shape = lib.arg_shape(i, symbols); // checked for overflow
+      const int64_t n = shape.elements;
+      shapes.push_back(shape.dims);
       if (arg.role == dmc::ArgRole::Input) {
         inputs.emplace_back(n);
         for (float &x : inputs.back())

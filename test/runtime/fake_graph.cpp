@@ -1,8 +1,10 @@
 // A hand-written stand-in for a compiled graph "vadd" exporting the ABI of docs/abi.md:
-//   symbols B (bound to 2) and N (run-time); c[B, N] = a[B, N] + b[B, N].
+//   symbols B (bound to 2) and N (run-time); c[B, N] = a[B, N] + b[B, N]; N = 7 and N = 8 fail.
 // Variants for the loader's error paths: DMC_FAKE_OMIT_RUN_PACKED leaves out
 // dmc_vadd_run_packed, DMC_FAKE_BAD_MANIFEST exports malformed JSON.
 #include <cstdint>
+
+#include "dmc/runtime/sizes.h"
 #include <new>
 
 #define EXPORT extern "C" __attribute__((visibility("default")))
@@ -24,7 +26,13 @@ struct Handle {
 
 int run_impl(Handle* h, int64_t n, const float* a, const float* b, float* c) {
   if (!h) return 1;
-  if (n == 0) return 5;  // lets the tests exercise a failing run
+  if (n == 7) return 5;  // lets the tests exercise a failing run without a message
+  if (n == 8) {           // and one that reports why, as generated code does for a transient
+    const int64_t dims[] = {n, INT64_MAX};
+    const char* const names[] = {"N", nullptr};
+    void* p = nullptr;
+    return dmcrt_alloc_shape(&p, "transient 't'", dims, names, 2, sizeof(float));
+  }
   for (int64_t i = 0; i < 2 * n; ++i) c[i] = a[i] + b[i];
   h->runs += 1;
   return 0;

@@ -78,9 +78,47 @@ TEST(Loader, ArgumentErrorsAreClear) {
             "graph 'vadd': unknown symbol 'Q'");
   EXPECT_EQ(error_of([&] { inst.run({TensorRef(static_cast<float*>(nullptr), {2, 2}), TensorRef(b.data(), {2, 2}), TensorRef(c.data(), {2, 2})}); }),
             "argument 'a' (input 0): data pointer is NULL");
-  // The fake graph fails for N == 0: a non-zero return code becomes an exception.
-  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 0}), TensorRef(b.data(), {2, 0}), TensorRef(c.data(), {2, 0})}); }),
+  // The fake graph fails for N == 7 and N == 8: a non-zero return code becomes an exception, with the
+  // message the graph left in dmcrt_last_error (none for N == 7: an earlier failure's is not reported).
+  std::vector<float> big(16);
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(big.data(), {2, 7}), TensorRef(big.data(), {2, 7}), TensorRef(big.data(), {2, 7})}); }),
             "graph 'vadd': dmc_vadd_run_packed failed with code 5");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(big.data(), {2, 8}), TensorRef(big.data(), {2, 8}), TensorRef(big.data(), {2, 8})}); }),
+            "graph 'vadd': transient 't' of shape [N=8, 9223372036854775807] is too large: its size in bytes overflows "
+            "int64 (dmc_vadd_run_packed failed with code 2)");
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(big.data(), {2, 7}), TensorRef(big.data(), {2, 7}), TensorRef(big.data(), {2, 7})}); }),
+            "graph 'vadd': dmc_vadd_run_packed failed with code 5");
+}
+
+// Symbol values and sizes are checked before anything is computed from them (dmc/runtime/sizes.h).
+TEST(Loader, SizesAreChecked) {
+  dmc::Library lib(DMC_FAKE_VADD);
+  auto inst = lib.create();
+  std::vector<float> a(10), b(10), c(10);
+  using dmc::TensorRef;
+  const std::vector<TensorRef> args = {TensorRef(a.data(), {2, 4}), TensorRef(b.data(), {2, 4}), TensorRef(c.data(), {2, 4})};
+  EXPECT_EQ(error_of([&] { inst.run({{"N", 0}}, args); }), "graph 'vadd': symbol 'N' = 0 is not a positive size");
+  EXPECT_EQ(error_of([&] { inst.run({{"N", -3}}, args); }), "graph 'vadd': symbol 'N' = -3 is not a positive size");
+  EXPECT_EQ(error_of([&] { lib.symbol_values({{"N", -3}}); }), "graph 'vadd': symbol 'N' = -3 is not a positive size");
+  // Inferred from an argument's shape: the same rule.
+  EXPECT_EQ(error_of([&] { inst.run({TensorRef(a.data(), {2, 0}), TensorRef(b.data(), {2, 0}), TensorRef(c.data(), {2, 0})}); }),
+            "argument 'a' (input 0): shape [2, 0]: symbol 'N' = 0 is not a positive size");
+  // 2 * 2^62 elements overflow int64; 2 * 2^61 elements fit, but not their bytes.
+  for (int64_t n : {int64_t{1} << 62, int64_t{1} << 61}) {
+    const std::string value = std::to_string(n);
+    EXPECT_EQ(error_of([&] { inst.run({{"N", n}}, args); }),
+              "graph 'vadd': argument 'a' (input 0) of shape [B=2, N=" + value +
+                  "] is too large: its size in bytes overflows int64");
+    EXPECT_EQ(error_of([&] { lib.arg_shape(2, lib.symbol_values({{"N", n}})); }),
+              "graph 'vadd': argument 'c' (output 0) of shape [B=2, N=" + value +
+                  "] is too large: its size in bytes overflows int64");
+  }
+  const dmc::ArgShape s = lib.arg_shape(0, lib.symbol_values({{"N", 5}}));
+  EXPECT_EQ(s.dims, (std::vector<int64_t>{2, 5}));
+  EXPECT_EQ(s.elements, 10);
+  EXPECT_EQ(s.bytes, 40);
+  EXPECT_EQ(s.text, "[B=2, N=5]");
+  EXPECT_EQ(error_of([&] { lib.arg_shape(0, {}); }), "graph 'vadd': argument 'a' (input 0): symbol 'B' of shape [B, N] has no value");
 }
 
 TEST(Loader, LoadErrors) {

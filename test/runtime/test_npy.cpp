@@ -101,9 +101,20 @@ TEST(Npy, MalformedFiles) {
   expect_error(make_npy(ok_dict, floats({1, 2, 3, 4})).substr(0, 40), "truncated header");
   expect_error(make_npy("{'descr': '<f4', 'fortran_order': False}", ""), "no 'shape'");
   expect_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", ""), "bad shape");
+  // A header whose shape overflows int64 bytes (2^32 * 2^32 * 4 wraps to 0) is not read as empty.
+  expect_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", ""),
+               "shape [4294967296, 4294967296] is too large: its size in bytes overflows int64");
+  expect_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1048576, 1048576), }", ""),
+               "truncated data: expected 4398046511104 bytes");
   std::string v9 = make_npy(ok_dict, floats({1, 2, 3, 4}));
   v9[6] = 9;
   expect_error(v9, "unsupported format version 9.0");
+}
+
+TEST(Npy, WriterChecksShapes) {
+  float x = 0;
+  EXPECT_THROW(dmc::format_npy(&x, {-1}), dmc::Error);
+  EXPECT_THROW(dmc::format_npy(&x, {int64_t{1} << 32, int64_t{1} << 32}), dmc::Error);
 }
 
 TEST(Npy, MissingFile) {

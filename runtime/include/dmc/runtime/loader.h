@@ -36,6 +36,15 @@ struct TensorRef {
 
 using SymbolValues = std::map<std::string, int64_t>;
 
+// The concrete shape of one argument, checked (dmc/runtime/sizes.h): every symbol it names has a
+// positive value, and its byte count fits int64_t.
+struct ArgShape {
+  std::vector<int64_t> dims;
+  int64_t elements = 0;
+  int64_t bytes = 0;
+  std::string text;  // "[1, S=4096, 768]", for messages
+};
+
 class DMCRT_API Library {
  public:
   struct Impl;
@@ -51,6 +60,13 @@ class DMCRT_API Library {
   const Manifest& manifest() const;
   const std::string& name() const;  // graph name
   const std::string& path() const;
+
+  // Values of the symbols that are bound at compile time or given: throws dmc::Error for an unknown
+  // symbol, a value that is not positive, or one that differs from the compile-time value.
+  SymbolValues symbol_values(const SymbolValues& given) const;
+  // The shape of manifest().args[index] under `values` (see ArgShape). Throws dmc::Error naming the
+  // argument, its symbols and their values when a symbol has no value or the size overflows.
+  ArgShape arg_shape(size_t index, const SymbolValues& values) const;
 
   // Values of all symbols for these arguments: bound values, then `given`, then values inferred
   // from argument shapes; checks count, dtype and shape of every argument. Throws dmc::Error.

@@ -2,6 +2,7 @@
 #ifndef DMC_RUNTIME_MANIFEST_H
 #define DMC_RUNTIME_MANIFEST_H
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@ namespace dmc {
 
 enum class DType { F32, F16, BF16 };
 DMCRT_API const char* dtype_name(DType dtype);  // "f32", "f16", "bf16"
+DMCRT_API size_t dtype_size(DType dtype);       // bytes of one element
 
 enum class ArgRole { Input, Output };
 

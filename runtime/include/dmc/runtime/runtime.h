@@ -5,6 +5,7 @@
 #include "dmc/runtime/alloc.h"
 #include "dmc/runtime/error.h"
 #include "dmc/runtime/kernels.h"
+#include "dmc/runtime/sizes.h"
 #include "dmc/runtime/timer.h"
 
 #endif
