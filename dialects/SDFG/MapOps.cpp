@@ -25,6 +25,42 @@ static LogicalResult verifyIndexOperands(Operation *op, ValueRange operands) {
   return success();
 }
 
+/// The first division or remainder in `expr` whose divisor is neither a positive constant nor a free
+/// symbol (positive at run time), or null: those could divide by zero in the generated code.
+static AffineExpr findUnsafeDivisor(AffineExpr expr, ValueRange operands, unsigned numDims) {
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return {};
+  if (expr.getKind() == AffineExprKind::Mod || expr.getKind() == AffineExprKind::FloorDiv ||
+      expr.getKind() == AffineExprKind::CeilDiv) {
+    AffineExpr divisor = bin.getRHS();
+    bool safe = false;
+    if (auto c = dyn_cast<AffineConstantExpr>(divisor))
+      safe = c.getValue() > 0;
+    else if (auto s = dyn_cast<AffineSymbolExpr>(divisor))
+      safe = numDims + s.getPosition() < operands.size() && isFreeSymbol(operands[numDims + s.getPosition()]);
+    else if (auto d = dyn_cast<AffineDimExpr>(divisor))
+      safe = d.getPosition() < operands.size() && isFreeSymbol(operands[d.getPosition()]);
+    if (!safe)
+      return expr;
+  }
+  if (AffineExpr found = findUnsafeDivisor(bin.getLHS(), operands, numDims))
+    return found;
+  return findUnsafeDivisor(bin.getRHS(), operands, numDims);
+}
+
+static LogicalResult verifyDivisors(Operation *op, AffineMap map, ValueRange operands) {
+  for (AffineExpr result : map.getResults())
+    if (AffineExpr unsafe = findUnsafeDivisor(result, operands, map.getNumDims())) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      unsafe.print(os);
+      return op->emitOpError("'") << text << "' divides by something that may be zero or negative; "
+                                  << "divide by positive constants or free symbols";
+    }
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // MapOp
 //===----------------------------------------------------------------------===//
@@ -119,7 +155,9 @@ LogicalResult MapOp::verify() {
     if (!param.getType().isIndex())
       return emitOpError("parameters must have index type");
   if (failed(verifyIndexOperands(*this, getLowerOperands())) ||
-      failed(verifyIndexOperands(*this, getUpperOperands())))
+      failed(verifyIndexOperands(*this, getUpperOperands())) ||
+      failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||
+      failed(verifyDivisors(*this, getUpperBounds(), getUpperOperands())))
     return failure();
   for (Operation &op : getBodyBlock())
     if (!isa<MapOp, LoadOp, StoreOp, TaskletOp>(op))
@@ -166,7 +204,7 @@ static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, 
     return op->emitOpError("has ") << map.getNumResults() << " indices for a container of rank " << type.getRank();
   if (map.getNumInputs() != indices.size())
     return op->emitOpError("index map and operands disagree in number");
-  if (failed(verifyIndexOperands(op, indices)))
+  if (failed(verifyIndexOperands(op, indices)) || failed(verifyDivisors(op, map, indices)))
     return failure();
   return verifyMemletBounds(op, type, map, indices);
 }

@@ -296,8 +296,16 @@ private:
     case AffineExprKind::FloorDiv:
     case AffineExprKind::CeilDiv: {
       std::optional<int64_t> c = constantOf(rhs);
-      if (!c || *c <= 0)
-        return fail("'" + str(expr) + "' divides by something other than a positive constant");
+      if (!c) {
+        // By a value >= 1: a non-negative x gives a quotient in [0, x].
+        auto divisorMin = bound(rhs, operands, numDims, /*wantMax=*/false);
+        auto xMin = bound(lhs, operands, numDims, /*wantMax=*/false);
+        if (!divisorMin || !provablyAtLeast(*divisorMin, 1) || !xMin || !provablyAtLeast(*xMin, 0))
+          return fail("'" + str(expr) + "' divides a value that may be negative by a non-constant");
+        return wantMax ? bound(lhs, operands, numDims, /*wantMax=*/true) : LinearExpr::of(0);
+      }
+      if (*c <= 0)
+        return fail("'" + str(expr) + "' divides by a non-positive constant");
       auto x = bound(lhs, operands, numDims, wantMax);
       if (!x)
         return std::nullopt;

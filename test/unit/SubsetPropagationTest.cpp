@@ -174,6 +174,7 @@ TEST_F(SubsetPropagationTest, ScaledAndCombinedIndices) {
           %d = sdfg.load %A[(%i + %S) floordiv 4] {tag = "div"} : !sdfg.array<f32[T]>
           %c = sdfg.load %A[(%j + 2) ceildiv 2] {tag = "ceil"} : !sdfg.array<f32[T]>
           %s = sdfg.load %A[%i floordiv symbol(%S)] {tag = "bysym"} : !sdfg.array<f32[T]>
+          %n = sdfg.load %A[(%i - 2) floordiv symbol(%S)] {tag = "negbysym"} : !sdfg.array<f32[T]>
         }
       }
     })mlir",
@@ -186,8 +187,10 @@ TEST_F(SubsetPropagationTest, ScaledAndCombinedIndices) {
   EXPECT_EQ(subset("div"), (Strings{"[0, S - 1]"}));
   // ceil((j + 2) / 2) = floor((j + 3) / 2) with j + 3 in [5, S + 5]: [2, S + 2].
   EXPECT_EQ(subset("ceil"), (Strings{"[2, S + 2]"}));
-  // Division by a symbol: no bound.
-  EXPECT_EQ(subset("bysym"), (Strings{"[<unknown>, <unknown>]"}));
+  // Division by a symbol (>= 1) of a non-negative value: [0, the value's maximum]; of a value that may be
+  // negative: no bound.
+  EXPECT_EQ(subset("bysym"), (Strings{"[0, S - 1]"}));
+  EXPECT_EQ(subset("negbysym"), (Strings{"[<unknown>, <unknown>]"}));
   EXPECT_EQ(subset("sym"), (Strings{"[S, S]"}));
 }
 

@@ -188,12 +188,38 @@ sdfg.sdfg @quotient_too_large symbols(%S) inputs(%A: !sdfg.array<f32[S]>) output
 
 // -----
 
-// No bound at all: a division by a symbol, a local symbol (assigned on edges, any value).
+// No bound at all: a possibly negative value divided by a symbol; a local symbol (assigned on edges,
+// any value).
 sdfg.sdfg @divide_by_symbol symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
   sdfg.state @s {
     sdfg.map (%i) = (0) to (%S) {
-      // expected-error @+1 {{'sdfg.load' op index 0 of '!sdfg.array<f32[S]>' cannot be bounded: 'd0 floordiv s0' divides by something other than a positive constant}}
-      %v = sdfg.load %A[%i floordiv symbol(%S)] : !sdfg.array<f32[S]>
+      // expected-error @+1 {{'sdfg.load' op index 0 of '!sdfg.array<f32[S]>' cannot be bounded: '(d0 - 1) floordiv s0' divides a value that may be negative by a non-constant}}
+      %v = sdfg.load %A[(%i - 1) floordiv symbol(%S)] : !sdfg.array<f32[S]>
+    }
+  }
+}
+
+// -----
+
+// Divisors that may be zero: a map parameter (0 at the first iteration), in a memlet or a map bound.
+sdfg.sdfg @divide_by_parameter symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%S) {
+      // expected-error @+1 {{'sdfg.load' op 'd0 mod s0' divides by something that may be zero or negative; divide by positive constants or free symbols}}
+      %v = sdfg.load %A[%S mod symbol(%i)] : !sdfg.array<f32[S]>
+    }
+  }
+}
+
+// -----
+
+sdfg.sdfg @bound_divides_by_parameter symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%S) {
+      // expected-error @+1 {{'sdfg.map' op 'd0 floordiv s0' divides by something that may be zero or negative}}
+      sdfg.map (%j) = (0) to (%S floordiv symbol(%i)) {
+        %v = sdfg.load %A[0] : !sdfg.array<f32[S]>
+      }
     }
   }
 }
