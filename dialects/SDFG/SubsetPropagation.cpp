@@ -5,6 +5,10 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <tuple>
+#include <vector>
+
 using namespace mlir;
 
 namespace dmc::sdfg {
@@ -243,7 +247,21 @@ private:
     return q;
   }
 
+  /// Memoised: a mod bounds its operand several times (its range, then itself), so nested mods would
+  /// otherwise cost exponential time.
   std::optional<LinearExpr> relax(AffineExpr expr, ValueRange operands, unsigned numDims, bool wantMax) {
+    RelaxKey key{expr.getAsOpaquePointer(), {}, numDims, wantMax};
+    for (Value v : operands)
+      key.operands.push_back(v.getAsOpaquePointer());
+    if (auto it = relaxed.find(key); it != relaxed.end())
+      return it->second;
+    std::optional<LinearExpr> result = relaxUncached(expr, operands, numDims, wantMax);
+    relaxed[key] = result;
+    return result;
+  }
+
+  std::optional<LinearExpr> relaxUncached(AffineExpr expr, ValueRange operands, unsigned numDims,
+                                          bool wantMax) {
     if (isa<AffineConstantExpr, AffineDimExpr, AffineSymbolExpr>(expr))
       return toLinear(expr, operands, numDims);
     auto bin = cast<AffineBinaryOpExpr>(expr);
@@ -318,8 +336,19 @@ private:
     }
   }
 
+  struct RelaxKey {
+    const void *expr;
+    std::vector<const void *> operands;
+    unsigned numDims;
+    bool wantMax;
+    bool operator<(const RelaxKey &o) const {
+      return std::tie(expr, operands, numDims, wantMax) < std::tie(o.expr, o.operands, o.numDims, o.wantMax);
+    }
+  };
+
   Operation *scope;
   std::string *whyNot;
+  std::map<RelaxKey, std::optional<LinearExpr>> relaxed;
 };
 } // namespace
 

@@ -116,3 +116,15 @@ sdfg.sdfg @empty_range inputs(%A: !sdfg.array<f32[4]>) outputs(%B: !sdfg.array<f
     }
   }
 }
+
+// -----
+
+// 25 nested mods (each bounds its operand twice): bounding is memoised, so this verifies at once.
+// CHECK-LABEL: sdfg.sdfg @nested_mods
+sdfg.sdfg @nested_mods symbols(%S) inputs(%A: !sdfg.array<f32[32]>) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%S) {
+      %v = sdfg.load %A[((((((((((((((((((((((((((((((((((((((((((((((((((%i + 1) mod 7) + 1) mod 8) + 1) mod 9) + 1) mod 10) + 1) mod 11) + 1) mod 12) + 1) mod 13) + 1) mod 14) + 1) mod 15) + 1) mod 16) + 1) mod 17) + 1) mod 18) + 1) mod 19) + 1) mod 20) + 1) mod 21) + 1) mod 22) + 1) mod 23) + 1) mod 24) + 1) mod 25) + 1) mod 26) + 1) mod 27) + 1) mod 28) + 1) mod 29) + 1) mod 30) + 1) mod 31)] : !sdfg.array<f32[32]>
+    }
+  }
+}
