@@ -1,5 +1,6 @@
 //===- MapOps.cpp - maps, memlets and tasklets ----------------------------===//
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/LocalSymbolRanges.h"
 #include "dialects/SDFG/SubsetPropagation.h"
 
 #include "mlir/IR/Builders.h"
@@ -225,6 +226,7 @@ static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap
     return "<map parameter>";
   };
   dmc::Shape shape = type.getShape();
+  std::optional<llvm::DenseMap<Value, Range>> localRanges; // computed for the first local symbol met
   for (auto [index, expr] : llvm::enumerate(map.getResults())) {
     std::string whyNot;
     auto min = boundOver(expr, indices, map.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false, &whyNot);
@@ -232,12 +234,27 @@ static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap
                    : std::nullopt;
     if (!min || !max)
       return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
-    for (const LinearExpr *end : {&*min, &*max})
-      for (auto [value, coeff] : end->terms)
-        if (!isFreeSymbol(value))
+    // Local symbols: replaced by the ends of their ranges in this state (loop counters of the state
+    // machine), in the direction of their coefficients.
+    for (auto [end, wantMax] : {std::pair{&*min, false}, std::pair{&*max, true}}) {
+      LinearExpr withoutLocals = LinearExpr::of(end->constant);
+      for (auto [value, coeff] : end->terms) {
+        if (isFreeSymbol(value)) {
+          withoutLocals.add(LinearExpr::term(value, coeff));
+          continue;
+        }
+        if (!localRanges)
+          localRanges = localSymbolRanges(sdfg, op->getParentOfType<StateOp>());
+        Range range = localRanges->lookup(value);
+        const std::optional<LinearExpr> &replacement = (coeff > 0) == wantMax ? range.max : range.min;
+        if (!replacement)
           return op->emitOpError("index ")
-                 << index << " of " << type << " cannot be bounded: it depends on local symbol '"
-                 << nameOf(value) << "', whose range is unknown";
+                 << index << " of " << type << " cannot be bounded: local symbol '" << nameOf(value)
+                 << "' has no known " << ((coeff > 0) == wantMax ? "upper" : "lower") << " bound in this state";
+        withoutLocals.add(*replacement, coeff);
+      }
+      *end = withoutLocals;
+    }
     if (!min->provablyAtLeast(0))
       return op->emitOpError("index ") << index << " may be negative: its smallest value "
                                        << min->format(nameOf) << " is not provably >= 0 (" << type << ")";

@@ -34,6 +34,11 @@ struct LinearExpr {
   bool overflowed = false;
 
   static LinearExpr of(int64_t c) { return LinearExpr{c, {}}; }
+  static LinearExpr term(mlir::Value v, int64_t coeff) {
+    LinearExpr e;
+    e.terms[v] = coeff;
+    return e;
+  }
   bool isConstant() const { return terms.empty(); }
   /// this += scale * other, with overflow recorded in `overflowed`.
   LinearExpr &add(const LinearExpr &other, int64_t scale = 1);

@@ -226,12 +226,65 @@ sdfg.sdfg @bound_divides_by_parameter symbols(%S) inputs(%A: !sdfg.array<f32[S]>
 
 // -----
 
-sdfg.sdfg @local_symbol symbols(%S) locals(%it) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+// Local symbols take the ranges the state machine gives them (ir.md, LocalSymbolRanges.h): a counter
+// that only grows has no upper bound ...
+sdfg.sdfg @unbounded_counter symbols(%S) locals(%it) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
   sdfg.state @s {
     sdfg.map (%i) = (0) to (%S) {
-      // expected-error @+1 {{'sdfg.load' op index 0 of '!sdfg.array<f32[S]>' cannot be bounded: it depends on local symbol 'it', whose range is unknown}}
-      %v = sdfg.load %A[%i + %it] : !sdfg.array<f32[S]>
+      // expected-error @+1 {{'sdfg.load' op index 0 of '!sdfg.array<f32[S]>' cannot be bounded: local symbol 'it' has no known upper bound in this state}}
+      %v = sdfg.load %A[%it] : !sdfg.array<f32[S]>
     }
+  }
+  sdfg.edge @s -> @s assign [it] {
+    %one = arith.constant 1 : index
+    %n = arith.addi %it, %one : index
+    sdfg.yield %n : index
+  }
+}
+
+// -----
+
+// ... a guard `it <= S` lets it reach S ...
+sdfg.sdfg @guard_off_by_one symbols(%S) locals(%it) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @guard {
+  }
+  sdfg.state @body {
+    sdfg.map (%j) = (0) to (1) {
+      // expected-error @+1 {{'sdfg.load' op index 0 may run past dimension S of '!sdfg.array<f32[S]>': its largest value S is not provably <= S - 1}}
+      %v = sdfg.load %A[%it] : !sdfg.array<f32[S]>
+    }
+  }
+  sdfg.edge @guard -> @body if {
+    %c = arith.cmpi sle, %it, %S : index
+    sdfg.yield %c : i1
+  }
+  sdfg.edge @body -> @guard assign [it] {
+    %one = arith.constant 1 : index
+    %n = arith.addi %it, %one : index
+    sdfg.yield %n : index
+  }
+}
+
+// -----
+
+// ... and one counting down from 0 has no lower bound.
+sdfg.sdfg @counter_down symbols(%S) locals(%it) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @guard {
+  }
+  sdfg.state @body {
+    sdfg.map (%j) = (0) to (1) {
+      // expected-error @+1 {{'sdfg.load' op index 0 of '!sdfg.array<f32[S]>' cannot be bounded: local symbol 'it' has no known lower bound in this state}}
+      %v = sdfg.load %A[%it + %j] : !sdfg.array<f32[S]>
+    }
+  }
+  sdfg.edge @guard -> @body if {
+    %c = arith.cmpi slt, %it, %S : index
+    sdfg.yield %c : i1
+  }
+  sdfg.edge @body -> @guard assign [it] {
+    %one = arith.constant 1 : index
+    %n = arith.subi %it, %one : index
+    sdfg.yield %n : index
   }
 }
 

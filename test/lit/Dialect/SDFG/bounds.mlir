@@ -128,3 +128,47 @@ sdfg.sdfg @nested_mods symbols(%S) inputs(%A: !sdfg.array<f32[32]>) outputs(%B: 
     }
   }
 }
+
+// -----
+
+// A loop of the state machine: the local symbol i starts at 0, grows by 1, and the body runs only under
+// `i < S`, so i lies in [0, S - 1] there (ir.md's @rows). A second counter k = 2*i + 1 under k < S too.
+// CHECK-LABEL: sdfg.sdfg @rows
+sdfg.sdfg @rows symbols(%S) locals(%i, %k) inputs(%x: !sdfg.array<f32[S, 64]>)
+    outputs(%y: !sdfg.array<f32[S, 64]>) {
+  sdfg.state @entry {
+  }
+  sdfg.state @guard {
+  }
+  sdfg.state @body {
+    sdfg.map (%j) = (0) to (64) schedule(vector) {
+      %v = sdfg.load %x[%i, %j] : !sdfg.array<f32[S, 64]>
+      sdfg.store %v, %y[%S - 1 - %i, 63 - %j] : !sdfg.array<f32[S, 64]>
+      %w = sdfg.load %x[%k, %j] : !sdfg.array<f32[S, 64]>
+    }
+  }
+  sdfg.state @exit {
+  }
+  sdfg.edge @entry -> @guard assign [i] {
+    %zero = arith.constant 0 : index
+    sdfg.yield %zero : index
+  }
+  sdfg.edge @guard -> @body if {
+    %c = arith.cmpi slt, %i, %S : index
+    %d = arith.cmpi sgt, %S, %k : index
+    %both = arith.andi %c, %d : i1
+    sdfg.yield %both : i1
+  }
+  sdfg.edge @guard -> @exit if {
+    %c = arith.cmpi sge, %i, %S : index
+    sdfg.yield %c : i1
+  }
+  sdfg.edge @body -> @guard assign [i, k] {
+    %one = arith.constant 1 : index
+    %n = arith.addi %i, %one : index
+    %two = arith.constant 2 : index
+    %n2 = arith.muli %n, %two : index
+    %kn = arith.addi %n2, %one : index
+    sdfg.yield %n, %kn : index, index
+  }
+}
