@@ -243,8 +243,11 @@ static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap
           withoutLocals.add(LinearExpr::term(value, coeff));
           continue;
         }
+        auto state = op->getParentOfType<StateOp>();
+        if (!state)
+          return op->emitOpError("must be inside a map of a state");
         if (!localRanges)
-          localRanges = localSymbolRanges(sdfg, op->getParentOfType<StateOp>());
+          localRanges = localSymbolRanges(sdfg, state);
         Range range = localRanges->lookup(value);
         const std::optional<LinearExpr> &replacement = (coeff > 0) == wantMax ? range.max : range.min;
         if (!replacement)
