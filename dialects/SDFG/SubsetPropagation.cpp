@@ -132,6 +132,8 @@ unsigned nestingDepth(Operation *op) {
   return depth;
 }
 
+constexpr unsigned kMaxEliminations = 4096;
+
 // Rounding divisions by b > 0 (no overflow: |a / b| <= |a|).
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0); }
 int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 && a > 0); }
@@ -155,8 +157,11 @@ public:
 
   std::optional<LinearExpr> eliminate(LinearExpr e, bool wantMax) {
     // Each step replaces the parameter of the innermost map left by a bound in symbols and parameters of
-    // strictly enclosing maps (their bounds cannot use their own parameters), so this terminates.
-    while (true) {
+    // strictly enclosing maps (their bounds cannot use their own parameters), so this terminates; the
+    // cap only guards against IR whose map verifier has not run yet.
+    for (unsigned step = 0;; ++step) {
+      if (step == kMaxEliminations)
+        return fail("its map bounds refer to their own parameters");
       Value innermost;
       unsigned deepest = 0;
       for (auto [value, coeff] : e.terms)
