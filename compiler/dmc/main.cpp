@@ -272,6 +272,10 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
   }
   if (failed(runPipeline(context, *module, optLevel, report.get())))
     return nullptr;
+  // The emitter prints memlets as raw pointer arithmetic: it gets only IR whose verifiers (memlet bounds
+  // among them) pass, whatever the pipeline did or skipped.
+  if (failed(mlir::verify(*module)))
+    return nullptr;
   auto sdfg = singleSDFG(*module);
   if (sdfg && report) {
     bool toStderr = compileCmd && outputFile == "-";

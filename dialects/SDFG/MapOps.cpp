@@ -1,5 +1,6 @@
 //===- MapOps.cpp - maps, memlets and tasklets ----------------------------===//
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/LocalSymbolRanges.h"
 #include "dialects/SDFG/SubsetPropagation.h"
 
 #include "mlir/IR/Builders.h"
@@ -22,6 +23,42 @@ static LogicalResult verifyIndexOperands(Operation *op, ValueRange operands) {
     if (!isSymbol && !isParam)
       return op->emitOpError("index operand must be an SDFG symbol or a parameter of an enclosing map");
   }
+  return success();
+}
+
+/// The first division or remainder in `expr` whose divisor is neither a positive constant nor a free
+/// symbol (positive at run time), or null: those could divide by zero in the generated code.
+static AffineExpr findUnsafeDivisor(AffineExpr expr, ValueRange operands, unsigned numDims) {
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return {};
+  if (expr.getKind() == AffineExprKind::Mod || expr.getKind() == AffineExprKind::FloorDiv ||
+      expr.getKind() == AffineExprKind::CeilDiv) {
+    AffineExpr divisor = bin.getRHS();
+    bool safe = false;
+    if (auto c = dyn_cast<AffineConstantExpr>(divisor))
+      safe = c.getValue() > 0;
+    else if (auto s = dyn_cast<AffineSymbolExpr>(divisor))
+      safe = numDims + s.getPosition() < operands.size() && isFreeSymbol(operands[numDims + s.getPosition()]);
+    else if (auto d = dyn_cast<AffineDimExpr>(divisor))
+      safe = d.getPosition() < operands.size() && isFreeSymbol(operands[d.getPosition()]);
+    if (!safe)
+      return expr;
+  }
+  if (AffineExpr found = findUnsafeDivisor(bin.getLHS(), operands, numDims))
+    return found;
+  return findUnsafeDivisor(bin.getRHS(), operands, numDims);
+}
+
+static LogicalResult verifyDivisors(Operation *op, AffineMap map, ValueRange operands) {
+  for (AffineExpr result : map.getResults())
+    if (AffineExpr unsafe = findUnsafeDivisor(result, operands, map.getNumDims())) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      unsafe.print(os);
+      return op->emitOpError("'") << text << "' divides by something that may be zero or negative; "
+                                  << "divide by positive constants or free symbols";
+    }
   return success();
 }
 
@@ -119,7 +156,9 @@ LogicalResult MapOp::verify() {
     if (!param.getType().isIndex())
       return emitOpError("parameters must have index type");
   if (failed(verifyIndexOperands(*this, getLowerOperands())) ||
-      failed(verifyIndexOperands(*this, getUpperOperands())))
+      failed(verifyIndexOperands(*this, getUpperOperands())) ||
+      failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||
+      failed(verifyDivisors(*this, getUpperBounds(), getUpperOperands())))
     return failure();
   for (Operation &op : getBodyBlock())
     if (!isa<MapOp, LoadOp, StoreOp, TaskletOp>(op))
@@ -158,60 +197,87 @@ static ParseResult parseMemletAccess(OpAsmParser &parser, OperationState &result
   return success();
 }
 
-/// Shared checks of loads and stores: arity, operands, and bounds where decidable.
+static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap map, ValueRange indices);
+
+/// Shared checks of loads and stores: arity, operands and bounds.
 static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, ValueRange indices) {
   if (map.getNumResults() != type.getRank())
     return op->emitOpError("has ") << map.getNumResults() << " indices for a container of rank " << type.getRank();
   if (map.getNumInputs() != indices.size())
     return op->emitOpError("index map and operands disagree in number");
-  if (failed(verifyIndexOperands(op, indices)))
+  if (failed(verifyIndexOperands(op, indices)) || failed(verifyDivisors(op, map, indices)))
     return failure();
+  return verifyMemletBounds(op, type, map, indices);
+}
+
+/// Proves that every index of a memlet lies in [0, dim) over the iteration space of all enclosing maps,
+/// for every positive value of the SDFG's free symbols; rejects the memlet when it cannot. The bounds
+/// come from boundOver (innermost parameter first, mod/floordiv conservatively), so the proof is
+/// sound but not complete: an index that is in bounds only because some range is empty, or only for
+/// particular symbol values, is rejected too.
+static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap map, ValueRange indices) {
   SDFGOp sdfg = getEnclosingSDFG(op);
-  auto onlyFreeSymbols = [&](const LinearExpr &e) {
-    return llvm::all_of(e.terms, [&](auto &term) {
-      auto arg = dyn_cast<BlockArgument>(term.first);
-      return arg && arg.getOwner()->getParentOp() == sdfg.getOperation() &&
-             arg.getArgNumber() < sdfg.getNumSymbols();
-    });
+  if (!sdfg)
+    return success(); // outside an SDFG the structural verifiers already fail
+  auto nameOf = [&](Value v) -> std::string {
+    auto arg = dyn_cast<BlockArgument>(v);
+    if (arg && arg.getOwner()->getParentOp() == sdfg.getOperation())
+      return sdfg.getArgName(arg.getArgNumber()).str();
+    return "<map parameter>";
   };
-  // Bounds are decidable when every enclosing map has unit steps and provably non-empty ranges: then
-  // the extremes of an affine index are attained. Only free symbols (positive sizes) may remain: map
-  // parameters can be 0, so an extent like `%i` (from `%i to %i * 2`) proves nothing.
-  for (auto map = op->getParentOfType<MapOp>(); map; map = map->getParentOfType<MapOp>()) {
-    if (llvm::any_of(map.getSteps(), [](int64_t s) { return s != 1; }))
-      return success();
-    for (unsigned i = 0; i < map.getNumParams(); ++i) {
-      auto lb = toLinear(map.getLowerBounds().getResult(i), map.getLowerOperands(),
-                         map.getLowerBounds().getNumDims());
-      auto ub = toLinear(map.getUpperBounds().getResult(i), map.getUpperOperands(),
-                         map.getUpperBounds().getNumDims());
-      if (!lb || !ub)
-        return success();
-      LinearExpr extent = ub->add(*lb, -1);
-      if (!onlyFreeSymbols(extent) || !extent.provablyAtLeast(1))
-        return success();
-    }
-  }
   dmc::Shape shape = type.getShape();
-  SmallVector<Range> subset = memletSubset(op);
-  for (auto [dim, range] : llvm::enumerate(subset)) {
-    if (range.min && onlyFreeSymbols(*range.min) && range.min->provablyBelow(0))
-      return op->emitOpError("index ") << dim << " can be negative (out of bounds of " << type << ")";
-    if (!range.max || !onlyFreeSymbols(*range.max))
-      continue;
-    LinearExpr extent = *range.max; // max - size >= 0 means out of bounds
-    if (shape[dim].isSymbolic())
-      extent.terms[sdfg.lookupSymbolArg(shape[dim].symbol)] -= 1;
-    else
-      extent.constant -= shape[dim].value;
-    llvm::MapVector<Value, int64_t> nonzero;
-    for (auto [v, c] : extent.terms)
-      if (c)
-        nonzero[v] = c;
-    extent.terms = nonzero;
-    if (extent.provablyAtLeast(0))
-      return op->emitOpError("index ") << dim << " reaches past dimension " << shape[dim].str() << " of "
-                                       << type;
+  std::optional<llvm::DenseMap<Value, Range>> localRanges; // computed for the first local symbol met
+  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    std::string whyNot;
+    auto min = boundOver(expr, indices, map.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false, &whyNot);
+    auto max = min ? boundOver(expr, indices, map.getNumDims(), nullptr, /*wantMax=*/true, &whyNot)
+                   : std::nullopt;
+    if (!min || !max)
+      return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
+    // Local symbols: replaced by the ends of their ranges in this state (loop counters of the state
+    // machine), in the direction of their coefficients.
+    for (auto [end, wantMax] : {std::pair{&*min, false}, std::pair{&*max, true}}) {
+      LinearExpr withoutLocals = LinearExpr::of(end->constant);
+      for (auto [value, coeff] : end->terms) {
+        if (isFreeSymbol(value)) {
+          withoutLocals.add(LinearExpr::term(value, coeff));
+          continue;
+        }
+        auto state = op->getParentOfType<StateOp>();
+        if (!state)
+          return op->emitOpError("must be inside a map of a state");
+        if (!localRanges)
+          localRanges = localSymbolRanges(sdfg, state);
+        Range range = localRanges->lookup(value);
+        const std::optional<LinearExpr> &replacement = (coeff > 0) == wantMax ? range.max : range.min;
+        if (!replacement)
+          return op->emitOpError("index ")
+                 << index << " of " << type << " cannot be bounded: local symbol '" << nameOf(value)
+                 << "' has no known " << ((coeff > 0) == wantMax ? "upper" : "lower") << " bound in this state";
+        withoutLocals.add(*replacement, coeff);
+      }
+      *end = withoutLocals;
+    }
+    if (!min->provablyAtLeast(0))
+      return op->emitOpError("index ") << index << " may be negative: its smallest value "
+                                       << min->format(nameOf) << " is not provably >= 0 (" << type << ")";
+    // In bounds when dim - 1 - max >= 0 for every positive value of the symbols.
+    LinearExpr slack = LinearExpr::of(-1);
+    if (shape[index].isSymbolic()) {
+      BlockArgument size = sdfg.lookupSymbolArg(shape[index].symbol);
+      if (!size)
+        return success(); // sdfg.sdfg's verifier reports the undefined symbol
+      slack.terms[size] = 1;
+    } else
+      slack.constant += shape[index].value;
+    slack.add(*max, -1);
+    if (!slack.provablyAtLeast(0)) {
+      std::string last = shape[index].isSymbolic() ? shape[index].symbol + " - 1"
+                                                   : std::to_string(shape[index].value - 1);
+      return op->emitOpError("index ") << index << " may run past dimension " << shape[index].str() << " of "
+                                       << type << ": its largest value " << max->format(nameOf)
+                                       << " is not provably <= " << last;
+    }
   }
   return success();
 }

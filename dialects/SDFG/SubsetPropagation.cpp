@@ -2,14 +2,27 @@
 #include "dialects/SDFG/SubsetPropagation.h"
 #include "dialects/SDFG/SDFGOps.h"
 
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
 using namespace mlir;
 
 namespace dmc::sdfg {
 
+/// a += scale * b; true on overflow.
+static bool addScaled(int64_t &a, int64_t b, int64_t scale) {
+  int64_t product;
+  return llvm::MulOverflow(b, scale, product) || llvm::AddOverflow(a, product, a);
+}
+
 LinearExpr &LinearExpr::add(const LinearExpr &other, int64_t scale) {
-  constant += scale * other.constant;
+  overflowed |= other.overflowed || addScaled(constant, other.constant, scale);
   for (auto [value, coeff] : other.terms) {
-    terms[value] += scale * coeff;
+    overflowed |= addScaled(terms[value], coeff, scale);
     if (terms[value] == 0)
       terms.erase(value);
   }
@@ -22,32 +35,34 @@ LinearExpr &LinearExpr::add(const LinearExpr &other, int64_t scale) {
 bool LinearExpr::provablyAtLeast(int64_t bound) const {
   int64_t least = constant;
   for (auto [value, coeff] : terms) {
-    if (coeff < 0)
+    if (coeff < 0 || llvm::AddOverflow(least, coeff, least))
       return false;
-    least += coeff;
   }
-  return least >= bound;
+  return !overflowed && least >= bound;
 }
 
 bool LinearExpr::provablyBelow(int64_t bound) const {
   int64_t most = constant;
   for (auto [value, coeff] : terms) {
-    if (coeff > 0)
+    if (coeff > 0 || llvm::AddOverflow(most, coeff, most)) // value >= 1 and coeff <= 0
       return false;
-    most += coeff; // value >= 1 and coeff <= 0
   }
-  return most < bound;
+  return !overflowed && most < bound;
 }
 
 std::optional<LinearExpr> toLinear(AffineExpr expr, ValueRange operands, unsigned numDims) {
   if (auto c = dyn_cast<AffineConstantExpr>(expr))
     return LinearExpr::of(c.getValue());
   if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+    if (d.getPosition() >= operands.size())
+      return std::nullopt; // the op's verifier reports the arity mismatch
     LinearExpr e;
     e.terms[operands[d.getPosition()]] = 1;
     return e;
   }
   if (auto s = dyn_cast<AffineSymbolExpr>(expr)) {
+    if (numDims + s.getPosition() >= operands.size())
+      return std::nullopt;
     LinearExpr e;
     e.terms[operands[numDims + s.getPosition()]] = 1;
     return e;
@@ -71,6 +86,33 @@ std::optional<LinearExpr> toLinear(AffineExpr expr, ValueRange operands, unsigne
   }
 }
 
+bool isFreeSymbol(Value v) {
+  auto arg = dyn_cast<BlockArgument>(v);
+  auto sdfg = arg ? dyn_cast_or_null<SDFGOp>(arg.getOwner()->getParentOp()) : SDFGOp();
+  return sdfg && arg.getArgNumber() < sdfg.getNumSymbols();
+}
+
+std::string LinearExpr::format(llvm::function_ref<std::string(Value)> nameOf) const {
+  std::string out;
+  auto append = [&](int64_t coeff, const std::string &name) {
+    if (out.empty())
+      out += coeff < 0 ? "-" : "";
+    else
+      out += coeff < 0 ? " - " : " + ";
+    uint64_t magnitude = coeff < 0 ? 0 - (uint64_t)coeff : (uint64_t)coeff;
+    if (name.empty())
+      out += std::to_string(magnitude);
+    else
+      out += (magnitude == 1 ? "" : std::to_string(magnitude) + "*") + name;
+  };
+  for (auto [value, coeff] : terms)
+    if (coeff)
+      append(coeff, nameOf(value));
+  if (constant != 0 || out.empty())
+    append(constant, "");
+  return out;
+}
+
 namespace {
 /// The map whose parameter `v` is, when that map lies inside `scope`.
 std::pair<MapOp, unsigned> innerMapParam(Value v, Operation *scope) {
@@ -83,36 +125,253 @@ std::pair<MapOp, unsigned> innerMapParam(Value v, Operation *scope) {
   return {map, arg.getArgNumber()};
 }
 
-/// Replaces parameters of maps inside `scope` by their smallest or largest value.
-std::optional<LinearExpr> eliminateParams(LinearExpr e, Operation *scope, bool wantMax) {
-  for (int guard = 0; guard < 64; ++guard) {
-    auto it = llvm::find_if(e.terms, [&](auto &term) { return innerMapParam(term.first, scope).first; });
-    if (it == e.terms.end())
-      return e;
-    auto [value, coeff] = *it;
-    auto [map, index] = innerMapParam(value, scope);
-    bool takeMax = (coeff > 0) == wantMax;
-    AffineMap bounds = takeMax ? map.getUpperBounds() : map.getLowerBounds();
-    ValueRange operands = takeMax ? map.getUpperOperands() : map.getLowerOperands();
-    auto bound = toLinear(bounds.getResult(index), operands, bounds.getNumDims());
-    if (!bound)
-      return std::nullopt;
-    if (takeMax)
-      bound->constant -= 1; // upper bounds are exclusive
-    e.terms.erase(value);
-    e.add(*bound, coeff);
-  }
-  return std::nullopt;
+unsigned nestingDepth(Operation *op) {
+  unsigned depth = 0;
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    ++depth;
+  return depth;
 }
+
+constexpr unsigned kMaxEliminations = 4096;
+
+// Rounding divisions by b > 0 (no overflow: |a / b| <= |a|).
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0); }
+int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 && a > 0); }
+
+/// Bounds of affine expressions over the iteration space of the maps inside `scope`.
+///
+/// relax(e) keeps map parameters but replaces each mod/floordiv/ceildiv term by a bound of it (over the
+/// whole scope, so it no longer depends on parameters); eliminate() then replaces the parameters of a
+/// linear form innermost first. Both are sound in their direction: for wantMax every value of the
+/// original expression is <= the result (at the same parameter values, then over all of them).
+class Bounder {
+public:
+  Bounder(Operation *scope, std::string *whyNot) : scope(scope), whyNot(whyNot) {}
+
+  std::optional<LinearExpr> bound(AffineExpr expr, ValueRange operands, unsigned numDims, bool wantMax) {
+    auto relaxed = relax(expr, operands, numDims, wantMax);
+    if (!relaxed)
+      return std::nullopt;
+    return eliminate(*relaxed, wantMax);
+  }
+
+  std::optional<LinearExpr> eliminate(LinearExpr e, bool wantMax) {
+    // Each step replaces the parameter of the innermost map left by a bound in symbols and parameters of
+    // strictly enclosing maps (their bounds cannot use their own parameters), so this terminates; the
+    // cap only guards against IR whose map verifier has not run yet.
+    for (unsigned step = 0;; ++step) {
+      if (step == kMaxEliminations)
+        return fail("its map bounds refer to their own parameters");
+      Value innermost;
+      unsigned deepest = 0;
+      for (auto [value, coeff] : e.terms)
+        if (auto [map, index] = innerMapParam(value, scope); map && nestingDepth(map) >= deepest) {
+          innermost = value;
+          deepest = nestingDepth(map);
+        }
+      if (!innermost)
+        return e;
+      int64_t coeff = e.terms.lookup(innermost);
+      auto [map, index] = innerMapParam(innermost, scope);
+      // Every value of the parameter lies in [lower, upper - 1], whatever the step; an empty range has
+      // no values, so any bound holds for it.
+      bool takeMax = (coeff > 0) == wantMax;
+      AffineMap bounds = takeMax ? map.getUpperBounds() : map.getLowerBounds();
+      ValueRange operands = takeMax ? map.getUpperOperands() : map.getLowerOperands();
+      std::optional<LinearExpr> replacement = takeMax ? lastValue(map, index) : std::nullopt;
+      if (!replacement) {
+        replacement = relax(bounds.getResult(index), operands, bounds.getNumDims(), takeMax);
+        if (!replacement)
+          return std::nullopt;
+        if (takeMax)
+          replacement->add(LinearExpr::of(-1)); // upper bounds are exclusive
+      }
+      e.terms.erase(innermost);
+      e.add(*replacement, coeff);
+    }
+  }
+
+private:
+  /// The last value of a strided parameter, lower + step * floor((upper - 1 - lower) / step), when that
+  /// is linear: when the step divides every coefficient of upper - lower (a tile loop `0 to 48 step
+  /// 16` ends at 32, not 47). Otherwise nullopt, and upper - 1 bounds it.
+  static std::optional<LinearExpr> lastValue(MapOp map, unsigned index) {
+    int64_t step = map.getSteps()[index];
+    if (step <= 1)
+      return std::nullopt;
+    auto lower = toLinear(map.getLowerBounds().getResult(index), map.getLowerOperands(),
+                          map.getLowerBounds().getNumDims());
+    auto upper = toLinear(map.getUpperBounds().getResult(index), map.getUpperOperands(),
+                          map.getUpperBounds().getNumDims());
+    if (!lower || !upper)
+      return std::nullopt;
+    LinearExpr span = *upper; // upper - 1 - lower = (multiple of step) + span.constant
+    span.add(*lower, -1).add(LinearExpr::of(-1));
+    if (span.overflowed || llvm::any_of(span.terms, [&](auto &term) { return term.second % step != 0; }))
+      return std::nullopt;
+    int64_t remainder = span.constant % step;
+    if (remainder < 0)
+      remainder += step;
+    return upper->add(LinearExpr::of(-1 - remainder));
+  }
+
+  std::optional<LinearExpr> fail(const Twine &reason) {
+    if (whyNot && whyNot->empty())
+      *whyNot = reason.str();
+    return std::nullopt;
+  }
+
+  static std::string str(AffineExpr expr) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    expr.print(os);
+    return s;
+  }
+
+  /// True when every term is a free symbol (>= 1) and the form is provably >= `least`.
+  static bool provablyAtLeast(const LinearExpr &e, int64_t least) {
+    return llvm::all_of(e.terms, [](auto &term) { return isFreeSymbol(term.first); }) &&
+           e.provablyAtLeast(least);
+  }
+
+  /// A bound of floor(x / divisor) from a bound of x. floor(sum(a*v) + k) / c) <= sum(ceil(a/c)*v) +
+  /// floor(k/c) when every v >= 0 (and >= with floor(a/c)); terms with a multiple of c are exact.
+  std::optional<LinearExpr> divide(const LinearExpr &x, int64_t divisor, bool wantMax, AffineExpr where) {
+    LinearExpr q = LinearExpr::of(floorDiv(x.constant, divisor));
+    q.overflowed = x.overflowed;
+    for (auto [value, coeff] : x.terms) {
+      if (coeff % divisor == 0)
+        q.terms[value] = coeff / divisor;
+      else if (isFreeSymbol(value))
+        q.terms[value] = wantMax ? ceilDiv(coeff, divisor) : floorDiv(coeff, divisor);
+      else
+        return fail("'" + str(where) + "' divides a value that may be negative");
+      if (q.terms[value] == 0)
+        q.terms.erase(value);
+    }
+    return q;
+  }
+
+  /// Memoised: a mod bounds its operand several times (its range, then itself), so nested mods would
+  /// otherwise cost exponential time.
+  std::optional<LinearExpr> relax(AffineExpr expr, ValueRange operands, unsigned numDims, bool wantMax) {
+    RelaxKey key{expr.getAsOpaquePointer(), {}, numDims, wantMax};
+    for (Value v : operands)
+      key.operands.push_back(v.getAsOpaquePointer());
+    if (auto it = relaxed.find(key); it != relaxed.end())
+      return it->second;
+    std::optional<LinearExpr> result = relaxUncached(expr, operands, numDims, wantMax);
+    relaxed[key] = result;
+    return result;
+  }
+
+  std::optional<LinearExpr> relaxUncached(AffineExpr expr, ValueRange operands, unsigned numDims,
+                                          bool wantMax) {
+    if (isa<AffineConstantExpr, AffineDimExpr, AffineSymbolExpr>(expr))
+      return toLinear(expr, operands, numDims);
+    auto bin = cast<AffineBinaryOpExpr>(expr);
+    AffineExpr lhs = bin.getLHS(), rhs = bin.getRHS();
+    auto constantOf = [](AffineExpr e) -> std::optional<int64_t> {
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        return c.getValue();
+      return std::nullopt;
+    };
+    switch (expr.getKind()) {
+    case AffineExprKind::Add: {
+      auto l = relax(lhs, operands, numDims, wantMax);
+      auto r = l ? relax(rhs, operands, numDims, wantMax) : std::nullopt;
+      if (!r)
+        return std::nullopt;
+      return l->add(*r);
+    }
+    case AffineExprKind::Mul: {
+      std::optional<int64_t> c = constantOf(rhs);
+      AffineExpr other = lhs;
+      if (!c) {
+        c = constantOf(lhs);
+        other = rhs;
+      }
+      if (!c)
+        return fail("'" + str(expr) + "' multiplies two values");
+      auto r = relax(other, operands, numDims, *c >= 0 ? wantMax : !wantMax);
+      if (!r)
+        return std::nullopt;
+      return LinearExpr::of(0).add(*r, *c);
+    }
+    case AffineExprKind::Mod: {
+      // Euclidean: x mod m lies in [0, m - 1] for m >= 1; it is x itself when x already lies there.
+      auto modMax = bound(rhs, operands, numDims, /*wantMax=*/true);
+      auto modMin = modMax ? bound(rhs, operands, numDims, /*wantMax=*/false) : std::nullopt;
+      if (!modMin || !provablyAtLeast(*modMin, 1))
+        return fail("'" + str(expr) + "' takes a modulus that is not provably positive");
+      LinearExpr top = *modMax;
+      top.add(LinearExpr::of(-1));
+      auto xMin = bound(lhs, operands, numDims, false);
+      auto xMax = xMin ? bound(lhs, operands, numDims, true) : std::nullopt;
+      if (xMin && xMax && provablyAtLeast(*xMin, 0) && provablyAtLeast(LinearExpr(top).add(*xMax, -1), 0))
+        return relax(lhs, operands, numDims, wantMax);
+      if (!wantMax)
+        return LinearExpr::of(0);
+      if (xMin && xMax && provablyAtLeast(*xMin, 0) && xMax->isConstant() && top.isConstant())
+        return LinearExpr::of(std::min(xMax->constant, top.constant));
+      return top;
+    }
+    case AffineExprKind::FloorDiv:
+    case AffineExprKind::CeilDiv: {
+      std::optional<int64_t> c = constantOf(rhs);
+      if (!c) {
+        // By a value >= 1: a non-negative x gives a quotient in [0, x].
+        auto divisorMin = bound(rhs, operands, numDims, /*wantMax=*/false);
+        auto xMin = bound(lhs, operands, numDims, /*wantMax=*/false);
+        if (!divisorMin || !provablyAtLeast(*divisorMin, 1) || !xMin || !provablyAtLeast(*xMin, 0))
+          return fail("'" + str(expr) + "' divides a value that may be negative by a non-constant");
+        return wantMax ? bound(lhs, operands, numDims, /*wantMax=*/true) : LinearExpr::of(0);
+      }
+      if (*c <= 0)
+        return fail("'" + str(expr) + "' divides by a non-positive constant");
+      auto x = bound(lhs, operands, numDims, wantMax);
+      if (!x)
+        return std::nullopt;
+      if (expr.getKind() == AffineExprKind::CeilDiv)
+        x->add(LinearExpr::of(*c - 1)); // ceil(x / c) = floor((x + c - 1) / c)
+      return divide(*x, *c, wantMax, expr);
+    }
+    default:
+      return fail("'" + str(expr) + "' is not affine");
+    }
+  }
+
+  struct RelaxKey {
+    const void *expr;
+    std::vector<const void *> operands;
+    unsigned numDims;
+    bool wantMax;
+    bool operator<(const RelaxKey &o) const {
+      return std::tie(expr, operands, numDims, wantMax) < std::tie(o.expr, o.operands, o.numDims, o.wantMax);
+    }
+  };
+
+  Operation *scope;
+  std::string *whyNot;
+  std::map<RelaxKey, std::optional<LinearExpr>> relaxed;
+};
 } // namespace
+
+std::optional<LinearExpr> boundOver(AffineExpr expr, ValueRange operands, unsigned numDims,
+                                    Operation *scope, bool wantMax, std::string *whyNot) {
+  auto result = Bounder(scope, whyNot).bound(expr, operands, numDims, wantMax);
+  if (result && result->overflowed) {
+    if (whyNot && whyNot->empty())
+      *whyNot = "its coefficients overflow 64-bit integers";
+    return std::nullopt;
+  }
+  return result;
+}
 
 Range propagateRange(AffineExpr expr, ValueRange operands, unsigned numDims, Operation *scope) {
   Range r;
-  auto linear = toLinear(expr, operands, numDims);
-  if (!linear)
-    return r;
-  r.min = eliminateParams(*linear, scope, /*wantMax=*/false);
-  r.max = eliminateParams(*linear, scope, /*wantMax=*/true);
+  r.min = boundOver(expr, operands, numDims, scope, /*wantMax=*/false);
+  r.max = boundOver(expr, operands, numDims, scope, /*wantMax=*/true);
   return r;
 }
 

@@ -28,9 +28,10 @@ protected:
     ctx.loadDialect<SDFGDialect, dmc::nn::NNDialect, arith::ArithDialect, math::MathDialect>();
   }
 
-  /// Parses and verifies `source`; fails the test when it does not.
-  void parse(const std::string &source) {
-    module = parseSourceString<ModuleOp>(source, &ctx);
+  /// Parses and verifies `source`; fails the test when it does not. Without `verify`, IR that the bounds
+  /// verifier rejects (an index past its dimension) can show the ranges that make it reject.
+  void parse(const std::string &source, bool verify = true) {
+    module = parseSourceString<ModuleOp>(source, ParserConfig(&ctx, verify));
     ASSERT_TRUE(module) << "failed to parse:\n" << source;
   }
 
@@ -103,16 +104,16 @@ using Strings = std::vector<std::string>;
 
 TEST_F(SubsetPropagationTest, ShiftedIndex) {
   parse(R"mlir(
-    sdfg.sdfg @f symbols(%S, %T) inputs(%A: !sdfg.array<f32[T]>) outputs(%B: !sdfg.array<f32[S]>) {
+    sdfg.sdfg @f symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
       sdfg.state @s {
-        sdfg.map (%i) = (0) to (%S) attributes {tag = "m"} {
-          %v = sdfg.load %A[%i + 1] {tag = "load"} : !sdfg.array<f32[T]>
+        sdfg.map (%i) = (0) to (%S - 1) attributes {tag = "m"} {
+          %v = sdfg.load %A[%i + 1] {tag = "load"} : !sdfg.array<f32[S]>
           sdfg.store %v, %B[%i] {tag = "store"} : !sdfg.array<f32[S]>
         }
       }
     })mlir");
-  EXPECT_EQ(subset("load"), (Strings{"[1, S]"}));
-  EXPECT_EQ(subset("store"), (Strings{"[0, S - 1]"}));
+  EXPECT_EQ(subset("load"), (Strings{"[1, S - 1]"}));
+  EXPECT_EQ(subset("store"), (Strings{"[0, S - 2]"}));
   // Over the map itself its parameter stays.
   EXPECT_EQ(subset("load", "m"), (Strings{"[m.0 + 1, m.0 + 1]"}));
 }
@@ -153,7 +154,8 @@ TEST_F(SubsetPropagationTest, TiledMapEliminatesBothParams) {
           }
         }
       }
-    })mlir");
+    })mlir",
+        /*verify=*/false);
   // i0 <= S - 1 and i <= i0 + 63: the tile may run past S (the map does not clip), which the range shows.
   EXPECT_EQ(subset("load"), (Strings{"[0, S + 62]", "[0, 63]"}));
   EXPECT_EQ(subset("store"), (Strings{"[0, S + 62]", "[0, 63]"}));
@@ -169,17 +171,30 @@ TEST_F(SubsetPropagationTest, ScaledAndCombinedIndices) {
           %v = sdfg.load %A[2 * %i + %j - 3] {tag = "lin"} : !sdfg.array<f32[T]>
           %w = sdfg.load %A[%i mod 4] {tag = "mod"} : !sdfg.array<f32[T]>
           %x = sdfg.load %A[%S] {tag = "sym"} : !sdfg.array<f32[T]>
+          %d = sdfg.load %A[(%i + %S) floordiv 4] {tag = "div"} : !sdfg.array<f32[T]>
+          %c = sdfg.load %A[(%j + 2) ceildiv 2] {tag = "ceil"} : !sdfg.array<f32[T]>
+          %s = sdfg.load %A[%i floordiv symbol(%S)] {tag = "bysym"} : !sdfg.array<f32[T]>
+          %n = sdfg.load %A[(%i - 2) floordiv symbol(%S)] {tag = "negbysym"} : !sdfg.array<f32[T]>
         }
       }
-    })mlir");
+    })mlir",
+        /*verify=*/false);
   // min: 2*1 + 2 - 3 = 1; max: 2*(S - 1) + (S + 2) - 3 = 3*S - 3.
   EXPECT_EQ(subset("lin"), (Strings{"[1, 3*S - 3]"}));
-  // Not linear: both ends unknown.
-  EXPECT_EQ(subset("mod"), (Strings{"[<unknown>, <unknown>]"}));
+  // A mod lies in [0, modulus - 1] (here i may exceed 3, so it is not i itself).
+  EXPECT_EQ(subset("mod"), (Strings{"[0, 3]"}));
+  // floor((i + S) / 4) with i + S in [S + 1, 2*S - 1]: [floor(1/4)*S + floor(1/4), ceil(2/4)*S + floor(-1/4)]
+  EXPECT_EQ(subset("div"), (Strings{"[0, S - 1]"}));
+  // ceil((j + 2) / 2) = floor((j + 3) / 2) with j + 3 in [5, S + 5]: [2, S + 2].
+  EXPECT_EQ(subset("ceil"), (Strings{"[2, S + 2]"}));
+  // Division by a symbol (>= 1) of a non-negative value: [0, the value's maximum]; of a value that may be
+  // negative: no bound.
+  EXPECT_EQ(subset("bysym"), (Strings{"[0, S - 1]"}));
+  EXPECT_EQ(subset("negbysym"), (Strings{"[<unknown>, <unknown>]"}));
   EXPECT_EQ(subset("sym"), (Strings{"[S, S]"}));
 }
 
-TEST_F(SubsetPropagationTest, NonLinearBoundIsUnknown) {
+TEST_F(SubsetPropagationTest, NonLinearBoundIsBounded) {
   parse(R"mlir(
     sdfg.sdfg @f symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
       sdfg.state @s {
@@ -188,8 +203,32 @@ TEST_F(SubsetPropagationTest, NonLinearBoundIsUnknown) {
         }
       }
     })mlir");
-  // The lower bound is linear, the upper one is not.
-  EXPECT_EQ(subset("load"), (Strings{"[0, <unknown>]"}));
+  // i < S floordiv 2 <= ceil(1/2)*S: a sound, if loose, upper bound.
+  EXPECT_EQ(subset("load"), (Strings{"[0, S - 1]"}));
+}
+
+TEST_F(SubsetPropagationTest, InnermostParameterFirst) {
+  parse(R"mlir(
+    sdfg.sdfg @f symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
+      sdfg.state @s {
+        sdfg.map (%i) = (0) to (%S) {
+          sdfg.map (%j) = (0) to (%i + 1) {
+            %v = sdfg.load %A[%i - %j] {tag = "diff"} : !sdfg.array<f32[S]>
+          }
+        }
+        sdfg.map (%t) = (0) to (50) step (16) {
+          sdfg.map (%k) = (%t) to (%t + 16) {
+            %w = sdfg.load %A[%k] {tag = "tiled"} : !sdfg.array<f32[S]>
+          }
+        }
+      }
+    })mlir",
+        /*verify=*/false);
+  // j is replaced first (by i for the minimum, 0 for the maximum), then i: i - j stays in [0, S - 1].
+  // Replacing i first would give [-(S - 1), S - 1].
+  EXPECT_EQ(subset("diff"), (Strings{"[0, S - 1]"}));
+  // The last value of t is 48, not 49: k <= 63.
+  EXPECT_EQ(subset("tiled"), (Strings{"[0, 63]"}));
 }
 
 TEST_F(SubsetPropagationTest, RankZero) {

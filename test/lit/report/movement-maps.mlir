@@ -7,35 +7,36 @@
 //   @reduce map (i, j) < (S, 8): loads x[i, j], box [0, 4] x [0, 7] = 40 elements, 160 B;
 //           store wcr(max) mx[i], box [0, 4]: 20 B read, 20 B written
 //           accesses: 40 loads (160 B), 40 wcr stores (160 B read + 160 B written) = 480 B
-//   @tri    map (i) < S, inner (j) < i + 1 (15 iterations): x[i, j] has the box [0, 4] x [0, 4] (j <= i <= 4):
-//           25 elements, 100 B (the triangle has 15; the box over-counts, never under-counts);
-//           acc[j] in registers: box [0, 4], on-chip 20 B written and 20 B read;
+//   @tri    map (j) < 8, inner j <= (i) < S (15 iterations; j >= 5 runs none): x[i, j] has the box
+//           [0, 4] x [0, 7]: 40 elements, 160 B (the triangle has 15; the box over-counts, never
+//           under-counts); acc[j] in registers: box [0, 7], on-chip 32 B written and 32 B read;
 //           sum[i] wcr(sum): box [0, 4], 20 B read, 20 B written
 //           accesses (memory): 15 loads of x (60 B) + 15 wcr stores of sum (60 + 60 B) = 180 B
 //   @out    copy sum -> y: 5*4 = 20 B read and written (accesses the same)
-// x: read 160 + 100 = 260; mx: read 20, written 20 + 20 = 40; sum: read 20 + 20 = 40, written 20 + 20 = 40
-// y: written 20; memory read 260+20+40 = 320, written 40+40+20 = 100, moved 420.
+// x: read 160 + 160 = 320; mx: read 20, written 20 + 20 = 40; sum: read 20 + 20 = 40, written 20 + 20 = 40
+// y: written 20; memory read 320+20+40 = 380, written 40+40+20 = 100, moved 480.
+// (The triangle runs j outside i so that it stays inside x and acc for every S, as the verifier proves.)
 // Accesses: read 160+160+60+60+20 = 460, written 40+160+60+20 = 280 (the movement of the old contract).
 // RUN: dmc compile %s --bind S=5 --report=movement --emit=header -o %t.h | FileCheck %s
 
 // CHECK:      container       kind                 storage   shape   size  read  written
-// CHECK-NEXT: x               input                heap      [S, 8]   160   260        0
+// CHECK-NEXT: x               input                heap      [S, 8]   160   320        0
 // CHECK-NEXT: y               output               heap      [S]       20     0       20
 // CHECK-NEXT: mx              transient            heap      [S]       20    20       40
 // CHECK-NEXT: sum             transient            heap      [S]       20    40       40
-// CHECK-NEXT: acc             transient (on-chip)  register  [8]       32    20       20
-// CHECK-NEXT: total (memory)                                                320      100
-// CHECK:      moved: 420 bytes (read 320, written 100)
+// CHECK-NEXT: acc             transient (on-chip)  register  [8]       32    32       32
+// CHECK-NEXT: total (memory)                                                380      100
+// CHECK:      moved: 480 bytes (read 380, written 100)
 // CHECK-NEXT: accesses: 740 bytes (read 460, written 280; memlet executions x element size)
-// CHECK-NEXT: on-chip: read 20, written 20
+// CHECK-NEXT: on-chip: read 32, written 32
 // CHECK-NEXT: heap transients: 40 bytes, peak per state 40
 // CHECK:      state / map         read  written  live transients  accesses
 // CHECK-NEXT: @init                  0       40               40        40
 // CHECK-NEXT:   map0 -> mx, sum      0       40                         40
 // CHECK-NEXT: @reduce              180       20               20       480
 // CHECK-NEXT:   map0 -> mx         180       20                        480
-// CHECK-NEXT: @tri                 120       20               20       180
-// CHECK-NEXT:   map0 -> acc, sum   120       20                        180
+// CHECK-NEXT: @tri                 180       20               20       180
+// CHECK-NEXT:   map0 -> acc, sum   180       20                        180
 // CHECK-NEXT: @out                  20       20               20        40
 // CHECK-NOT:  unknown
 
@@ -69,8 +70,8 @@ sdfg.sdfg @maps symbols(%S) inputs(%x: !sdfg.array<f32[S, 8]>) outputs(%y: !sdfg
     }
   }
   sdfg.state @tri {
-    sdfg.map (%i) = (0) to (%S) {
-      sdfg.map (%j) = (0) to (%i + 1) {
+    sdfg.map (%j) = (0) to (8) {
+      sdfg.map (%i) = (%j) to (%S) {
         %v = sdfg.load %x[%i, %j] : !sdfg.array<f32[S, 8]>
         sdfg.store %v, %acc[%j] : !sdfg.array<f32[8]>
         %w = sdfg.load %acc[%j] : !sdfg.array<f32[8]>

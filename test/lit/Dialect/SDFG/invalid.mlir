@@ -2,59 +2,7 @@
 // tasklets.
 // RUN: dmc-opt %s -split-input-file -verify-diagnostics
 
-//===----------------------------------------------------------------------===//
-// Memlet bounds
-//===----------------------------------------------------------------------===//
-
-sdfg.sdfg @oob_constant inputs(%A: !sdfg.array<f32[64]>) outputs(%B: !sdfg.array<f32[64]>) {
-  sdfg.state @s {
-    sdfg.map (%i) = (0) to (64) {
-      // expected-error @+1 {{'sdfg.load' op index 0 reaches past dimension 64 of '!sdfg.array<f32[64]>'}}
-      %v = sdfg.load %A[%i + 1] : !sdfg.array<f32[64]>
-      sdfg.store %v, %B[%i] : !sdfg.array<f32[64]>
-    }
-  }
-}
-
-// -----
-
-sdfg.sdfg @oob_symbolic symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
-  sdfg.state @s {
-    sdfg.map (%i) = (0) to (%S) {
-      // expected-error @+1 {{'sdfg.load' op index 0 reaches past dimension S of '!sdfg.array<f32[S]>'}}
-      %v = sdfg.load %A[%i + 1] : !sdfg.array<f32[S]>
-      sdfg.store %v, %B[%i] : !sdfg.array<f32[S]>
-    }
-  }
-}
-
-// -----
-
-sdfg.sdfg @oob_nested symbols(%S) inputs(%A: !sdfg.array<f32[S, 64]>) outputs(%B: !sdfg.array<f32[S, 64]>) {
-  sdfg.state @s {
-    sdfg.map (%i) = (0) to (%S) {
-      sdfg.map (%j) = (0) to (64) {
-        %v = sdfg.load %A[%i, %j] : !sdfg.array<f32[S, 64]>
-        // expected-error @+1 {{'sdfg.store' op index 1 reaches past dimension 64 of '!sdfg.array<f32[S, 64]>'}}
-        sdfg.store %v, %B[%i, %j + 64] : !sdfg.array<f32[S, 64]>
-      }
-    }
-  }
-}
-
-// -----
-
-sdfg.sdfg @negative_index symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S]>) {
-  sdfg.state @s {
-    sdfg.map (%i) = (0) to (%S) {
-      // expected-error @+1 {{'sdfg.load' op index 0 can be negative (out of bounds of '!sdfg.array<f32[S]>')}}
-      %v = sdfg.load %A[%i - 1] : !sdfg.array<f32[S]>
-      sdfg.store %v, %B[%i] : !sdfg.array<f32[S]>
-    }
-  }
-}
-
-// -----
+// Memlet bounds: bounds-invalid.mlir.
 
 sdfg.sdfg @wrong_rank symbols(%S) inputs(%A: !sdfg.array<f32[S]>) outputs(%B: !sdfg.array<f32[S, S]>) {
   sdfg.state @s {
