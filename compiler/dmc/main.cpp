@@ -98,7 +98,7 @@ bool parseBindings(dmc::Bindings &out) {
     long long value = 0;
     if (eq == std::string::npos || !dmc::isIdentifier(b.substr(0, eq)) ||
         StringRef(b).drop_front(eq + 1).getAsInteger(10, value)) {
-      errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << b << "'\n";
+      errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << dmc::printable(b) << "'\n";
       ok = false;
       continue;
     }

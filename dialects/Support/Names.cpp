@@ -18,9 +18,7 @@ std::string printable(const std::string &text) {
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
+    if (c >= 0x20 && c < 0x7f) {
       out += (char)c;
     } else {
       char hex[5];

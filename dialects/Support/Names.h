@@ -16,8 +16,8 @@ namespace dmc {
 /// True for [A-Za-z_][A-Za-z0-9_]*: the names that may reach generated C++.
 bool isIdentifier(const std::string &name);
 
-/// `text` with every byte outside printable ASCII written as \xNN and every backslash as \\, so that what
-/// is printed is one line of plain characters and tells the escaped bytes apart from the typed ones.
+/// `text` with every byte outside printable ASCII written as \xNN, so that what is printed is one line of
+/// plain characters. Backslashes pass through: messages already quote some values as JSON (`"a\u0001"`).
 std::string printable(const std::string &text);
 
 } // namespace dmc
