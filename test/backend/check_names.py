@@ -9,8 +9,11 @@ like a run-time symbol (S). Checks:
   1. no macro of the headers the generated C++ includes starts with a prefix the emitter reserves for
      user names (the complete list, from the system compiler's preprocessor);
   2. the manifest lists the graph's own names, in order;
-  3. at every -O level the library compiles, `dmc run --inputs/--outputs` reads and writes NAME.npy for
-     the graph's names, and every output matches NumPy (max relative error below 1e-4).
+  3. the header NAME.h compiles as C and as C++;
+  4. at every -O level the library compiles, `dmc run --inputs/--outputs` reads and writes NAME.npy for
+     the graph's names, and every output matches NumPy (max relative error below 1e-4);
+  5. the same graph under other hostile graph names (the exported dmc_NAME_* functions) compiles, loads
+     and runs at -O0.
 Prints one line per check; exits 1 on any failure.
 
 usage: check_names.py DMC_BINARY
@@ -29,6 +32,7 @@ GRAPH = os.path.join(ROOT, "test", "lit", "backend", "Inputs", "adversarial_name
 PREFIXES = ("s_", "v_", "dmc_")  # Emitter::symbolName, Emitter::containerName, the ABI's functions
 SIZES = {"S": 5, "RAND_MAX": 7, "errno": 6}  # the graph's run-time symbols; INT64_MAX is 3 in the file
 TOLERANCE = 1e-4
+GRAPH_NAMES = ("graph", "dmc_buffer", "int")
 
 
 def inputs(rng):
@@ -85,15 +89,35 @@ def check_manifest(dmc):
     return ok, "args %s, symbols %s" % (got, symbols)
 
 
-def check_level(dmc, tmp, level):
+def check_header(dmc, tmp):
+    header = os.path.join(tmp, "compl.h")
+    emitted = run([dmc, "compile", GRAPH, "--emit=header", "-o", header])
+    if emitted.returncode != 0:
+        return False, "dmc compile --emit=header failed: " + emitted.stderr[-400:]
+    for compiler, language in ((os.environ.get("CC", "cc"), "c"), (os.environ.get("CXX", "c++"), "c++")):
+        checked = run([compiler, "-fsyntax-only", "-Wall", "-Werror", "-x", language, header])
+        if checked.returncode != 0:
+            return False, "%s -x %s: %s" % (compiler, language, checked.stderr[-400:])
+    return True, "C and C++ accept it"
+
+
+def check_level(dmc, tmp, level, graph_name=None):
     ins = inputs(np.random.default_rng(level))
     expected = reference(ins)
-    lib = os.path.join(tmp, "O%d" % level, "lib%s.so" % "compl")
-    in_dir, out_dir = os.path.join(tmp, "in%d" % level), os.path.join(tmp, "out%d" % level)
+    graph, label = GRAPH, "O%d" % level
+    if graph_name:  # the same graph under another name
+        with open(GRAPH) as f:
+            renamed = dict(json.load(f), name=graph_name)
+        label += "-" + graph_name
+        graph = os.path.join(tmp, label + ".json")
+        with open(graph, "w") as f:
+            json.dump(renamed, f)
+    lib = os.path.join(tmp, label, "lib%s.so" % (graph_name or "compl"))
+    in_dir, out_dir = os.path.join(tmp, "in-" + label), os.path.join(tmp, "out-" + label)
     os.mkdir(in_dir)
     for name, value in ins.items():
         np.save(os.path.join(in_dir, name + ".npy"), value)
-    built = run([dmc, "compile", GRAPH, "-O%d" % level, "--no-cache", "-o", lib])
+    built = run([dmc, "compile", graph, "-O%d" % level, "--no-cache", "-o", lib])
     if built.returncode != 0:
         return False, "dmc compile failed: " + built.stderr[-600:]
     binds = [arg for name, value in SIZES.items() for arg in ("--bind", "%s=%d" % (name, value))]
@@ -116,11 +140,14 @@ def main():
     dmc = sys.argv[1]
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        checks = [("macros", lambda: check_macros(dmc, tmp)), ("manifest", lambda: check_manifest(dmc))]
+        checks = [("macros", lambda: check_macros(dmc, tmp)), ("manifest", lambda: check_manifest(dmc)),
+                  ("header", lambda: check_header(dmc, tmp))]
         checks += [("-O%d" % level, lambda level=level: check_level(dmc, tmp, level)) for level in range(4)]
+        # dmc_graph_create next to dmc_graph_name; the emitter's own struct; a keyword.
+        checks += [("@" + name, lambda name=name: check_level(dmc, tmp, 0, name)) for name in GRAPH_NAMES]
         for label, check in checks:
             ok, message = check()
-            print("%s %-8s %s" % ("PASS" if ok else "FAIL", label, message), flush=True)
+            print("%s %-16s %s" % ("PASS" if ok else "FAIL", label, message), flush=True)
             failed += not ok
     sys.exit(1 if failed else 0)
 
