@@ -21,9 +21,16 @@ public:
   mlir::raw_indented_ostream os;
   llvm::DenseMap<mlir::Value, std::string> names;
 
-  /// A C++ identifier for a user name: kept when safe, prefixed when it is a keyword or reserved.
-  static std::string cppName(llvm::StringRef name);
-  /// A fresh local name; it starts with '_', which user names never do after cppName().
+  // Every C++ identifier made from an IR name has its namespace's prefix, and nothing else the generated
+  // code declares or includes starts with one: the emitter's own names start with '_' (fresh) or `dmc_`,
+  // the runtime's with `dmcrt_`/`DMCRT_`, and no macro of the included headers starts with `s_` or `v_`
+  // (test/backend/check_names.py checks the preprocessor's complete list). So no graph name can spell a
+  // keyword, an alternative token (`and`, `compl`), a macro (`M_PI`, `errno`) or another generated name.
+  /// The C++ variable of the symbol (free or local) `name`.
+  static std::string symbolName(llvm::StringRef name) { return "s_" + name.str(); }
+  /// The C++ variable of the container (argument or transient) `name`.
+  static std::string containerName(llvm::StringRef name) { return "v_" + name.str(); }
+  /// A fresh local name; it starts with '_', which prefixed names never do.
   std::string fresh(llvm::StringRef stem) { return "_" + stem.str() + std::to_string(counter++); }
   unsigned persistentSlots = 0;
   /// The map whose loops carry the OpenMP pragma around what is being emitted (valid inside it).

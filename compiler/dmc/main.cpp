@@ -105,9 +105,9 @@ bool parseBindings(dmc::Bindings &out) {
       // getAsInteger also fails on digits beyond int64's range: say so rather than "not an integer".
       StringRef digits = text.starts_with("-") ? text.drop_front() : text;
       if (dmc::isIdentifier(name) && !digits.empty() && llvm::all_of(digits, llvm::isDigit))
-        errs() << "dmc: error: --bind " << b << ": the value does not fit int64\n";
+        errs() << "dmc: error: --bind " << dmc::printable(b) << ": the value does not fit int64\n";
       else
-        errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << b << "'\n";
+        errs() << "dmc: error: --bind expects NAME=INTEGER, got '" << dmc::printable(b) << "'\n";
       ok = false;
       continue;
     }

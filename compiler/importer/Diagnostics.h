@@ -2,10 +2,14 @@
 //
 // Errors name the file, where in it (a JSON path such as `nodes[3].inputs[1]`, or line:col for syntax
 // errors) and what is wrong. They are collected, then printed together, so one run shows every problem.
+// Every message passes through `printable` when it is added: the file name, JSON keys, names and values
+// are the user's, and none of them may put control characters or terminal escapes into the output.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DMC_IMPORTER_DIAGNOSTICS_H
 #define DMC_IMPORTER_DIAGNOSTICS_H
+
+#include "dialects/Support/Names.h"
 
 #include <ostream>
 #include <string>
@@ -31,7 +35,7 @@ private:
   void add(const char *severity, const std::string &where, const std::string &message) {
     if (severity[0] == 'e')
       ++numErrors_;
-    messages_.push_back(file_ + ": " + severity + ": " + (where.empty() ? "" : where + ": ") + message);
+    messages_.push_back(printable(file_ + ": " + severity + ": " + (where.empty() ? "" : where + ": ") + message));
   }
   std::string file_;
   std::vector<std::string> messages_;

@@ -403,15 +403,21 @@ private:
     std::set<std::string> taken(freeSymbols.begin(), freeSymbols.end());
     std::vector<std::string> argNames(freeSymbols.begin(), freeSymbols.end());
     SmallVector<Type> argTypes(freeSymbols.size(), b_.getIndexType());
+    // A tensor named like a free symbol gets another SSA name; the ABI keeps the graph's name.
+    SmallVector<StringRef> abiNames;
+    bool renamed = false;
     for (const auto *list : {&g_.inputs, &g_.outputs})
       for (const TensorDecl &t : *list) {
         argNames.push_back(sanitize(t.name, taken));
+        abiNames.push_back(t.name);
+        renamed |= argNames.back() != t.name;
         argTypes.push_back(arrayType(list == &g_.inputs ? shapes_[t.name] : bindShape(t.shape, bound_)));
       }
     b_.setInsertionPointToEnd(module->getBody());
     auto sdfgOp = b_.create<sdfg::SDFGOp>(
         fileLoc, b_.getStringAttr(g_.name), b_.getStrArrayAttr(SmallVector<StringRef>(argNames.begin(), argNames.end())),
-        b_.getI64IntegerAttr(freeSymbols.size()), b_.getI64IntegerAttr(0), b_.getI64IntegerAttr(g_.inputs.size()));
+        b_.getI64IntegerAttr(freeSymbols.size()), b_.getI64IntegerAttr(0), b_.getI64IntegerAttr(g_.inputs.size()),
+        renamed ? b_.getStrArrayAttr(abiNames) : nullptr);
     Block *body = new Block();
     sdfgOp.getBody().push_back(body);
     for (Type t : argTypes)

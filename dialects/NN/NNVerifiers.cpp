@@ -42,7 +42,7 @@ LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, si
       return op->emitOpError("writes input container '") << input << "'; inputs are read-only";
   }
   if (auto label = node.getLabel(); label && !isIdentifier(label->str()))
-    return op->emitOpError("label '") << *label << "' is not an identifier";
+    return op->emitOpError("label '") << printable(label->str()) << "' is not an identifier";
   return success();
 }
 

@@ -412,6 +412,6 @@ LogicalResult TaskletOp::verify() {
       return emitOpError("body argument type ") << arg.getType() << " differs from operand type "
                                                 << operand.getType();
   if (getLabel() && !dmc::isIdentifier(getLabel()->str()))
-    return emitOpError("label '") << *getLabel() << "' is not an identifier";
+    return emitOpError("label '") << dmc::printable(getLabel()->str()) << "' is not an identifier";
   return verifyScalarRegion(*this, getBody(), getResultTypes());
 }

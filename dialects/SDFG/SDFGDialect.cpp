@@ -61,7 +61,7 @@ LogicalResult ArrayType::verify(function_ref<InFlightDiagnostic()> emitError, Ty
   for (Attribute dim : dims) {
     if (auto name = llvm::dyn_cast<StringAttr>(dim)) {
       if (!dmc::isIdentifier(name.str()))
-        return emitError() << "array dimension '" << name.getValue() << "' is not a symbol name";
+        return emitError() << "array dimension '" << dmc::printable(name.str()) << "' is not a symbol name";
     } else if (auto size = llvm::dyn_cast<IntegerAttr>(dim)) {
       if (size.getInt() <= 0)
         return emitError() << "array dimension must be positive, got " << size.getInt();

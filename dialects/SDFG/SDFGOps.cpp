@@ -29,6 +29,12 @@ Block::BlockArgListType SDFGOp::getOutputArgs() {
 StringRef SDFGOp::getArgName(unsigned index) {
   return cast<StringAttr>(getArgNames()[index]).getValue();
 }
+StringRef SDFGOp::getAbiName(unsigned index) {
+  unsigned numScalars = getNumSymbols() + getNumLocals();
+  if (std::optional<ArrayAttr> abi = getAbiNames(); abi && index >= numScalars)
+    return cast<StringAttr>((*abi)[index - numScalars]).getValue();
+  return getArgName(index);
+}
 BlockArgument SDFGOp::lookupSymbolArg(StringRef name) {
   for (unsigned i = 0, e = getNumSymbols() + getNumLocals(); i < e; ++i)
     if (getArgName(i) == name)
@@ -126,7 +132,7 @@ LogicalResult SDFGOp::verify() {
   for (auto [index, arg] : llvm::enumerate(block.getArguments())) {
     std::string name = getArgName(index).str();
     if (!dmc::isIdentifier(name))
-      return emitOpError("argument name '") << name << "' is not an identifier";
+      return emitOpError("argument name '") << dmc::printable(name) << "' is not an identifier";
     if (!seen.insert(name).second)
       return emitOpError("argument name '") << name << "' is used twice";
     bool scalar = (int64_t)index < numScalars;
@@ -134,6 +140,20 @@ LogicalResult SDFGOp::verify() {
       return emitOpError("symbol '") << name << "' must have index type";
     if (!scalar && !isa<ArrayType>(arg.getType()))
       return emitOpError("argument '") << name << "' must be an !sdfg.array container";
+  }
+  // The ABI names of the containers become manifest entries and file names: identifiers, distinct.
+  if (std::optional<ArrayAttr> abi = getAbiNames()) {
+    if ((int64_t)abi->size() != (int64_t)block.getNumArguments() - numScalars)
+      return emitOpError("has ") << abi->size() << " ABI names for " << block.getNumArguments() - numScalars
+                                 << " container arguments";
+    llvm::StringSet<> abiSeen;
+    for (Attribute a : *abi) {
+      std::string name = cast<StringAttr>(a).getValue().str();
+      if (!dmc::isIdentifier(name))
+        return emitOpError("ABI name '") << dmc::printable(name) << "' is not an identifier";
+      if (!abiSeen.insert(name).second)
+        return emitOpError("ABI name '") << name << "' is used twice";
+    }
   }
   return success();
 }
@@ -200,7 +220,7 @@ LogicalResult verifyStateGraph(SDFGOp sdfg) {
 
 LogicalResult SDFGOp::verifyRegions() {
   if (!dmc::isIdentifier(getSymName().str()))
-    return emitOpError("name '") << getSymName() << "' is not an identifier";
+    return emitOpError("name '") << dmc::printable(getSymName().str()) << "' is not an identifier";
   // Container names become C++ names: unique among themselves and the arguments.
   llvm::StringSet<> names;
   for (Attribute name : getArgNames())
@@ -232,7 +252,7 @@ LogicalResult SDFGOp::verifyRegions() {
 
 LogicalResult StateOp::verifyRegions() {
   if (!dmc::isIdentifier(getSymName().str()))
-    return emitOpError("name '") << getSymName() << "' is not an identifier";
+    return emitOpError("name '") << dmc::printable(getSymName().str()) << "' is not an identifier";
   // A state's dataflow consists of scopes, copies, views and library nodes; anything else (a stray
   // arith op, a memlet outside a map) has no meaning here.
   for (Operation &op : getBodyBlock())
@@ -348,7 +368,7 @@ LogicalResult AllocOp::verify() {
     return emitOpError("with storage '") << stringifyStorage(getStorage())
                                          << "' needs a constant shape, got " << getType();
   if (getName() && !dmc::isIdentifier(getName()->str()))
-    return emitOpError("name '") << *getName() << "' is not an identifier";
+    return emitOpError("name '") << dmc::printable(getName()->str()) << "' is not an identifier";
   return success();
 }
 

@@ -30,9 +30,14 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     when compiling), the local symbols (assigned only by interstate edges), the input containers and the
     output containers; their names are kept in `arg_names` and are the SSA names when printed. The first
     state is the start state. Containers declared by `sdfg.alloc` are transients; arguments are not.
+
+    SSA names share one namespace, but a graph's symbols and tensors do not: a tensor `S` next to a
+    symbol `S` is the argument `%S_1`. The optional `abi_names` then keeps the graph's names of the input
+    and output containers (inputs then outputs), which the manifest and the files of `dmc run --inputs`
+    use (docs/abi.md#names).
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names, I64Attr:$num_symbols,
-                       I64Attr:$num_locals, I64Attr:$num_inputs);
+                       I64Attr:$num_locals, I64Attr:$num_inputs, OptionalAttr<StrArrayAttr>:$abi_names);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -47,6 +52,8 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     ::mlir::BlockArgument lookupSymbolArg(::llvm::StringRef name);
     /// The name of a block argument.
     ::llvm::StringRef getArgName(unsigned index);
+    /// The name of a block argument in the ABI: its `abi_names` entry for a container, else its name.
+    ::llvm::StringRef getAbiName(unsigned index);
     auto getStates() { return getBodyBlock().getOps<StateOp>(); }
     auto getEdges() { return getBodyBlock().getOps<EdgeOp>(); }
   }];

@@ -2,7 +2,6 @@
 #include "dialects/Support/Shape.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace dmc {
 
@@ -81,13 +80,6 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;
   return axis < 0 ? axis + rank : axis;
-}
-
-bool isIdentifier(const std::string &name) {
-  if (name.empty() || !(std::isalpha((unsigned char)name[0]) || name[0] == '_'))
-    return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isalnum((unsigned char)c) || c == '_'; });
 }
 
 } // namespace dmc

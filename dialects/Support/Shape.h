@@ -8,6 +8,8 @@
 #ifndef DMC_SUPPORT_SHAPE_H
 #define DMC_SUPPORT_SHAPE_H
 
+#include "dialects/Support/Names.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -62,9 +64,6 @@ std::optional<int64_t> evaluateNumElements(const Shape &shape, const Bindings &b
 
 /// Normalises a possibly negative axis; nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
-
-/// True for [A-Za-z_][A-Za-z0-9_]*: the names that may reach generated C++.
-bool isIdentifier(const std::string &name);
 
 } // namespace dmc
 

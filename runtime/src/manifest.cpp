@@ -27,6 +27,22 @@ std::string string_field(const Json& obj, const char* key, const std::string& wh
   return v.get<std::string>();
 }
 
+// Names become file names (dmc run --inputs DIR reads DIR/NAME.npy) and are printed in messages: only
+// identifiers, as the compiler writes them (docs/abi.md#names). A rejected name is printed as JSON with
+// every non-ASCII and control character escaped.
+std::string name_field(const Json& obj, const char* key, const std::string& where, const std::string& source) {
+  std::string name = string_field(obj, key, where, source);
+  auto ascii = [](char c, bool digit_ok) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (digit_ok && c >= '0' && c <= '9');
+  };
+  bool ok = !name.empty() && ascii(name[0], false);
+  for (char c : name) ok = ok && ascii(c, true);
+  if (!ok)
+    bad(source, where + "." + key + " " + Json(name).dump(-1, ' ', true) +
+                    " is not an identifier ([A-Za-z_][A-Za-z0-9_]*)");
+  return name;
+}
+
 DType parse_dtype(const std::string& s, const std::string& where, const std::string& source) {
   if (s == "f32") return DType::F32;
   if (s == "f16") return DType::F16;
@@ -57,8 +73,7 @@ Manifest Manifest::parse(const std::string& json_text, const std::string& source
   if (!doc.is_object()) bad(source, "top level is not an object");
   Manifest m;
   m.json = json_text;
-  m.name = string_field(doc, "name", "manifest", source);
-  if (m.name.empty()) bad(source, "empty graph name");
+  m.name = name_field(doc, "name", "manifest", source);
   if (auto it = doc.find("dmc_version"); it != doc.end() && it->is_string()) m.dmc_version = *it;
   if (auto it = doc.find("opt_level"); it != doc.end() && it->is_number_integer()) m.opt_level = *it;
 
@@ -69,7 +84,7 @@ Manifest Manifest::parse(const std::string& json_text, const std::string& source
     const std::string where = "symbols[" + std::to_string(i) + "]";
     if (!syms[i].is_object()) bad(source, where + " must be an object");
     SymbolSpec s;
-    s.name = string_field(syms[i], "name", where, source);
+    s.name = name_field(syms[i], "name", where, source);
     if (!names.insert(s.name).second) bad(source, "symbol '" + s.name + "' is declared twice");
     const Json& b = field(syms[i], "bound", where, source);
     if (b.is_number_integer()) s.bound = b.get<int64_t>();
@@ -80,11 +95,13 @@ Manifest Manifest::parse(const std::string& json_text, const std::string& source
   const Json& args = field(doc, "args", "manifest", source);
   if (!args.is_array()) bad(source, "'args' must be an array");
   int n_in = 0, n_out = 0;
+  std::set<std::string> arg_names;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string where = "args[" + std::to_string(i) + "]";
     if (!args[i].is_object()) bad(source, where + " must be an object");
     ArgSpec a;
-    a.name = string_field(args[i], "name", where, source);
+    a.name = name_field(args[i], "name", where, source);
+    if (!arg_names.insert(a.name).second) bad(source, "argument '" + a.name + "' is declared twice");
     where += " ('" + a.name + "')";
     const std::string role = string_field(args[i], "role", where, source);
     if (role == "input") a.role = ArgRole::Input, a.index_in_role = n_in++;

@@ -147,6 +147,28 @@ TEST(Loader, ManifestValidation) {
   EXPECT_NE(err(R"({"name": "g", "args": []})").find("has no 'symbols'"), std::string::npos);
 }
 
+// Manifest names become file names (dmc run --inputs/--outputs) and appear in messages: identifiers only,
+// a rejected one printed with its control characters escaped.
+TEST(Loader, ManifestNamesAreIdentifiers) {
+  auto err = [](const std::string& json) { return error_of([&] { dmc::Manifest::parse(json, "m.json"); }); };
+  const std::string path = err(R"({"name": "g", "symbols": [], "args": [{"name": "../x", "role": "input", "dtype": "f32", "shape": []}]})");
+  EXPECT_NE(path.find(R"(args[0].name "../x" is not an identifier)"), std::string::npos) << path;
+  const std::string control = err(R"({"name": "g\u001b[2J", "symbols": [], "args": []})");
+  EXPECT_NE(control.find(R"(manifest.name "g\u001b[2J" is not an identifier)"), std::string::npos) << control;
+  EXPECT_EQ(control.find('\x1b'), std::string::npos) << control;
+  EXPECT_NE(err(R"({"name": "g", "symbols": [{"name": "", "bound": null}], "args": []})").find("is not an identifier"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "args": [{"name": "x", "role": "input", "dtype": "f32", "shape": []},
+                  {"name": "x", "role": "output", "dtype": "f32", "shape": []}]})")
+                .find("argument 'x' is declared twice"),
+            std::string::npos);
+  // Names of every kind a graph may use pass: keywords, macros, a tensor named like a symbol.
+  EXPECT_EQ(err(R"({"name": "compl", "symbols": [{"name": "S", "bound": null}],
+                  "args": [{"name": "S", "role": "input", "dtype": "f32", "shape": ["S"]},
+                           {"name": "M_PI", "role": "output", "dtype": "f32", "shape": ["S"]}]})"),
+            "<no error>");
+}
+
 TEST(Loader, InstancesOutliveLibraryAndRunConcurrently) {
   std::vector<dmc::Library::Instance> instances;
   {

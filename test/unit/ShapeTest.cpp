@@ -156,3 +156,12 @@ TEST(IsIdentifierTest, Names) {
   EXPECT_FALSE(isIdentifier("%S"));
   EXPECT_FALSE(isIdentifier("\xc3\xa9t\xc3\xa9")); // non-ASCII
 }
+
+TEST(PrintableTest, EscapesEveryByteOutsidePrintableAscii) {
+  EXPECT_EQ(printable("seq_len 'x' \\ ok"), "seq_len 'x' \\ ok");
+  EXPECT_EQ(printable("a\nb"), "a\\x0ab");
+  EXPECT_EQ(printable("\x1b[31mred\x07"), "\\x1b[31mred\\x07");
+  EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
+  EXPECT_EQ(printable("\x7f\xc3\xa9"), "\\x7f\\xc3\\xa9"); // DEL and UTF-8 bytes
+  EXPECT_EQ(printable(""), "");
+}

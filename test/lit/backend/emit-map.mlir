@@ -26,15 +26,15 @@ sdfg.sdfg @rowsum symbols(%N) inputs(%x: !sdfg.array<f32[N, 16]>) outputs(%y: !s
   sdfg.edge @zero -> @sum
 }
 
-// CHECK: DMCRT_API int dmc_rowsum_run(void *_handle, int64_t N, const float *x, float *y)
-// CHECK: for (int64_t [[I:_i[0-9]+]] = 0; [[I]] < N; [[I]] += 1) {
+// CHECK: DMCRT_API int dmc_rowsum_run(void *_handle, int64_t s_N, const float *v_x, float *v_y)
+// CHECK: for (int64_t [[I:_i[0-9]+]] = 0; [[I]] < s_N; [[I]] += 1) {
 // CHECK: const float [[C:_v[0-9]+]] = 0x0p+0f;
-// CHECK: y[[[I]]] = [[C]];
+// CHECK: v_y[[[I]]] = [[C]];
 // CHECK: goto _state_1;
 // CHECK: #pragma omp parallel for collapse(2)
 // CHECK-NEXT: for (int64_t [[J:_i[0-9]+]] = 0; [[J]] < 16; [[J]] += 1) {
-// CHECK-NEXT: for (int64_t [[K:_i[0-9]+]] = 0; [[K]] < N; [[K]] += 1) {
-// CHECK-NEXT: const float [[V:_v[0-9]+]] = x[([[K]]) * 16LL + [[J]]];
+// CHECK-NEXT: for (int64_t [[K:_i[0-9]+]] = 0; [[K]] < s_N; [[K]] += 1) {
+// CHECK-NEXT: const float [[V:_v[0-9]+]] = v_x[([[K]]) * 16LL + [[J]]];
 // CHECK-NEXT: const float [[E:_v[0-9]+]] = std::exp([[V]]);
 // CHECK-NEXT: #pragma omp atomic
-// CHECK-NEXT: y[[[K]]] += [[E]];
+// CHECK-NEXT: v_y[[[K]]] += [[E]];

@@ -27,11 +27,11 @@ sdfg.sdfg @tiles inputs(%x: !sdfg.array<f32[32, 16]>) outputs(%y: !sdfg.array<f3
 }
 
 // CHECK:      #pragma omp parallel for
-// CHECK:      const float [[V:_v[0-9]+]] = x[
-// CHECK-NEXT: y[{{_i[0-9]+}}] += [[V]];
+// CHECK:      const float [[V:_v[0-9]+]] = v_x[
+// CHECK-NEXT: v_y[{{_i[0-9]+}}] += [[V]];
 // CHECK:      #pragma omp parallel for
 // CHECK:      #pragma omp atomic
-// CHECK-NEXT: z[
+// CHECK-NEXT: v_z[
 // CHECK:      #pragma omp parallel for
 // CHECK:      #pragma omp atomic
-// CHECK-NEXT: w[
+// CHECK-NEXT: v_w[

@@ -15,7 +15,7 @@ sdfg.sdfg @rowsums symbols(%N) inputs(%x: !sdfg.array<f32[N, 16]>) outputs(%y: !
 }
 
 // CHECK: #pragma omp parallel for
-// CHECK: const float [[V:_v[0-9]+]] = x[
-// CHECK-NEXT: y[{{_i[0-9]+}}] += [[V]];
+// CHECK: const float [[V:_v[0-9]+]] = v_x[
+// CHECK-NEXT: v_y[{{_i[0-9]+}}] += [[V]];
 // CHECK-NEXT: #pragma omp atomic
-// CHECK-NEXT: z[{{_i[0-9]+}}] += [[V]];
+// CHECK-NEXT: v_z[{{_i[0-9]+}}] += [[V]];

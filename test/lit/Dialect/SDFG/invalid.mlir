@@ -621,6 +621,32 @@ sdfg.sdfg @tasklet_label symbols(%S) {
 
 // -----
 
+// The ABI names of the containers (abi_names): one per container argument, identifiers, distinct.
+// expected-error @+1 {{'sdfg.sdfg' op has 1 ABI names for 2 container arguments}}
+sdfg.sdfg @abi_count symbols(%S) inputs(%S_1: !sdfg.array<f32[S]>) outputs(%y: !sdfg.array<f32[S]>) attributes {abi_names = ["S"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// A control character in the name is printed escaped.
+// expected-error @+1 {{'sdfg.sdfg' op ABI name 'S\x1b[0m' is not an identifier}}
+sdfg.sdfg @abi_identifier symbols(%S) inputs(%S_1: !sdfg.array<f32[S]>) outputs(%y: !sdfg.array<f32[S]>) attributes {abi_names = ["S\1B[0m", "y"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op ABI name 'S' is used twice}}
+sdfg.sdfg @abi_twice symbols(%S) inputs(%S_1: !sdfg.array<f32[S]>) outputs(%y: !sdfg.array<f32[S]>) attributes {abi_names = ["S", "S"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
 sdfg.sdfg @stray_op_in_state inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
   sdfg.state @s {
     // expected-error @+1 {{'arith.constant' op cannot appear directly in a state; states hold maps, copies, views and library nodes}}
