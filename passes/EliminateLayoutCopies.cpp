@@ -126,18 +126,11 @@ bool tryForward(Operation *layout, Value x, Value y) {
   }
   // X must keep its value from the layout node on: every write of X's root precedes it in its block.
   Value root = rootOf(x);
-  auto sdfg = layout->getParentOfType<sdfg::SDFGOp>();
-  bool laterWrite = false;
-  sdfg.walk([&](sdfg::StateOp state) {
-    for (Operation &op : state->getRegion(0).front()) {
-      if (&op == layout)
-        continue;
-      llvm::SmallPtrSet<Value, 4> reads, writes;
-      bool known = collectAccesses(&op, reads, writes);
-      bool before = op.getBlock() == layout->getBlock() && op.isBeforeInBlock(layout);
-      if (!before && (!known || writes.contains(root)))
-        laterWrite = true;
-    }
+  bool laterWrite = llvm::any_of(stateOpsUsing(root), [&](Operation *op) {
+    if (op == layout || (op->getBlock() == layout->getBlock() && op->isBeforeInBlock(layout)))
+      return false;
+    llvm::SmallPtrSet<Value, 4> reads, writes;
+    return !collectAccesses(op, reads, writes) || writes.contains(root);
   });
   if (laterWrite)
     return false;

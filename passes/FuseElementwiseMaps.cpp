@@ -27,11 +27,6 @@ bool isIdentityAccess(AffineMap map, ValueRange indices, ValueRange params) {
          llvm::equal(indices, params);
 }
 
-/// Roots of the containers written by the stores nested in `op`.
-void collectWrittenRoots(Operation *op, llvm::SmallPtrSetImpl<Value> &out) {
-  op->walk([&](sdfg::StoreOp s) { out.insert(rootOf(s.getArray())); });
-}
-
 /// Fuses the producer map `p` into its consumer if every condition holds; returns whether it did.
 bool tryFuse(sdfg::MapOp p) {
   if (!isSimpleMap(p))
@@ -75,22 +70,19 @@ bool tryFuse(sdfg::MapOp p) {
   for (sdfg::LoadOp load : loads)
     if (!isIdentityAccess(load.getMap(), load.getIndices(), c.getParams()))
       return false;
-  // P's reads move down to C: nothing between them, nor C itself, may write what P reads.
+  // P's reads move down to C: nothing between them, nor C itself, may write what P reads. Only maps
+  // (and views) may stand between; the writers of P's roots are found through their use lists, so a
+  // long distance between P and C costs a walk over the ops, not over their bodies.
+  for (Operation *op = p->getNextNode(); op != c.getOperation(); op = op->getNextNode())
+    if (!isView(op) && !isa<sdfg::MapOp>(op))
+      return false; // library nodes, copies, ...: not analysed, so not moved across
   llvm::SmallPtrSet<Value, 8> readByP;
   for (auto load : p.getBodyBlock().getOps<sdfg::LoadOp>())
     readByP.insert(rootOf(load.getArray()));
-  llvm::SmallPtrSet<Value, 8> written;
-  for (Operation *op = p->getNextNode(); op != c.getOperation(); op = op->getNextNode()) {
-    if (isView(op))
-      continue;
-    if (!isa<sdfg::MapOp>(op))
-      return false; // library nodes, copies, ...: not analysed, so not moved across
-    collectWrittenRoots(op, written);
-  }
-  collectWrittenRoots(c, written);
-  for (Value v : readByP)
-    if (written.contains(v))
-      return false;
+  for (Value root : readByP)
+    for (Operation *op : stateOpsWriting(root))
+      if (op->getBlock() == p->getBlock() && p->isBeforeInBlock(op) && !c->isBeforeInBlock(op))
+        return false;
 
   // Rewrite: P's loads and tasklets go to the front of C's body, on C's parameters.
   Value stored = store.getValue();

@@ -102,31 +102,74 @@ bool rangeIsIndependent(Operation *from, Operation *to, ArrayRef<Value> readRoot
   return true;
 }
 
-SmallVector<Operation *> accessesInOneState(Value root) {
+SmallVector<Operation *> stateOpsUsing(Value root) {
   SmallVector<Operation *> ops;
-  auto sdfg = root.getParentRegion()->getParentOfType<sdfg::SDFGOp>();
-  if (!sdfg)
-    return {};
-  bool known = true;
-  Block *block = nullptr;
-  bool oneState = true;
-  sdfg.walk([&](sdfg::StateOp state) {
-    for (Operation &op : state->getRegion(0).front()) {
-      llvm::SmallPtrSet<Value, 8> reads, writes;
-      if (!collectAccesses(&op, reads, writes)) {
-        known = false;
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  SmallVector<Value> values{root};
+  while (!values.empty()) {
+    Value v = values.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (isView(user) && user->getOperand(0) == v) {
+        values.push_back(user->getResult(0));
         continue;
       }
-      if (!reads.contains(root) && !writes.contains(root))
-        continue;
-      if (block && block != op.getBlock())
-        oneState = false;
-      block = op.getBlock();
-      ops.push_back(&op);
+      Operation *op = user;
+      while (op && !isa_and_nonnull<sdfg::StateOp>(op->getParentOp()))
+        op = op->getParentOp();
+      if (op && seen.insert(op).second)
+        ops.push_back(op);
     }
-  });
-  if (!known || !oneState)
-    return {};
+  }
+  return ops;
+}
+
+/// Whether `user`'s use of `operand` may write it: a store's array, a library node's output, a copy's
+/// destination, or any use whose meaning is not known here.
+static bool mayWriteThrough(Operation *user, OpOperand &operand) {
+  if (isa<sdfg::LoadOp>(user))
+    return false;
+  if (auto node = dyn_cast<nn::LibraryNode>(user))
+    return llvm::is_contained(node.getOutputs(), operand.get());
+  if (auto copy = dyn_cast<sdfg::CopyOp>(user))
+    return operand.get() == copy.getDest();
+  return true;
+}
+
+SmallVector<Operation *> stateOpsWriting(Value root) {
+  SmallVector<Operation *> ops;
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  SmallVector<Value> values{root};
+  while (!values.empty()) {
+    Value v = values.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (isView(user) && use.getOperandNumber() == 0) {
+        values.push_back(user->getResult(0));
+        continue;
+      }
+      if (!mayWriteThrough(user, use))
+        continue;
+      Operation *op = user;
+      while (op && !isa_and_nonnull<sdfg::StateOp>(op->getParentOp()))
+        op = op->getParentOp();
+      if (op && seen.insert(op).second)
+        ops.push_back(op);
+    }
+  }
+  return ops;
+}
+
+SmallVector<Operation *> accessesInOneState(Value root) {
+  SmallVector<Operation *> ops = stateOpsUsing(root);
+  for (Operation *op : ops) {
+    llvm::SmallPtrSet<Value, 8> reads, writes;
+    // An op that uses the container without a known access to it could touch it in any way.
+    if (!collectAccesses(op, reads, writes) || (!reads.contains(root) && !writes.contains(root)))
+      return {};
+    if (op->getBlock() != ops.front()->getBlock())
+      return {};
+  }
+  llvm::sort(ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return ops;
 }
 

@@ -12,6 +12,8 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <type_traits>
+
 namespace dmc {
 
 bool isView(mlir::Operation *op);
@@ -45,24 +47,59 @@ bool isSimpleMap(sdfg::MapOp m);
 /// Same parameters count, bounds (maps and operands), steps and schedule.
 bool sameSpace(sdfg::MapOp a, sdfg::MapOp b);
 
-/// Calls `tryRewrite` on every op of type OpT under `root`, starting the walk again after each
-/// rewrite that succeeded (a rewrite may erase ops the walk would visit), until none does.
+namespace detail {
+/// One post-order sweep of `block` for rewriteToFixpoint; returns whether a rewrite succeeded.
+template <typename OpT, typename Fn>
+bool rewriteSweep(mlir::Block &block, Fn &tryRewrite) {
+  bool changed = false;
+  for (mlir::Operation *op = block.empty() ? nullptr : &block.front(); op;) {
+    for (mlir::Region &region : op->getRegions())
+      for (mlir::Block &inner : region)
+        changed |= rewriteSweep<OpT>(inner, tryRewrite);
+    // Taken after the nested rewrites, which may have erased ops around `op` (never `op` itself).
+    mlir::Operation *prev = op->getPrevNode();
+    OpT typed;
+    if constexpr (std::is_same_v<OpT, mlir::Operation *>)
+      typed = op;
+    else
+      typed = llvm::dyn_cast<OpT>(op);
+    if (typed && tryRewrite(typed)) {
+      changed = true;
+      op = prev ? prev->getNextNode() : (block.empty() ? nullptr : &block.front());
+      continue;
+    }
+    op = op->getNextNode();
+  }
+  return changed;
+}
+} // namespace detail
+
+/// Calls `tryRewrite` on every op of type OpT under `root` (post-order, as Operation::walk) until a whole
+/// sweep rewrites nothing. After a rewrite the sweep goes on from the op before the rewritten one, so a
+/// rewrite may erase its op, later ops of its block and ops of other blocks, but not the op before it
+/// nor an op enclosing it. Going on instead of starting again at the top keeps a graph of N nodes
+/// from costing N sweeps of N ops.
 template <typename OpT, typename Fn>
 void rewriteToFixpoint(mlir::Operation *root, Fn tryRewrite) {
   bool changed = true;
   while (changed) {
     changed = false;
-    root->walk([&](OpT op) {
-      if (!tryRewrite(op))
-        return mlir::WalkResult::advance();
-      changed = true;
-      return mlir::WalkResult::interrupt();
-    });
+    for (mlir::Region &region : root->getRegions())
+      for (mlir::Block &block : region)
+        changed |= detail::rewriteSweep<OpT>(block, tryRewrite);
   }
 }
 
+/// The ops directly in a state that use `root` or a view of it, found through the use lists (a
+/// container is only reached through its SSA value), each once, in no particular order.
+llvm::SmallVector<mlir::Operation *> stateOpsUsing(mlir::Value root);
+
+/// The subset of stateOpsUsing(root) that may write it: through a store, a library node's output, a
+/// copy's destination, or a use this analysis does not know.
+llvm::SmallVector<mlir::Operation *> stateOpsWriting(mlir::Value root);
+
 /// The ops directly in a state that access `root` (through any view), in block order, when all of them
-/// are in one state and every op of that state has known accesses; empty otherwise.
+/// are in one state and have known accesses; empty otherwise.
 llvm::SmallVector<mlir::Operation *> accessesInOneState(mlir::Value root);
 
 /// True when `first` writes every element of `root` without reading it: a library node with `root` (or
