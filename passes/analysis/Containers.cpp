@@ -102,40 +102,10 @@ bool rangeIsIndependent(Operation *from, Operation *to, ArrayRef<Value> readRoot
   return true;
 }
 
-SmallVector<Operation *> stateOpsUsing(Value root) {
-  SmallVector<Operation *> ops;
-  llvm::SmallPtrSet<Operation *, 8> seen;
-  SmallVector<Value> values{root};
-  while (!values.empty()) {
-    Value v = values.pop_back_val();
-    for (Operation *user : v.getUsers()) {
-      if (isView(user) && user->getOperand(0) == v) {
-        values.push_back(user->getResult(0));
-        continue;
-      }
-      Operation *op = user;
-      while (op && !isa_and_nonnull<sdfg::StateOp>(op->getParentOp()))
-        op = op->getParentOp();
-      if (op && seen.insert(op).second)
-        ops.push_back(op);
-    }
-  }
-  return ops;
-}
-
-/// Whether `user`'s use of `operand` may write it: a store's array, a library node's output, a copy's
-/// destination, or any use whose meaning is not known here.
-static bool mayWriteThrough(Operation *user, OpOperand &operand) {
-  if (isa<sdfg::LoadOp>(user))
-    return false;
-  if (auto node = dyn_cast<nn::LibraryNode>(user))
-    return llvm::is_contained(node.getOutputs(), operand.get());
-  if (auto copy = dyn_cast<sdfg::CopyOp>(user))
-    return operand.get() == copy.getDest();
-  return true;
-}
-
-SmallVector<Operation *> stateOpsWriting(Value root) {
+/// The ops directly in a state holding a use of `root` or of a view of it for which `keep(use)` holds,
+/// each once. Views are followed through their source operand; they access nothing themselves.
+template <typename KeepUse>
+static SmallVector<Operation *> stateOpsWithUses(Value root, KeepUse keep) {
   SmallVector<Operation *> ops;
   llvm::SmallPtrSet<Operation *, 8> seen;
   SmallVector<Value> values{root};
@@ -147,7 +117,7 @@ SmallVector<Operation *> stateOpsWriting(Value root) {
         values.push_back(user->getResult(0));
         continue;
       }
-      if (!mayWriteThrough(user, use))
+      if (!keep(use))
         continue;
       Operation *op = user;
       while (op && !isa_and_nonnull<sdfg::StateOp>(op->getParentOp()))
@@ -158,6 +128,25 @@ SmallVector<Operation *> stateOpsWriting(Value root) {
   }
   return ops;
 }
+
+SmallVector<Operation *> stateOpsUsing(Value root) {
+  return stateOpsWithUses(root, [](OpOperand &) { return true; });
+}
+
+/// Whether `use` may write its container: a store's array, a library node's output, a copy's
+/// destination, or any use whose meaning is not known here.
+static bool mayWriteThrough(OpOperand &use) {
+  Operation *user = use.getOwner();
+  if (isa<sdfg::LoadOp>(user))
+    return false;
+  if (auto node = dyn_cast<nn::LibraryNode>(user))
+    return llvm::is_contained(node.getOutputs(), use.get());
+  if (auto copy = dyn_cast<sdfg::CopyOp>(user))
+    return use.get() == copy.getDest();
+  return true;
+}
+
+SmallVector<Operation *> stateOpsWriting(Value root) { return stateOpsWithUses(root, mayWriteThrough); }
 
 SmallVector<Operation *> accessesInOneState(Value root) {
   SmallVector<Operation *> ops = stateOpsUsing(root);
