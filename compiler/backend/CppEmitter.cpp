@@ -122,7 +122,7 @@ LogicalResult emitSizeChecks(Emitter &e) {
     if (llvm::none_of(shape, [](const Dim &d) { return d.isSymbolic(); }))
       continue;
     bool input = a.getArgNumber() < numScalars + e.sdfg.getNumInputs();
-    std::string what = (input ? "input '" : "output '") + e.sdfg.getArgName(a.getArgNumber()).str() + "'";
+    std::string what = (input ? "input '" : "output '") + e.sdfg.getAbiName(a.getArgNumber()).str() + "'";
     std::string args = shapeArguments(e, shape);
     e.os << "if (int _rc = dmcrt_shape_size(" << stringLiteral(what) << ", " << args
          << ", sizeof(float), nullptr, nullptr)) return _rc;\n";
