@@ -4,6 +4,7 @@
   random_graphs.py generate SEED [-o FILE]                 the graph of SEED (JSON) on stdout or in FILE
   random_graphs.py run DMC --seeds A:B [--levels 0,1,2,3 | --levels-per-graph N] [--jobs N]
                        [--out DIR] [--no-minimise] [--small]
+  random_graphs.py replay DMC GRAPH.json... [--levels 0,1,2,3]   regression graphs at each level
   random_graphs.py minimise DMC GRAPH.json -ON --inputs DIR [--bind S=N ...] [--out DIR]
 
 `run` generates the graphs of seeds A..B-1 (test/fuzz/generate.py), writes seeded inputs, evaluates the
@@ -187,6 +188,32 @@ def cmd_generate(args):
     return 0
 
 
+def cmd_replay(args):
+    """Regression graphs (test/fuzz/regressions/*.json): each at every level against the reference.
+    Symbols left null stay run-time arguments, bound to the graph's test_symbols when run; inputs are
+    seeded N(0, 0.5), or GRAPH-inputs/NAME.npy beside the graph where that folder exists."""
+    passed = failed = 0
+    for path in args.graphs:
+        with open(path) as f:
+            graph = json.load(f)
+        symbols = {k: v for k, v in graph["symbols"].items() if v is not None}
+        symbols.update(graph.get("test_symbols", {}))
+        saved = os.path.splitext(path)[0] + "-inputs"
+        if os.path.isdir(saved):
+            ins = {i["name"]: np.load(os.path.join(saved, i["name"] + ".npy")) for i in graph["inputs"]}
+        else:
+            ins = make_inputs(graph, symbols, {}, 0)
+        case = Case(args.dmc, graph, symbols, ins)
+        for level in (int(x) for x in args.levels.split(",")):
+            ok, kind, message = case.run(graph, level)
+            print("%s %s -O%d: %s" % ("PASS" if ok else "FAIL", os.path.basename(path), level,
+                                      message if ok else kind + ": " + message), flush=True)
+            passed += ok
+            failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
 def cmd_minimise(args):
     """Re-checks, and shrinks further, a failing graph with its inputs (.npy files as `run` writes them)."""
     with open(args.graph) as f:
@@ -220,6 +247,10 @@ def main():
     r.add_argument("--out", default="fuzz-failures")
     r.add_argument("--no-minimise", action="store_true")
     r.add_argument("--small", action="store_true")
+    rp = sub.add_parser("replay")
+    rp.add_argument("dmc")
+    rp.add_argument("graphs", nargs="+")
+    rp.add_argument("--levels", default="0,1,2,3")
     m = sub.add_parser("minimise")
     m.add_argument("dmc")
     m.add_argument("graph")
@@ -228,7 +259,8 @@ def main():
     m.add_argument("--bind", action="append", default=[], help="S=N for each symbol left null")
     m.add_argument("--out", default="fuzz-failures")
     args = p.parse_args()
-    return {"run": cmd_run, "generate": cmd_generate, "minimise": cmd_minimise}[args.cmd](args)
+    commands = {"run": cmd_run, "generate": cmd_generate, "replay": cmd_replay, "minimise": cmd_minimise}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":
