@@ -20,6 +20,7 @@ BINARY = ["Add", "Sub", "Mul", "Div"]
 STEPS = [("unary", 10), ("binary", 10), ("matmul", 7), ("gemm", 3), ("attention", 5), ("mha", 3), ("mlp", 4),
          ("layernorm", 3), ("softmax", 4), ("reduce", 4), ("transpose", 5), ("reshape", 5), ("slice", 5),
          ("concat", 4)]
+TINY_STEPS = [("unary", 10), ("binary", 4), ("transpose", 2), ("reshape", 2), ("slice", 2)]
 
 
 class Tensor:
@@ -36,6 +37,7 @@ class Generator:
         self.input_kind = {}  # name -> "normal" | "positive"
         self.symbols, self.runtime = {}, set()
         self.consumed = set()
+        self.tiny = False
         names = ["B", "S", "T", "D"]
         for name in names[: self.rng.randint(1, 4)]:
             value = self.rng.choice([1, 2, 3]) if name == "B" else self.rng.randint(2, 24)
@@ -406,7 +408,7 @@ class Generator:
         shape = [self.dim(large=i >= rank - 2) for i in range(rank)]
         pool = [self.new_input(shape, positive=self.rng.random() < 0.2)]
         x = pool[0]
-        kinds, weights = zip(*STEPS)
+        kinds, weights = zip(*(TINY_STEPS if self.tiny else STEPS))
         for _ in range(steps):
             for _attempt in range(8):
                 kind = self.rng.choices(kinds, weights)[0]
@@ -418,7 +420,7 @@ class Generator:
             else:
                 continue
             pool.append(y)
-            x = y if self.rng.random() < 0.8 else self.rng.choice(pool)
+            x = y if self.rng.random() < (0.4 if self.tiny else 0.7) else self.rng.choice(pool)
         return pool
 
     def rollback(self, n_nodes, n_inputs):
@@ -453,7 +455,12 @@ class Generator:
 
 
 def generate(seed, chains=3, steps=(2, 6), big=True):
-    """(graph, run-time symbol values, input kinds) for one seed."""
+    """(graph, run-time symbol values, input kinds) for one seed. One seed in eight gives a tiny graph
+    instead (one chain of 1-3 element-wise steps, often side by side on one tensor): the corners where
+    a whole graph fuses into one map."""
     g = Generator(seed, big)
+    if seed % 8 == 0:
+        g.tiny = True
+        chains, steps = 1, (1, 3)
     graph = g.graph(chains, steps)
     return graph, dict(g.symbols), g.input_kind

@@ -38,14 +38,18 @@ def declared_shape(shape, symbols, symbolic):
 
 
 def without(graph, removed, values, symbols, symbolic):
-    """The graph with the nodes named in `removed` cut out; None when no output is left."""
+    """The graph with the nodes named in `removed` cut out (None when no node is left); when no output
+    is left, the last node that nothing reads provides one."""
     g = copy.deepcopy(graph)
     gone = {n["outputs"][0] for n in g["nodes"] if n["name"] in removed}
     g["nodes"] = [n for n in g["nodes"] if n["name"] not in removed]
     g["outputs"] = [o for o in g["outputs"] if o["name"] not in gone]
-    if not g["outputs"] or not g["nodes"]:
+    if not g["nodes"]:
         return None
     read = {t for n in g["nodes"] for t in n["inputs"]}
+    if not g["outputs"]:  # the last node nobody reads becomes the output
+        sink = [n["outputs"][0] for n in g["nodes"] if n["outputs"][0] not in read][-1]
+        g["outputs"] = [{"name": sink, "dtype": "f32", "shape": declared_shape(values[sink].shape, symbols, symbolic)}]
     g["inputs"] = [i for i in g["inputs"] if i["name"] in read]
     for t in sorted(gone & read):
         g["inputs"].append({"name": t, "dtype": "f32", "shape": declared_shape(values[t].shape, symbols, symbolic)})

@@ -22,7 +22,7 @@ import argparse
 import json
 import os
 import random
-import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -57,10 +57,8 @@ def make_inputs(graph, symbols, kinds, seed):
 def failure_kind(stderr):
     """A short, stable label of a dmc failure: what the minimiser must preserve."""
     if "Stack dump" in stderr or "Segmentation" in stderr or "PLEASE submit" in stderr:
-        for line in stderr.splitlines():
-            if "runOnOperation" in line:
-                return "crash in " + line.split("::")[-2].split("(")[0].strip()
-        return "crash"
+        passes = re.findall(r"(\w+)::runOnOperation", stderr)
+        return "crash in " + passes[0] if passes else "crash"
     for line in stderr.splitlines():
         if "error:" in line:
             message = line.split("error:", 1)[1].strip()
