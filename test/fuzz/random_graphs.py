@@ -66,6 +66,12 @@ def failure_kind(stderr):
     return "failed"
 
 
+def first_line(stderr):
+    """The line of a dmc failure worth printing: its first error, or the failing pass of a crash."""
+    lines = stderr.strip().splitlines() or [""]
+    return next((l for l in lines if "error:" in l), next((l for l in lines if "runOnOperation" in l), lines[-1]))
+
+
 def check(dmc, graph, symbols, ins, expected, level, workdir):
     """(ok, kind, message) for one graph at one level; kind labels the failure for the minimiser."""
     gpath = os.path.join(workdir, "graph.json")
@@ -79,7 +85,7 @@ def check(dmc, graph, symbols, ins, expected, level, workdir):
     comp = subprocess.run([dmc, "compile", gpath, "-O%d" % level, "--no-cache", "-o", lib],
                           capture_output=True, text=True)
     if comp.returncode != 0:
-        return False, "compile " + failure_kind(comp.stderr), comp.stderr.strip()[-600:]
+        return False, "compile " + failure_kind(comp.stderr), first_line(comp.stderr)
     binds = []
     for name, value in graph["symbols"].items():
         if value is None:
@@ -87,7 +93,7 @@ def check(dmc, graph, symbols, ins, expected, level, workdir):
     run = subprocess.run([dmc, "run", lib, "--inputs", in_dir, "--outputs", out_dir] + binds,
                          capture_output=True, text=True)
     if run.returncode != 0:
-        return False, "run " + failure_kind(run.stderr), run.stderr.strip()[-600:]
+        return False, "run " + failure_kind(run.stderr), first_line(run.stderr)
     worst = 0.0
     for name, ref in expected.items():
         got = np.load(os.path.join(out_dir, name + ".npy")).astype(np.float64)
