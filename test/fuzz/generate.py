@@ -36,7 +36,6 @@ class Generator:
         self.inputs, self.nodes, self.tensors = [], [], {}
         self.input_kind = {}  # name -> "normal" | "positive"
         self.symbols, self.runtime = {}, set()
-        self.consumed = set()
         self.tiny = False
         names = ["B", "S", "T", "D"]
         for name in names[: self.rng.randint(1, 4)]:
@@ -79,7 +78,6 @@ class Generator:
         name = "n%d" % len(self.nodes)
         self.nodes.append({"name": name, "op": op, "inputs": [t.name for t in ins], "outputs": [name],
                            "attrs": attrs})
-        self.consumed.update(t.name for t in ins)
         t = Tensor(name, out_shape, max(mag, 1e-3), lo)
         self.tensors[name] = t
         return t
@@ -209,7 +207,7 @@ class Generator:
                 attrs["beta"] = self.rng.choice([0.5, -1.0])
         return self.node("Gemm", ins, [m, n], 2 * math.sqrt(self.value(k)) * x.mag + 2, **attrs)
 
-    def mask_attrs(self, sq):
+    def mask_attrs(self):
         attrs = {}
         if self.rng.random() < 0.5:
             attrs["causal"] = 1
@@ -231,7 +229,7 @@ class Generator:
             scores = self.matmul(q, k.shape, False, scale if on_matmul else 1.0, b=k)
         else:
             scores = self.matmul(q, k.shape, True, scale if on_matmul else 1.0, b=k)
-        attrs = self.mask_attrs(sq)
+        attrs = self.mask_attrs()
         if not on_matmul:
             attrs["scale"] = scale
         ins = [scores]
@@ -268,7 +266,8 @@ class Generator:
         q, k, v = (heads(self.tame(self.matmul(x, [e, e], False))) for _ in range(3))
         ctx = self.attention(q, k, v)
         merged = self.node("Transpose", [ctx], [b, s, h, e // h], ctx.mag, perm=[0, 2, 1, 3])
-        flat = self.node("Reshape", [merged], [b, s, e], ctx.mag, shape=[b, s, -1] if self.rng.random() < 0.5 else [b, s, e])
+        target = [b, s, -1] if self.rng.random() < 0.5 else [b, s, e]
+        flat = self.node("Reshape", [merged], [b, s, e], ctx.mag, shape=target)
         return self.matmul(flat, [e, e], False)
 
     def step_mlp(self, x, pool):
@@ -311,7 +310,7 @@ class Generator:
             attrs["scale"] = self.rng.choice([0.5, 2.0, -1.0])
         ins = [x]
         if rank >= 2 and attrs.get("axis", -1) in (-1, rank - 1) and self.rng.random() < 0.4:
-            attrs.update(self.mask_attrs(x.shape[-2]))
+            attrs.update(self.mask_attrs())
         if self.rng.random() < 0.2:
             ins.append(self.new_input([1 if self.rng.random() < 0.5 else d for d in x.shape]))
         return self.node("Softmax", ins, x.shape, 1.0, **attrs)
@@ -351,7 +350,8 @@ class Generator:
             if merged == -1 and not all(self.fixed(d) for d in (a, b)):
                 return None
         elif r < 0.65:  # split a constant dim
-            cands = [i for i, d in enumerate(shape) if isinstance(d, int) and d > 1 and any(d % f == 0 for f in range(2, d))]
+            cands = [i for i, d in enumerate(shape)
+                     if isinstance(d, int) and d > 1 and any(d % f == 0 for f in range(2, d))]
             if not cands:
                 return None
             i = self.rng.choice(cands)
@@ -429,7 +429,6 @@ class Generator:
         for i in self.inputs[n_inputs:]:
             del self.tensors[i["name"]]
         del self.nodes[n_nodes:], self.inputs[n_inputs:]
-        self.consumed = {t for n in self.nodes for t in n["inputs"]}
 
     def graph(self, chains, steps):
         outputs = []
