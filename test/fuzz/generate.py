@@ -24,6 +24,8 @@ TINY_STEPS = [("unary", 10), ("binary", 4), ("transpose", 2), ("reshape", 2), ("
 
 
 class Tensor:
+    """mag: a typical magnitude; lo: a lower bound when the tensor is positive, else 0 (no bound)."""
+
     def __init__(self, name, shape, mag, lo=0.0):
         self.name, self.shape, self.mag, self.lo = name, list(shape), mag, lo
 
@@ -143,7 +145,7 @@ class Generator:
         pa, pb = [1] * (rank - len(a.shape)) + a.shape, [1] * (rank - len(b.shape)) + b.shape
         shape = [db if da == 1 else da for da, db in zip(pa, pb)]
         if op in ("Add", "Sub"):
-            lo = a.lo + b.lo if op == "Add" else 0.0
+            lo = a.lo + b.lo if op == "Add" and a.lo > 0 and b.lo > 0 else 0.0
             return self.node(op, [a, b], shape, a.mag + b.mag, lo)
         if op == "Mul":
             return self.node(op, [a, b], shape, a.mag * b.mag, a.lo * b.lo)
