@@ -59,11 +59,13 @@ Value makeView(Operation *layout, Value source, Type resultType, bool inverse) {
 
 bool writesStridedOutputs(Operation *op) { return isa<nn::FusedMatMulOp, nn::AttentionOp>(op); }
 
-/// The ancestor of `op` that sits directly in a state.
+/// The ancestor of `op` (or `op` itself) that sits directly in a state; null for an op outside every
+/// state, such as a view at SDFG level.
 Operation *inState(Operation *op) {
-  while (op && !isa<sdfg::StateOp>(op->getParentOp()))
-    op = op->getParentOp();
-  return op;
+  for (; op; op = op->getParentOp())
+    if (isa_and_nonnull<sdfg::StateOp>(op->getParentOp()))
+      return op;
+  return nullptr;
 }
 
 /// The one op that writes X when X's only other user is the layout node: a node that writes strided
@@ -80,8 +82,10 @@ Operation *soleStridedProducer(Value x, Operation *layout) {
   for (Operation *user : x.getUsers()) {
     if (user == layout)
       continue;
+    if (!isa<sdfg::StoreOp>(user))
+      return nullptr;
     Operation *top = inState(user);
-    if (!isa<sdfg::StoreOp>(user) || !isa_and_nonnull<sdfg::MapOp>(top) || (map && map != top))
+    if (!isa_and_nonnull<sdfg::MapOp>(top) || (map && map != top))
       return nullptr;
     map = top;
   }

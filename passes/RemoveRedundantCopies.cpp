@@ -4,8 +4,8 @@
 //   %t = alloc ; ... writes %t ... ; copy(%t -> %y)        ==>   ... writes transpose_view(%y) ...
 //
 // A copy is an `sdfg.copy` or a map nest whose body only loads an element and stores it, every index
-// being one parameter, over the whole destination: the destination is a transpose (or the identity) of
-// the source. DaCe's redundant-array removal: when the destination only repeats the source (forward)
+// being one parameter, over the whole destination and the whole source: the destination is a transpose
+// (or the identity) of the source. DaCe's redundant-array removal: when the destination only repeats the source (forward)
 // or the source is only written to be copied (backward), one array suffices, the other becomes a view
 // of it, and the copy's read and write of every element disappear.
 //
@@ -62,6 +62,12 @@ std::optional<Copy> asCopy(Operation *op) {
       return std::nullopt;
     permutation.push_back(it - srcPos->begin());
   }
+  // Only a copy of the whole source (a transpose of it) lets one array stand for the other; a nest
+  // over a leading part of the source (a slice from 0) is no such copy.
+  Shape source = load.getArray().getType().getShape(), dest = store.getArray().getType().getShape();
+  for (auto [d, s] : llvm::enumerate(permutation))
+    if (!(source[s] == dest[d]))
+      return std::nullopt;
   return Copy{op, load.getArray(), store.getArray(), permutation};
 }
 

@@ -24,6 +24,14 @@ struct Life {
 
 struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
   void runOnOperation() override {
+    // Program order of the ops directly in states (states in order): a total order for the sort below.
+    // (Block::isBeforeInBlock is no such order across states, and MLIR 19's crashes when an op that is
+    // alone in its block is compared with itself, as when two dead buffers are written by one map.)
+    DenseMap<Operation *, unsigned> position;
+    getOperation().walk([&](sdfg::StateOp state) {
+      for (Operation &op : state->getRegion(0).front())
+        position[&op] = position.size();
+    });
     SmallVector<Life> lives;
     for (auto alloc : getOperation().getBodyBlock().getOps<sdfg::AllocOp>()) {
       if (!isPrivateTransient(alloc.getResult()) || alloc.getStorage() != sdfg::Storage::heap)
@@ -34,9 +42,7 @@ struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
     }
     // Buffers in order of their first access; each later transient takes the first buffer of the same
     // element type and count whose current occupant's life ended before it starts.
-    llvm::sort(lives, [](const Life &a, const Life &b) {
-      return a.first->getBlock() == b.first->getBlock() ? a.first->isBeforeInBlock(b.first) : false;
-    });
+    llvm::stable_sort(lives, [&](const Life &a, const Life &b) { return position[a.first] < position[b.first]; });
     SmallVector<Life> buffers; // the allocation kept, and the last access of its latest occupant
     for (Life &life : lives) {
       auto type = life.alloc.getType();
@@ -45,7 +51,7 @@ struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
         for (Life &b : buffers)
           if (b.alloc.getType().getElementType() == type.getElementType() &&
               numElements(b.alloc.getType().getShape()) == numElements(type.getShape()) &&
-              b.last->getBlock() == life.first->getBlock() && b.last->isBeforeInBlock(life.first)) {
+              b.last->getBlock() == life.first->getBlock() && position[b.last] < position[life.first]) {
             host = &b;
             break;
           }

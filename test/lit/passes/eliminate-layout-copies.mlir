@@ -53,3 +53,33 @@ sdfg.sdfg @must_copy inputs(%x: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<
     nn.reshape ins(%tt : !sdfg.array<f32[8, 4]>) outs(%y : !sdfg.array<f32[32]>)
   }
 }
+
+// -----
+
+// One map writes %a, which feeds a transpose and a reshape. The transpose goes first (forward), which
+// leaves a transpose view of %a at SDFG level among %a's users; the reshape's backward check then meets
+// that view (no state holds it) and keeps the copy, since the output %r is not private either.
+// (This crashed: the search for %a's producing map looked for the view's state.)
+// CHECK-LABEL: sdfg.sdfg @transpose_and_reshape
+// CHECK:       %[[A:.*]] = sdfg.alloc {name = "a"} : <f32[4, 6]>
+// CHECK-NEXT:  %[[T:.*]] = sdfg.transpose_view %[[A]] [1, 0] : <f32[4, 6]> -> <f32[6, 4]>
+// CHECK:       sdfg.store {{.*}}, %[[A]][
+// CHECK:       sdfg.load %[[T]][
+// CHECK:       nn.reshape ins(%[[A]] : !sdfg.array<f32[4, 6]>) outs(%r : !sdfg.array<f32[24]>)
+// CHECK-NOT:   nn.transpose
+sdfg.sdfg @transpose_and_reshape inputs(%x: !sdfg.array<f32[4, 6]>) outputs(%e: !sdfg.array<f32[6, 4]>, %r: !sdfg.array<f32[24]>) {
+  %a = sdfg.alloc {name = "a"} : <f32[4, 6]>
+  %t = sdfg.alloc {name = "t"} : <f32[6, 4]>
+  sdfg.state @main {
+    sdfg.map (%i, %j) = (0, 0) to (4, 6) {
+      %0 = sdfg.load %x[%i, %j] : !sdfg.array<f32[4, 6]>
+      sdfg.store %0, %a[%i, %j] : !sdfg.array<f32[4, 6]>
+    }
+    nn.transpose ins(%a : !sdfg.array<f32[4, 6]>) outs(%t : !sdfg.array<f32[6, 4]>) {permutation = array<i64: 1, 0>}
+    sdfg.map (%i, %j) = (0, 0) to (6, 4) {
+      %0 = sdfg.load %t[%i, %j] : !sdfg.array<f32[6, 4]>
+      sdfg.store %0, %e[%i, %j] : !sdfg.array<f32[6, 4]>
+    }
+    nn.reshape ins(%a : !sdfg.array<f32[4, 6]>) outs(%r : !sdfg.array<f32[24]>)
+  }
+}

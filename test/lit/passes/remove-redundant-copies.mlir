@@ -136,3 +136,31 @@ sdfg.sdfg @kept inputs(%x: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<f32[3
     }
   }
 }
+
+// -----
+
+// relu(x)[0:1]: the second nest copies only the first row of %a. %a is no transpose of %s, so neither
+// becomes a view of the other (the backward rewrite made %a a [4, 6] view of the [1, 6] %s, and the
+// first nest's stores then failed verification).
+// CHECK-LABEL: sdfg.sdfg @leading_slice
+// CHECK:       %[[A:.*]] = sdfg.alloc {name = "a"} : <f32[4, 6]>
+// CHECK:       sdfg.store {{.*}}, %[[A]][
+// CHECK:       sdfg.load %[[A]][
+// CHECK-NEXT:  sdfg.store {{.*}}, %s[
+sdfg.sdfg @leading_slice inputs(%x: !sdfg.array<f32[4, 6]>) outputs(%s: !sdfg.array<f32[1, 6]>) {
+  %a = sdfg.alloc {name = "a"} : <f32[4, 6]>
+  sdfg.state @main {
+    sdfg.map (%i, %j) = (0, 0) to (4, 6) {
+      %0 = sdfg.load %x[%i, %j] : !sdfg.array<f32[4, 6]>
+      %1 = sdfg.tasklet (%arg = %0 : f32) -> f32 {
+        %2 = math.exp %arg : f32
+        sdfg.yield %2 : f32
+      }
+      sdfg.store %1, %a[%i, %j] : !sdfg.array<f32[4, 6]>
+    }
+    sdfg.map (%i, %j) = (0, 0) to (1, 6) {
+      %0 = sdfg.load %a[%i, %j] : !sdfg.array<f32[4, 6]>
+      sdfg.store %0, %s[%i, %j] : !sdfg.array<f32[1, 6]>
+    }
+  }
+}
