@@ -64,7 +64,7 @@ for target in "${TARGETS[@]}"; do
     -artifact_prefix="$BUILD_DIR/crashes/$target-" -print_final_stats=1 > "$log" 2>&1
   rc=$?
   set -e
-  grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
+  grep -E "^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
   if [ $rc -ne 0 ]; then
     echo "fuzz: $target FAILED (exit $rc):"; grep -E "ERROR|finding|Test unit written|^SUMMARY" "$log" || tail -30 "$log"
     failed=$((failed + 1))
