@@ -28,8 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       dmc::fuzz::reportFinding("the text was rejected without an error diagnostic");
     return 0;
   }
+  // MLIR 19 itself can report an error and still return the module: an unterminated string literal right
+  // after a dialect type (`: !sdfg.array<f32[4]>"`, also with upstream dialects) is lexed, reported, then
+  // skipped. dmc treats any reported error as a rejection (test/lit/backend/mlir-input-errors.test), so
+  // does this target.
   if (context.hasErrors())
-    dmc::fuzz::reportFinding("the text was accepted although errors were reported", context.errors());
+    return 0;
   dmc::fuzz::checkRoundTrip(*module);
   return 0;
 }
