@@ -6,7 +6,7 @@
 # Installs clang-19 and its libFuzzer (Debian packages) when missing, builds the two targets with
 # -fsanitize=fuzzer,address,undefined in build-fuzz/, builds the seed corpus (samples, hand-written
 # SDFGs, lit inputs and the malformed-graph corpus), then runs each target for SECONDS, one after the
-# other. A crash, sanitizer report, timeout or oracle finding (test/fuzz/FuzzOracle.h) fails the run
+# other. A crash, sanitizer report, timeout or oracle finding (test/libfuzzer/FuzzOracle.h) fails the run
 # and leaves the input in BUILD_DIR/crashes/. Inputs that found new coverage accumulate in BUILD_DIR/corpus/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,9 +44,9 @@ done
 echo "fuzz: seeds: $(ls "$SEEDS/fuzz-import-json" | wc -l) graphs, $(ls "$SEEDS/fuzz-parse-mlir" | wc -l) .mlir cases"
 
 # Dictionaries: the fixed syntax plus the words the importer and the dialects actually use.
-cp test/fuzz/json.dict "$BUILD_DIR/fuzz-import-json.dict"
+cp test/libfuzzer/json.dict "$BUILD_DIR/fuzz-import-json.dict"
 grep -ohE '"[A-Za-z_][A-Za-z0-9_]*"' compiler/importer/*.cpp | sort -u >> "$BUILD_DIR/fuzz-import-json.dict"
-cp test/fuzz/mlir.dict "$BUILD_DIR/fuzz-parse-mlir.dict"
+cp test/libfuzzer/mlir.dict "$BUILD_DIR/fuzz-parse-mlir.dict"
 cat "$SEEDS"/fuzz-parse-mlir/* | grep -ohE '(\b(sdfg|nn|arith|math)\.|[!#]sdfg\.)[a-z_]+' | sort -u \
   | sed 's/.*/"&"/' >> "$BUILD_DIR/fuzz-parse-mlir.dict"
 
