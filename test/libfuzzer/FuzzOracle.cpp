@@ -1,5 +1,5 @@
 //===- FuzzOracle.cpp - what the fuzz targets check -----------------------===//
-#include "test/fuzz/FuzzOracle.h"
+#include "test/libfuzzer/FuzzOracle.h"
 
 #include "compiler/importer/Importer.h"
 

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/importer/Importer.h"
-#include "test/fuzz/FuzzOracle.h"
+#include "test/libfuzzer/FuzzOracle.h"
 
 #include <cstdint>
 #include <cstdlib>

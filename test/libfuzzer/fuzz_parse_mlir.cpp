@@ -9,7 +9,7 @@
 // dialects' custom parsers, printers and verifiers, MLIR's own parser is exercised but not steered.
 //
 //===----------------------------------------------------------------------===//
-#include "test/fuzz/FuzzOracle.h"
+#include "test/libfuzzer/FuzzOracle.h"
 
 #include "mlir/Parser/Parser.h"
 
