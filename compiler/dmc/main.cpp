@@ -147,7 +147,18 @@ mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bin
     return nullptr;
   }
   sourceMgr.AddNewSourceBuffer(MemoryBuffer::getMemBufferCopy(*text, inputFile), SMLoc());
-  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  // MLIR 19 can report an error and still return the module (an unterminated string literal right after a
+  // dialect type, found by fuzzing: docs/testing.md), so any reported error rejects the file. Registered
+  // after `handler`, this one sees each diagnostic first and passes it on for printing.
+  bool errorReported = false;
+  mlir::ScopedDiagnosticHandler errorSeen(&context, [&](mlir::Diagnostic &diag) {
+    errorReported |= diag.getSeverity() == mlir::DiagnosticSeverity::Error;
+    return mlir::failure();
+  });
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (errorReported)
+    return nullptr;
+  return module;
 }
 
 dmc::sdfg::SDFGOp singleSDFG(mlir::ModuleOp module) {

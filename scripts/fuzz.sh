@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# libFuzzer on the graph importer and the .mlir parser + verifiers (docs/testing.md):
+#   scripts/fuzz.sh [SECONDS]      (default 60 per target)
+# Environment: DMC_FUZZ_TARGETS (default "fuzz-import-json fuzz-parse-mlir"), DMC_FUZZ_BUILD_DIR (default
+# build-fuzz), DMC_CMAKE_ARGS (extra configure arguments, e.g. a compiler launcher).
+# Installs clang-19 and its libFuzzer (Debian packages) when missing, builds the two targets with
+# -fsanitize=fuzzer,address,undefined in build-fuzz/, builds the seed corpus (samples, hand-written
+# SDFGs, lit inputs and the malformed-graph corpus), then runs each target for SECONDS, one after the
+# other. A crash, sanitizer report, timeout or oracle finding (test/libfuzzer/FuzzOracle.h) fails the run
+# and leaves the input in BUILD_DIR/crashes/. Inputs that found new coverage accumulate in BUILD_DIR/corpus/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET=${1:-60}
+BUILD_DIR=${DMC_FUZZ_BUILD_DIR:-build-fuzz}
+TARGETS=(${DMC_FUZZ_TARGETS:-fuzz-import-json fuzz-parse-mlir})
+
+# clang-19 matches LLVM/MLIR 19; libomp-19-dev because the runtime is configured (not built) with it.
+PACKAGES=(clang-19 libclang-rt-19-dev libomp-19-dev)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "fuzz: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# shellcheck disable=SC2086
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DDMC_FUZZ=ON -DDMC_BUILD_TESTS=OFF ${DMC_CMAKE_ARGS:-} > /dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${TARGETS[@]}"
+
+# Seeds are rebuilt from the sources each run; the lit files of several cases (`// -----`) give one seed
+# per case.
+SEEDS=$BUILD_DIR/seeds
+rm -rf "$SEEDS" && mkdir -p "$SEEDS/fuzz-import-json" "$SEEDS/fuzz-parse-mlir" "$BUILD_DIR/crashes"
+cp samples/*.json test/lit/import/Inputs/*.json test/lit/import/Inputs/malformed/*.json "$SEEDS/fuzz-import-json/"
+for f in samples/mlir/*.mlir test/backend/graphs/*.mlir $(find test/lit -name '*.mlir' | sort); do
+  awk -v out="$SEEDS/fuzz-parse-mlir/$(echo "$f" | tr / _)" \
+    '/^\/\/ -----/ { n++; next } { print > (out "." n ".mlir") }' n=0 "$f"
+done
+echo "fuzz: seeds: $(ls "$SEEDS/fuzz-import-json" | wc -l) graphs, $(ls "$SEEDS/fuzz-parse-mlir" | wc -l) .mlir cases"
+
+# Dictionaries: the fixed syntax plus the words the importer and the dialects actually use.
+cp test/libfuzzer/json.dict "$BUILD_DIR/fuzz-import-json.dict"
+grep -ohE '"[A-Za-z_][A-Za-z0-9_]*"' compiler/importer/*.cpp | sort -u >> "$BUILD_DIR/fuzz-import-json.dict"
+cp test/libfuzzer/mlir.dict "$BUILD_DIR/fuzz-parse-mlir.dict"
+cat "$SEEDS"/fuzz-parse-mlir/* | grep -ohE '(\b(sdfg|nn|arith|math)\.|[!#]sdfg\.)[a-z_]+' | sort -u \
+  | sed 's/.*/"&"/' >> "$BUILD_DIR/fuzz-parse-mlir.dict"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+failed=0
+for target in "${TARGETS[@]}"; do
+  corpus=$BUILD_DIR/corpus/$target
+  mkdir -p "$corpus"
+  log=$BUILD_DIR/$target.log
+  echo "fuzz: $target for ${SECONDS_PER_TARGET}s (log: $log)"
+  set +e
+  "$BUILD_DIR/bin/$target" "$corpus" "$SEEDS/$target" -dict="$BUILD_DIR/$target.dict" \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    -artifact_prefix="$BUILD_DIR/crashes/$target-" -print_final_stats=1 > "$log" 2>&1
+  rc=$?
+  set -e
+  grep -E "^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
+  if [ $rc -ne 0 ]; then
+    echo "fuzz: $target FAILED (exit $rc):"; grep -E "ERROR|finding|Test unit written|^SUMMARY" "$log" || tail -30 "$log"
+    failed=$((failed + 1))
+  fi
+done
+[ $failed -eq 0 ] && echo "fuzz: ${#TARGETS[@]} targets, ${SECONDS_PER_TARGET}s each, no crash"
+[ $failed -eq 0 ]
