@@ -71,7 +71,7 @@ bool tryFuse(nn::MatMulOp qk) {
 
 struct FuseAttention : dmc::impl::FuseAttentionBase<FuseAttention> {
   void runOnOperation() override {
-    // Each fusion erases three nodes, so the walk starts again after one.
+    // Each fusion erases Q K^T (the op visited), the softmax and P V after it: allowed by rewriteToFixpoint.
     rewriteToFixpoint<nn::MatMulOp>(getOperation(), tryFuse);
   }
 };
