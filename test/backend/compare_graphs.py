@@ -18,8 +18,9 @@ import tempfile
 
 import numpy as np
 
+from tolerance import compare_outputs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOLERANCE = 1e-4
 
 
 def load(path):
@@ -42,13 +43,8 @@ def check(dmc, graph, module, pipeline):
                               "--no-cache"], capture_output=True, text=True)
         if run.returncode != 0:
             return False, "dmc run failed: " + run.stderr.strip()[-400:]
-        worst = 0.0
-        for name, ref in expected.items():
-            got = np.load(os.path.join(out_dir, name + ".npy")).astype(np.float64)
-            if got.shape != ref.shape:
-                return False, "output %s has shape %s, reference %s" % (name, got.shape, ref.shape)
-            worst = max(worst, float(np.max(np.abs(got - ref)) / max(1.0, float(np.max(np.abs(ref))))))
-        return worst < TOLERANCE, "max rel error %.2e" % worst
+        ok, _, detail = compare_outputs(out_dir, expected)
+        return ok, detail
 
 
 def main():

@@ -19,9 +19,10 @@ import tempfile
 
 import numpy as np
 
+from tolerance import compare_outputs
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PY = "/usr/bin/python3"
-TOLERANCE = 1e-4
 
 
 def configurations(graph):
@@ -48,15 +49,9 @@ def compare(dmc, sample, opt, extra_args, seed, dmc_args):
                              capture_output=True, text=True)
         if run.returncode != 0:
             return False, "dmc run failed: " + run.stderr.strip()[-400:]
-        worst = 0.0
-        for o in graph["outputs"]:
-            a = np.load(os.path.join(out, o["name"] + ".npy"))
-            b = np.load(os.path.join(ref, o["name"] + ".npy"))
-            if a.shape != b.shape:
-                return False, "output %s has shape %s, reference %s" % (o["name"], a.shape, b.shape)
-            err = float(np.max(np.abs(a.astype(np.float64) - b)) / max(1.0, float(np.max(np.abs(b)))))
-            worst = max(worst, err)
-        return worst < TOLERANCE, "max rel error %.2e" % worst
+        expected = {o["name"]: np.load(os.path.join(ref, o["name"] + ".npy")) for o in graph["outputs"]}
+        ok, _, detail = compare_outputs(out, expected)
+        return ok, detail
 
 
 def main():

@@ -34,12 +34,13 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "torch_refs"))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "backend"))
 
 import interp  # noqa: E402
 from generate import generate  # noqa: E402
 from minimise import minimise  # noqa: E402
+from tolerance import compare_outputs  # noqa: E402
 
-TOLERANCE = 1e-4
 
 
 def make_inputs(graph, symbols, kinds, seed):
@@ -94,18 +95,7 @@ def check(dmc, graph, symbols, ins, expected, level, workdir):
                          capture_output=True, text=True)
     if run.returncode != 0:
         return False, "run " + failure_kind(run.stderr), first_line(run.stderr)
-    worst = 0.0
-    for name, ref in expected.items():
-        got = np.load(os.path.join(out_dir, name + ".npy")).astype(np.float64)
-        if got.shape != ref.shape:
-            return False, "shape of " + name, "output %s has shape %s, reference %s" % (name, got.shape, ref.shape)
-        err = float(np.max(np.abs(got - ref), initial=0.0)) / max(1.0, float(np.max(np.abs(ref), initial=0.0)))
-        if not np.isfinite(err):
-            err = float("inf")
-        if not err < TOLERANCE:
-            return False, "wrong numbers", "output %s: max rel error %.3g" % (name, err)
-        worst = max(worst, err)
-    return True, "", "max rel error %.2e" % worst
+    return compare_outputs(out_dir, expected)
 
 
 class Case:
