@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 BUILD_DIR=${DMC_FUZZ_BUILD_DIR:-build-fuzz}
-TARGETS=(${DMC_FUZZ_TARGETS:-fuzz-import-json fuzz-parse-mlir})
+read -ra TARGETS <<< "${DMC_FUZZ_TARGETS:-fuzz-import-json fuzz-parse-mlir}"
 
 # clang-19 matches LLVM/MLIR 19; libomp-19-dev because the runtime is configured (not built) with it.
 PACKAGES=(clang-19 libclang-rt-19-dev libomp-19-dev)
@@ -41,7 +41,8 @@ for f in samples/mlir/*.mlir test/backend/graphs/*.mlir $(find test/lit -name '*
   awk -v out="$SEEDS/fuzz-parse-mlir/$(echo "$f" | tr / _)" \
     '/^\/\/ -----/ { n++; next } { print > (out "." n ".mlir") }' n=0 "$f"
 done
-echo "fuzz: seeds: $(ls "$SEEDS/fuzz-import-json" | wc -l) graphs, $(ls "$SEEDS/fuzz-parse-mlir" | wc -l) .mlir cases"
+echo "fuzz: seeds: $(find "$SEEDS/fuzz-import-json" -type f | wc -l) graphs," \
+  "$(find "$SEEDS/fuzz-parse-mlir" -type f | wc -l) .mlir cases"
 
 # Dictionaries: the fixed syntax plus the words the importer and the dialects actually use.
 cp test/libfuzzer/json.dict "$BUILD_DIR/fuzz-import-json.dict"
