@@ -5,6 +5,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -22,10 +23,13 @@ namespace {
 constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
 struct sigaction previousActions[std::size(kInterruptSignals)];
 
-// The registry is read by the signal handler, so it is a fixed array of atomic pointers. Strings are
-// never freed: a handler on another thread may still be reading one (a compile registers a handful).
+// The registry is read by the signal handler, so it is a fixed array of atomic pointers, filled in
+// order and never reused. A string is never freed nor dropped, since a handler on another thread may
+// still be reading it; it stays reachable from `registered` (no leak), and `active` says whether it is
+// still to be removed. A compile registers a handful of paths, so the slots last a long `dmc bench`.
 constexpr size_t kSlots = 512;
 std::atomic<const char *> registered[kSlots];
+std::atomic<bool> active[kSlots];
 std::atomic<size_t> usedSlots{0};
 
 std::atomic<pid_t> runningChild{0}; // the child, leader of its own process group; 0 when none
@@ -52,8 +56,8 @@ void stopChildGroup() {
 void onInterrupt(int signal) {
   int savedErrno = errno;
   stopChildGroup();
-  for (size_t i = usedSlots.load(); i-- > 0;)
-    if (const char *path = registered[i].load())
+  for (size_t i = std::min(usedSlots.load(), kSlots); i-- > 0;)
+    if (const char *path = registered[i].load(); path && active[i].load())
       if (unlink(path) != 0 && (errno == EISDIR || errno == EPERM))
         rmdir(path);
   // Let the signal end dmc as it would have without us (the default action).
@@ -86,22 +90,18 @@ void installInterruptCleanup() {
 }
 
 void removeOnInterrupt(const std::string &path) {
-  size_t slot = usedSlots.load();
-  // Reuse a freed slot at the end, else append; a full registry only loses cleanup, never correctness.
-  while (slot > 0 && registered[slot - 1].load() == nullptr)
-    --slot;
-  if (slot >= kSlots)
+  size_t slot = usedSlots.fetch_add(1);
+  if (slot >= kSlots) // a full registry only loses cleanup, never correctness
     return;
   registered[slot].store(strdup(path.c_str()));
-  if (slot + 1 > usedSlots.load())
-    usedSlots.store(slot + 1);
+  active[slot].store(true);
 }
 
 void keepOnInterrupt(const std::string &path) {
-  for (size_t i = usedSlots.load(); i-- > 0;) {
+  for (size_t i = std::min(usedSlots.load(), kSlots); i-- > 0;) {
     const char *entry = registered[i].load();
-    if (entry && path == entry) {
-      registered[i].store(nullptr);
+    if (entry && active[i].load() && path == entry) {
+      active[i].store(false);
       return;
     }
   }
