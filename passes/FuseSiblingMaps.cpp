@@ -71,8 +71,9 @@ bool tryFuse(sdfg::MapOp first) {
 
 struct FuseSiblingMaps : dmc::impl::FuseSiblingMapsBase<FuseSiblingMaps> {
   void runOnOperation() override {
-    // One pass in block order reaches the fixpoint: fusing into a map only adds accesses at its place,
-    // which blocks more, so no map already visited can fuse afterwards.
+    // One pass in block order: fusing into a map only adds accesses at its place, which blocks more, so
+    // no map already visited could fuse afterwards, except with a map that a removed one brought within
+    // kScanLimit ops of it; those fusions are forgone.
     getOperation().walk([](sdfg::StateOp state) {
       for (Operation &op : state->getRegion(0).front())
         if (auto map = dyn_cast<sdfg::MapOp>(op))

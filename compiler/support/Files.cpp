@@ -228,32 +228,39 @@ bool OutputFiles::commit() {
     }
   }
   // The renames run with interrupts held back, so that an interrupt leaves all outputs or none.
-  sigset_t interrupts, previousMask;
-  sigemptyset(&interrupts);
-  for (int s : {SIGINT, SIGTERM, SIGHUP})
-    sigaddset(&interrupts, s);
-  sigprocmask(SIG_BLOCK, &interrupts, &previousMask);
+  InterruptsHeldBack heldBack;
   bool ok = true;
-  std::vector<std::string> published;
+  // (path, backup) of each output renamed into place; the backup is a hard link to the file it replaced
+  // (empty when there was none or no link could be made), so a later failed rename can put it back.
+  std::vector<std::pair<std::string, std::string>> published;
   for (Staged &file : staged_) {
     if (file.temporary.empty())
       continue;
+    std::string backup = file.temporary + ".old";
+    if (link(file.path.c_str(), backup.c_str()) != 0)
+      backup.clear();
     if (std::rename(file.temporary.c_str(), file.path.c_str()) != 0) {
       reportWriteError(file.path, errno);
+      if (!backup.empty())
+        unlink(backup.c_str());
       ok = false;
       break;
     }
     keepOnInterrupt(file.temporary);
     file.temporary.clear();
-    published.push_back(file.path);
+    published.emplace_back(file.path, backup);
   }
-  if (!ok) {
-    for (const std::string &path : published)
+  for (const auto &[path, backup] : published) {
+    if (ok) {
+      if (!backup.empty())
+        unlink(backup.c_str());
+    } else if (backup.empty() || std::rename(backup.c_str(), path.c_str()) != 0) {
       unlink(path.c_str());
-    discard();
+    }
   }
+  if (!ok)
+    discard();
   staged_.clear();
-  sigprocmask(SIG_SETMASK, &previousMask, nullptr);
   return ok;
 }
 

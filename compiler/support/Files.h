@@ -7,8 +7,10 @@
 // Outputs: `-` is standard output. A regular file (or a new one) is replaced by renaming a complete
 // temporary from the same folder onto it; anything else that exists (a character device such as
 // /dev/null, a FIFO, a symbolic link such as /dev/stdout) is written through, never replaced. The
-// outputs of one command are written as a set (OutputFiles): every temporary is complete before the
-// first rename, so they all appear or none does. Every failure (open, write, close, rename) is reported.
+// outputs of one command are written as a set (OutputFiles): outputs written through go first, then
+// every replaced file is renamed from a complete temporary, and a failed rename puts back the files the
+// earlier renames replaced, so the replaced files all change or none does (what was written through
+// stays written). Every failure (open, write, close, rename) is reported.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DMC_SUPPORT_FILES_H
@@ -50,7 +52,8 @@ public:
 
   /// Stages `contents` for `path`; `mode` is that of a new file (before the umask). False after an error.
   bool add(const std::string &path, std::string contents, unsigned mode = 0666);
-  /// Publishes every staged file. False after an error; then no staged file was renamed into place.
+  /// Publishes every staged file. False after an error; then every file a rename replaced is back as it
+  /// was (from a hard link made before the rename; a file that cannot be linked is removed instead).
   bool commit();
 
 private:

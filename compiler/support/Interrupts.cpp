@@ -89,6 +89,16 @@ void installInterruptCleanup() {
   }
 }
 
+InterruptsHeldBack::InterruptsHeldBack() {
+  sigset_t interrupts;
+  sigemptyset(&interrupts);
+  for (int s : kInterruptSignals)
+    sigaddset(&interrupts, s);
+  sigprocmask(SIG_BLOCK, &interrupts, &previous_);
+}
+
+InterruptsHeldBack::~InterruptsHeldBack() { sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+
 void removeOnInterrupt(const std::string &path) {
   size_t slot = usedSlots.fetch_add(1);
   if (slot >= kSlots) // a full registry only loses cleanup, never correctness

@@ -8,6 +8,7 @@
 #ifndef DMC_SUPPORT_INTERRUPTS_H
 #define DMC_SUPPORT_INTERRUPTS_H
 
+#include <csignal>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -23,6 +24,19 @@ void installInterruptCleanup();
 /// for removal if dmc is interrupted; `keepOnInterrupt` undoes that. Removal runs in reverse order.
 void removeOnInterrupt(const std::string &path);
 void keepOnInterrupt(const std::string &path);
+
+/// Holds the interrupt signals back while it lives (a step that must not be cut in half, such as
+/// publishing a set of outputs); a signal that came meanwhile is delivered when it ends.
+class InterruptsHeldBack {
+public:
+  InterruptsHeldBack();
+  ~InterruptsHeldBack();
+  InterruptsHeldBack(const InterruptsHeldBack &) = delete;
+  InterruptsHeldBack &operator=(const InterruptsHeldBack &) = delete;
+
+private:
+  sigset_t previous_;
+};
 
 /// Runs `argv` (argv[0] a path to the program) in its own process group, stdin from /dev/null, stdout and
 /// stderr into `logPath`; the group is stopped if dmc is interrupted, and the child is signalled if dmc

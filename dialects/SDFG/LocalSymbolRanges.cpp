@@ -149,6 +149,8 @@ private:
 
   /// A bound of `e` in free symbols, each local replaced by an end of its range.
   static std::optional<LinearExpr> bound(const LinearExpr &e, const Env &env, bool wantMax) {
+    if (e.overflowed) // its constant wrapped: no bound can be built from it
+      return std::nullopt;
     LinearExpr result = LinearExpr::of(e.constant);
     for (auto [value, coeff] : e.terms) {
       if (isFreeSymbol(value)) {
