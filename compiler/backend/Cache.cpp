@@ -89,8 +89,9 @@ void removeAbandonedFolders(const std::string &cacheDir) {
   for (llvm::sys::fs::directory_iterator it(cacheDir, ec), end; it != end && !ec; it.increment(ec)) {
     llvm::StringRef name = llvm::sys::path::filename(it->path());
     llvm::sys::fs::file_status status;
-    if ((name.starts_with(".build-") || name.starts_with(".stale-")) && !llvm::sys::fs::status(it->path(), status) &&
-        status.getLastModificationTime() < dayAgo)
+    bool ours = name.starts_with(std::string(kCacheBuildPrefix) + "-") ||
+                name.starts_with(std::string(kCacheStalePrefix) + "-"); // TemporaryFolder's PREFIX-XXXXXXXX
+    if (ours && !llvm::sys::fs::status(it->path(), status) && status.getLastModificationTime() < dayAgo)
       llvm::sys::fs::remove_directories(it->path());
   }
 }
@@ -118,7 +119,7 @@ bool publishCacheEntry(TemporaryFolder &folder, const CacheFiles &files, const s
     if (readCacheEntry(entry, names))
       return true;
     std::error_code ec;
-    TemporaryFolder stale(llvm::sys::path::parent_path(entry).str(), ".stale", ec);
+    TemporaryFolder stale(llvm::sys::path::parent_path(entry).str(), kCacheStalePrefix, ec);
     if (ec) {
       error = ec.value();
       break;

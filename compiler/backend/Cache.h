@@ -22,6 +22,11 @@ namespace dmc {
 /// The largest compiled library (or other cached file) dmc reads back.
 constexpr uint64_t kMaxLibraryBytes = uint64_t(1) << 30;
 
+/// Prefixes of the TemporaryFolders a compile makes inside the cache folder: a build in progress, and an
+/// entry set aside to be removed. removeAbandonedFolders knows them by these.
+constexpr const char *kCacheBuildPrefix = ".build";
+constexpr const char *kCacheStalePrefix = ".stale";
+
 /// The files of one compile, by file name.
 using CacheFiles = std::map<std::string, std::string>;
 

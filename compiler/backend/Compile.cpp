@@ -161,7 +161,7 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
       removeAbandonedFolders(options.cacheDir);
     // Built inside the cache folder, the build folder becomes the entry by one rename.
     std::error_code ec;
-    TemporaryFolder folder(options.cacheDir, caching ? ".build" : "dmc-build", ec);
+    TemporaryFolder folder(options.cacheDir, caching ? kCacheBuildPrefix : "dmc-build", ec);
     if (ec) {
       llvm::errs() << "dmc: error: cannot create a build folder in "
                    << (caching ? options.cacheDir : "the temporary folder") << ": " << ec.message() << "\n";
