@@ -16,16 +16,7 @@ read -ra TARGETS <<< "${DMC_FUZZ_TARGETS:-fuzz-import-json fuzz-parse-mlir}"
 
 # clang-19 matches LLVM/MLIR 19; libomp-19-dev because the runtime is configured (not built) with it.
 PACKAGES=(clang-19 libclang-rt-19-dev libomp-19-dev)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz: installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install-packages.sh fuzz "${PACKAGES[@]}"
 
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-19 \
