@@ -6,7 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "dialects/SDFG/MicroKernels.h"
 #include "passes/expansions/Expansions.h"
+
+#include <functional>
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -20,18 +23,20 @@ using namespace mlir;
 using namespace dmc::expansions;
 
 namespace {
-using ExpandFn = LogicalResult (*)(Expander &);
+using ExpandFn = std::function<LogicalResult(Expander &)>;
 
 /// The node families (the names of the `only` option) and their pure expansions.
 struct Family {
   StringRef name;
   bool (*matches)(Operation *);
-  ExpandFn pure;
+  LogicalResult (*pure)(Expander &); // null: no pure expansion
 };
+bool isFusedMatMul(Operation *op) { return isa<dmc::nn::FusedMatMulOp>(op); }
 const Family kFamilies[] = {
     {"elementwise", isElementwise, expandElementwise}, {"matmul", isMatMul, expandMatMul},
     {"softmax", isSoftmax, expandSoftmax},             {"layernorm", isLayerNorm, expandLayerNorm},
     {"reduce", isReduce, expandReduce},                {"layout", isLayout, expandLayout},
+    {"fused_matmul", isFusedMatMul, nullptr},
 };
 
 const Family *familyOf(Operation *op) {
@@ -41,14 +46,44 @@ const Family *familyOf(Operation *op) {
   return nullptr;
 }
 
-/// The expansion of a node under `impl`, or null: `tiled` differs from `pure` for MatMul only.
-ExpandFn expansionOf(Operation *op, StringRef impl) {
+/// The expansion of a node under `impl`, or null: `tiled` differs from `pure` for MatMul (which becomes
+/// an nn.fused_matmul) and nn.fused_matmul (a tile nest over micro-kernels).
+ExpandFn expansionOf(Operation *op, StringRef impl, const GemmTiling &tiling) {
   const Family *family = familyOf(op);
   if (!family)
     return nullptr;
   if (impl == "tiled" && isa<dmc::nn::MatMulOp>(op))
     return expandMatMulTiled;
-  return family->pure;
+  if (impl == "tiled" && isa<dmc::nn::FusedMatMulOp>(op))
+    return [tiling](Expander &e) { return expandFusedMatMulTiled(e, tiling); };
+  return family->pure ? ExpandFn(family->pure) : ExpandFn();
+}
+
+/// The register tile named by the `register-tile` option: "auto" picks by the host's vector width.
+FailureOr<GemmTiling> gemmTiling(StringRef registerTile, int64_t tileM, int64_t tileN, int64_t tileK) {
+  bool wide = false;
+#if defined(__x86_64__) || defined(__i386__)
+  wide = __builtin_cpu_supports("avx512f");
+#endif
+  GemmTiling t = defaultGemmTiling(wide);
+  if (registerTile != "auto") {
+    const dmc::sdfg::RegisterTile *found = nullptr;
+    for (const dmc::sdfg::RegisterTile &r : dmc::sdfg::gemmRegisterTiles())
+      if (std::to_string(r.rows) + "x" + std::to_string(r.cols) == registerTile)
+        found = &r;
+    if (!found)
+      return failure();
+    t.mr = found->rows, t.nr = found->cols, t.kernel = found->kernel.str();
+    t.mc = (t.mc + t.mr - 1) / t.mr * t.mr;
+    t.nc = (t.nc + t.nr - 1) / t.nr * t.nr;
+  }
+  if (tileM > 0)
+    t.mc = tileM;
+  if (tileN > 0)
+    t.nc = tileN;
+  if (tileK > 0)
+    t.kc = tileK;
+  return t;
 }
 
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
@@ -66,6 +101,17 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
             << f << "' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)";
         return signalPassFailure();
       }
+    FailureOr<GemmTiling> tiling = gemmTiling(registerTile, tileM, tileN, tileK);
+    if (failed(tiling)) {
+      sdfg.emitError("expand-library-nodes: unknown register tile '") << registerTile << "' (auto, 12x32, 6x16)";
+      return signalPassFailure();
+    }
+    if (tiling->mc % tiling->mr || tiling->nc % tiling->nr) {
+      sdfg.emitError("expand-library-nodes: tile-m must be a multiple of ")
+          << tiling->mr << " and tile-n of " << tiling->nr << " (the register tile " << tiling->mr << "x"
+          << tiling->nr << "), got " << tiling->mc << " and " << tiling->nc;
+      return signalPassFailure();
+    }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
     bool ok = true;
     for (auto state : sdfg.getStates())
@@ -75,7 +121,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         const Family *family = familyOf(&op);
         if (!only.empty() && (!family || !llvm::is_contained(only, family->name.str())))
           continue;
-        ExpandFn fn = expansionOf(&op, impl);
+        ExpandFn fn = expansionOf(&op, impl, *tiling);
         if (!fn) {
           op.emitOpError("has no '") << impl << "' expansion";
           ok = false;

@@ -26,7 +26,10 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     element by a map before the `wcr` map. Transients are `sdfg.alloc`s named after the node's label.
     `impl=pure` (the default) is DaCe's pure expansion. `impl=tiled` expands MatMul into the tiled,
     vectorised form instead: an `nn.fused_matmul` without epilogue, which runs on the runtime's
-    register-tiled micro-kernel and reads strided views in place; every other node is expanded pure.
+    register-tiled micro-kernel and reads strided views in place; an `nn.fused_matmul` becomes a tile
+    nest (passes/expansions/TiledMatMul.cpp): an omp map over C blocks of tile-m x tile-n, K panels of
+    depth tile-k packed into per-worker buffers (lifetime `scope`), register tiles computed by the
+    micro-kernel (`sdfg.ukernel`), and the epilogue per block row. Every other node is expanded pure.
     `only=elementwise,reduce,...` restricts the pass to those families (elementwise, matmul, softmax,
     layernorm, reduce, layout); nodes of other families stay. Every node to expand is checked first: a
     node without an expansion leaves the SDFG unchanged and the pass fails with a diagnostic on that
@@ -37,7 +40,12 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     Option<"impl", "impl", "std::string", /*default=*/"\"pure\"",
            "which expansion to use: pure (maps and tasklets) or tiled (MatMul on micro-kernels)">,
     ListOption<"only", "only", "std::string",
-               "expand only these families: elementwise, matmul, softmax, layernorm, reduce, layout">,
+               "expand only these families: elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul">,
+    Option<"registerTile", "register-tile", "std::string", /*default=*/"\"auto\"",
+           "register tile of the tiled GEMM: auto (12x32 with AVX-512, else 6x16), 12x32 or 6x16">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"0", "rows of a C block in the tiled GEMM (0: default)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"0", "columns of a C block in the tiled GEMM (0: default)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"0", "depth of a packed panel in the tiled GEMM (0: default)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }

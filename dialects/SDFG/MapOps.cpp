@@ -11,17 +11,25 @@ using namespace dmc::sdfg;
 
 SDFGOp dmc::sdfg::getEnclosingSDFG(Operation *op) { return op->getParentOfType<SDFGOp>(); }
 
-/// Index operands of maps and memlets must be SDFG symbols or parameters of enclosing maps: index
-/// expressions are then affine in those, which subset propagation relies on.
-static LogicalResult verifyIndexOperands(Operation *op, ValueRange operands) {
+/// Index expressions are then affine in symbols and parameters (and tile extents, which bounds proofs
+/// replace by any of their expressions), which subset propagation relies on.
+LogicalResult dmc::sdfg::verifyIndexOperands(Operation *op, ValueRange operands, bool allowTileExtents) {
   for (Value v : operands) {
+    if (auto min = v.getDefiningOp<MinOp>()) {
+      if (!allowTileExtents)
+        return op->emitOpError("index operand cannot be a tile extent (sdfg.min); use it in map bounds");
+      if (!min->getBlock()->getParentOp()->isProperAncestor(op))
+        return op->emitOpError("tile extent operand must be defined in an enclosing map body");
+      continue;
+    }
     auto arg = dyn_cast<BlockArgument>(v);
     Operation *owner = arg ? arg.getOwner()->getParentOp() : nullptr;
     bool isSymbol = owner && isa<SDFGOp>(owner) &&
                     arg.getArgNumber() < cast<SDFGOp>(owner).getNumSymbols() + cast<SDFGOp>(owner).getNumLocals();
     bool isParam = owner && isa<MapOp>(owner) && owner->isProperAncestor(op);
     if (!isSymbol && !isParam)
-      return op->emitOpError("index operand must be an SDFG symbol or a parameter of an enclosing map");
+      return op->emitOpError("index operand must be an SDFG symbol or a parameter of an enclosing map")
+             << (allowTileExtents ? " or a tile extent (sdfg.min) of an enclosing map body" : "");
   }
   return success();
 }
@@ -50,7 +58,7 @@ static AffineExpr findUnsafeDivisor(AffineExpr expr, ValueRange operands, unsign
   return findUnsafeDivisor(bin.getRHS(), operands, numDims);
 }
 
-static LogicalResult verifyDivisors(Operation *op, AffineMap map, ValueRange operands) {
+LogicalResult dmc::sdfg::verifyDivisors(Operation *op, AffineMap map, ValueRange operands) {
   for (AffineExpr result : map.getResults())
     if (AffineExpr unsafe = findUnsafeDivisor(result, operands, map.getNumDims())) {
       std::string text;
@@ -156,14 +164,14 @@ LogicalResult MapOp::verify() {
     if (!param.getType().isIndex())
       return emitOpError("parameters must have index type");
   if (failed(verifyIndexOperands(*this, getLowerOperands())) ||
-      failed(verifyIndexOperands(*this, getUpperOperands())) ||
+      failed(verifyIndexOperands(*this, getUpperOperands(), /*allowTileExtents=*/true)) ||
       failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||
       failed(verifyDivisors(*this, getUpperBounds(), getUpperOperands())))
     return failure();
   for (Operation &op : getBodyBlock())
-    if (!isa<MapOp, LoadOp, StoreOp, TaskletOp>(op))
-      return op.emitOpError("cannot appear in a map; maps hold maps, memlets (sdfg.load/sdfg.store) "
-                            "and tasklets");
+    if (!isa<MapOp, LoadOp, StoreOp, TaskletOp, MinOp, UKernelOp>(op))
+      return op.emitOpError("cannot appear in a map; maps hold maps, memlets (sdfg.load/sdfg.store), "
+                            "tasklets, tile extents (sdfg.min) and micro-kernel calls (sdfg.ukernel)");
   return success();
 }
 
@@ -197,7 +205,8 @@ static ParseResult parseMemletAccess(OpAsmParser &parser, OperationState &result
   return success();
 }
 
-static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap map, ValueRange indices);
+LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, AffineMap low, AffineMap high,
+                                           ValueRange indices);
 
 /// Shared checks of loads and stores: arity, operands and bounds.
 static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, ValueRange indices) {
@@ -207,15 +216,18 @@ static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, 
     return op->emitOpError("index map and operands disagree in number");
   if (failed(verifyIndexOperands(op, indices)) || failed(verifyDivisors(op, map, indices)))
     return failure();
-  return verifyMemletBounds(op, type, map, indices);
+  return verifyIndexBounds(op, type, map, map, indices);
 }
 
 /// Proves that every index of a memlet lies in [0, dim) over the iteration space of all enclosing maps,
-/// for every positive value of the SDFG's free symbols; rejects the memlet when it cannot. The bounds
-/// come from boundOver (innermost parameter first, mod/floordiv conservatively), so the proof is
-/// sound but not complete: an index that is in bounds only because some range is empty, or only for
-/// particular symbol values, is rejected too.
-static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap map, ValueRange indices) {
+/// for every positive value of the SDFG's free symbols; rejects the memlet when it cannot. `low` gives
+/// the smallest index per dimension and `high` the largest (the same map for a memlet; a tile's last
+/// element for a micro-kernel). The bounds come from boundOver (innermost parameter first,
+/// mod/floordiv conservatively; any expression of a tile extent `sdfg.min`), so the proof is sound but
+/// not complete: an index that is in bounds only because some range is empty, or only for particular
+/// symbol values, is rejected too.
+LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, AffineMap low, AffineMap high,
+                                           ValueRange indices) {
   SDFGOp sdfg = getEnclosingSDFG(op);
   if (!sdfg)
     return success(); // outside an SDFG the structural verifiers already fail
@@ -227,55 +239,75 @@ static LogicalResult verifyMemletBounds(Operation *op, ArrayType type, AffineMap
   };
   dmc::Shape shape = type.getShape();
   std::optional<llvm::DenseMap<Value, Range>> localRanges; // computed for the first local symbol met
-  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
-    std::string whyNot;
-    auto min = boundOver(expr, indices, map.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false, &whyNot);
-    auto max = min ? boundOver(expr, indices, map.getNumDims(), nullptr, /*wantMax=*/true, &whyNot)
-                   : std::nullopt;
-    if (!min || !max)
-      return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
-    // Local symbols: replaced by the ends of their ranges in this state (loop counters of the state
-    // machine), in the direction of their coefficients.
-    for (auto [end, wantMax] : {std::pair{&*min, false}, std::pair{&*max, true}}) {
-      LinearExpr withoutLocals = LinearExpr::of(end->constant);
-      for (auto [value, coeff] : end->terms) {
-        if (isFreeSymbol(value)) {
-          withoutLocals.add(LinearExpr::term(value, coeff));
-          continue;
-        }
-        auto state = op->getParentOfType<StateOp>();
-        if (!state)
-          return op->emitOpError("must be inside a map of a state");
-        if (!localRanges)
-          localRanges = localSymbolRanges(sdfg, state);
-        Range range = localRanges->lookup(value);
-        const std::optional<LinearExpr> &replacement = (coeff > 0) == wantMax ? range.max : range.min;
-        if (!replacement)
-          return op->emitOpError("index ")
-                 << index << " of " << type << " cannot be bounded: local symbol '" << nameOf(value)
-                 << "' has no known " << ((coeff > 0) == wantMax ? "upper" : "lower") << " bound in this state";
-        withoutLocals.add(*replacement, coeff);
+  // Local symbols: replaced by the ends of their ranges in this state (loop counters of the state
+  // machine), in the direction of their coefficients.
+  auto withoutLocals = [&](const LinearExpr &end, bool wantMax, unsigned index) -> FailureOr<LinearExpr> {
+    LinearExpr result = LinearExpr::of(end.constant);
+    result.overflowed = end.overflowed;
+    for (auto [value, coeff] : end.terms) {
+      if (isFreeSymbol(value)) {
+        result.add(LinearExpr::term(value, coeff));
+        continue;
       }
-      *end = withoutLocals;
+      auto state = op->getParentOfType<StateOp>();
+      if (!state)
+        return op->emitOpError("must be inside a map of a state");
+      if (!localRanges)
+        localRanges = localSymbolRanges(sdfg, state);
+      Range range = localRanges->lookup(value);
+      const std::optional<LinearExpr> &replacement = (coeff > 0) == wantMax ? range.max : range.min;
+      if (!replacement)
+        return op->emitOpError("index ")
+               << index << " of " << type << " cannot be bounded: local symbol '" << nameOf(value)
+               << "' has no known " << ((coeff > 0) == wantMax ? "upper" : "lower") << " bound in this state";
+      result.add(*replacement, coeff);
     }
-    if (!min->provablyAtLeast(0))
+    return result;
+  };
+  for (unsigned index = 0; index < low.getNumResults(); ++index) {
+    std::string whyNot;
+    auto min = boundOver(low.getResult(index), indices, low.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false,
+                         &whyNot);
+    auto maxes = min ? boundsOver(high.getResult(index), indices, high.getNumDims(), nullptr, /*wantMax=*/true,
+                                  &whyNot)
+                     : SmallVector<LinearExpr, 4>();
+    if (!min || maxes.empty())
+      return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
+    auto least = withoutLocals(*min, false, index);
+    if (failed(least))
+      return failure();
+    if (!least->provablyAtLeast(0))
       return op->emitOpError("index ") << index << " may be negative: its smallest value "
-                                       << min->format(nameOf) << " is not provably >= 0 (" << type << ")";
-    // In bounds when dim - 1 - max >= 0 for every positive value of the symbols.
-    LinearExpr slack = LinearExpr::of(-1);
+                                       << least->format(nameOf) << " is not provably >= 0 (" << type << ")";
+    // In bounds when dim - 1 - max >= 0 for every positive value of the symbols, for any of the maxima.
+    LinearExpr limit = LinearExpr::of(-1);
     if (shape[index].isSymbolic()) {
       BlockArgument size = sdfg.lookupSymbolArg(shape[index].symbol);
       if (!size)
         return success(); // sdfg.sdfg's verifier reports the undefined symbol
-      slack.terms[size] = 1;
+      limit.terms[size] = 1;
     } else
-      slack.constant += shape[index].value;
-    slack.add(*max, -1);
-    if (!slack.provablyAtLeast(0)) {
+      limit.constant += shape[index].value;
+    std::optional<LinearExpr> shown;
+    bool proven = false;
+    for (const LinearExpr &max : maxes) {
+      auto most = withoutLocals(max, true, index);
+      if (failed(most))
+        return failure();
+      LinearExpr slack = limit;
+      slack.add(*most, -1);
+      if (slack.provablyAtLeast(0)) {
+        proven = true;
+        break;
+      }
+      if (!shown)
+        shown = *most;
+    }
+    if (!proven) {
       std::string last = shape[index].isSymbolic() ? shape[index].symbol + " - 1"
                                                    : std::to_string(shape[index].value - 1);
       return op->emitOpError("index ") << index << " may run past dimension " << shape[index].str() << " of "
-                                       << type << ": its largest value " << max->format(nameOf)
+                                       << type << ": its largest value " << shown->format(nameOf)
                                        << " is not provably <= " << last;
     }
   }

@@ -32,6 +32,15 @@ llvm::SmallVector<T> sourceIndices(TransposeViewOp view, llvm::ArrayRef<T> indic
 }
 /// When `container` is an input argument of its SDFG or a view of one, that argument's name; else empty.
 llvm::StringRef getInputContainerName(mlir::Value container);
+/// Proves indices in [0, dim) per dimension of `type`: `low`'s results are the smallest, `high`'s the
+/// largest (dims then symbols over `indices`); emits the reason on `op` when it cannot.
+mlir::LogicalResult verifyIndexBounds(mlir::Operation *op, ArrayType type, mlir::AffineMap low, mlir::AffineMap high,
+                                      mlir::ValueRange indices);
+/// Index operands of maps, memlets and tile ops must be SDFG symbols or parameters of enclosing maps;
+/// with `allowTileExtents`, also `sdfg.min` values of an enclosing map body.
+mlir::LogicalResult verifyIndexOperands(mlir::Operation *op, mlir::ValueRange operands, bool allowTileExtents = false);
+/// Rejects divisions and remainders by values that are not provably positive.
+mlir::LogicalResult verifyDivisors(mlir::Operation *op, mlir::AffineMap map, mlir::ValueRange operands);
 } // namespace dmc::sdfg
 
 #endif

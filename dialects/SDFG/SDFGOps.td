@@ -258,4 +258,52 @@ def SDFG_TaskletOp : SDFG_Op<"tasklet", [IsolatedFromAbove, SingleBlockImplicitT
   let builders = [OpBuilder<(ins "::mlir::TypeRange":$resultTypes, "::mlir::ValueRange":$operands)>];
 }
 
+//===----------------------------------------------------------------------===//
+// Tile nests: tile extents and micro-kernel calls
+//===----------------------------------------------------------------------===//
+
+def SDFG_MinOp : SDFG_Op<"min", [Pure, ParentOneOf<["MapOp"]>]> {
+  let summary = "the smallest of affine expressions: the extent of a tile that may be cut by an edge";
+  let description = [{
+    ```mlir
+    %rows = sdfg.min (96, %M - %mb * 96)
+    sdfg.map (%i) = (0) to (%rows) { ... }
+    ```
+    An index value for the upper bounds of maps nested in the same map body and for the arguments of
+    micro-kernels (`sdfg.ukernel`); memlet indices cannot use it. Its operands are SDFG symbols and
+    parameters of enclosing maps. Bounds proofs may use any of its expressions as an upper bound.
+  }];
+  let arguments = (ins AffineMapAttr:$map, Variadic<Index>:$operands);
+  let results = (outs Index:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def SDFG_UKernelOp : SDFG_Op<"ukernel", [ParentOneOf<["MapOp"]>, AttrSizedOperandSegments]> {
+  let summary = "a call of a runtime micro-kernel on tiles of containers";
+  let description = [{
+    ```mlir
+    sdfg.ukernel "gemm_12x32" ins(%ap[%ip, 0, 0], %bp[%jp, 0, 0]) outs(%acc[%ip * 12, %jp * 32])
+        args(%kc, %kb) : !sdfg.array<f32[8, 256, 12]>, !sdfg.array<f32[8, 256, 32]>, !sdfg.array<f32[96, 256]>
+    ```
+    The innermost level of a tile nest. Each operand names the origin of the tile the kernel touches,
+    affine in map parameters and symbols like a memlet index; the kernel's entry in the micro-kernel table
+    (dialects/SDFG/MicroKernels.h) says the tile's extent per dimension (a constant or an argument), the
+    layout it needs, and the runtime function it calls. `ins` are read, `outs` read and written. `args`
+    are index values: symbols, parameters of enclosing maps or `sdfg.min` values. The verifier proves
+    every tile in bounds, as for memlets.
+  }];
+  let arguments = (ins StrAttr:$kernel, Variadic<SDFG_ArrayType>:$inputs, Variadic<SDFG_ArrayType>:$outputs,
+                       ArrayAttr:$origins, Variadic<Index>:$indices, Variadic<Index>:$args);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Inputs then outputs.
+    ::mlir::OperandRange getTiles() { return getOperands().take_front(getInputs().size() + getOutputs().size()); }
+    /// The origin map of tile `i` (of getTiles()) and its index operands.
+    ::mlir::AffineMap getOrigin(unsigned i);
+    ::mlir::ValueRange getOriginIndices(unsigned i);
+  }];
+}
+
 #endif

@@ -133,6 +133,15 @@ unsigned nestingDepth(Operation *op) {
 }
 
 constexpr unsigned kMaxEliminations = 4096;
+constexpr unsigned kMaxCandidates = 16;
+
+/// The sdfg.min that defines `v`, when it lies inside `scope`.
+MinOp innerMinValue(Value v, Operation *scope) {
+  auto min = v.getDefiningOp<MinOp>();
+  if (!min || (scope && !scope->isProperAncestor(min)))
+    return {};
+  return min;
+}
 
 // Rounding divisions by b > 0 (no overflow: |a / b| <= |a|).
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0); }
@@ -148,6 +157,10 @@ class Bounder {
 public:
   Bounder(Operation *scope, std::string *whyNot) : scope(scope), whyNot(whyNot) {}
 
+  std::optional<LinearExpr> relaxPublic(AffineExpr expr, ValueRange operands, unsigned numDims, bool wantMax) {
+    return relax(expr, operands, numDims, wantMax);
+  }
+
   std::optional<LinearExpr> bound(AffineExpr expr, ValueRange operands, unsigned numDims, bool wantMax) {
     auto relaxed = relax(expr, operands, numDims, wantMax);
     if (!relaxed)
@@ -156,33 +169,75 @@ public:
   }
 
   std::optional<LinearExpr> eliminate(LinearExpr e, bool wantMax) {
-    // Each step replaces the parameter of the innermost map left by a bound in symbols and parameters of
-    // strictly enclosing maps (their bounds cannot use their own parameters), so this terminates; the
-    // cap only guards against IR whose map verifier has not run yet.
-    for (unsigned step = 0;; ++step) {
-      if (step == kMaxEliminations)
-        return fail("its map bounds refer to their own parameters");
+    SmallVector<LinearExpr, 4> all;
+    if (!eliminateAll(std::move(e), wantMax, all))
+      return std::nullopt;
+    return all.front();
+  }
+
+  /// Every bound eliminate() can derive: one per choice among the expressions of the `sdfg.min`
+  /// values met (each is a sound bound; a proof may use whichever works). False on failure.
+  bool eliminateAll(LinearExpr e, bool wantMax, SmallVectorImpl<LinearExpr> &out, unsigned step = 0) {
+    // Each step replaces the parameter of the innermost map left (or a min value defined in a map body,
+    // before that map's own parameters) by a bound in symbols and parameters of strictly enclosing maps
+    // (their bounds cannot use their own parameters), so this terminates; the cap only guards against IR
+    // whose map verifier has not run yet.
+    for (;; ++step) {
+      if (step == kMaxEliminations) {
+        fail("its map bounds refer to their own parameters");
+        return false;
+      }
       Value innermost;
       unsigned deepest = 0;
-      for (auto [value, coeff] : e.terms)
-        if (auto [map, index] = innerMapParam(value, scope); map && nestingDepth(map) >= deepest) {
+      for (auto [value, coeff] : e.terms) {
+        unsigned depth = 0;
+        if (auto [map, index] = innerMapParam(value, scope); map)
+          depth = 2 * nestingDepth(map);
+        else if (MinOp min = innerMinValue(value, scope))
+          depth = 2 * nestingDepth(min) - 1;
+        if (depth && depth >= deepest) {
           innermost = value;
-          deepest = nestingDepth(map);
+          deepest = depth;
         }
-      if (!innermost)
-        return e;
+      }
+      if (!innermost) {
+        if (out.size() < kMaxCandidates)
+          out.push_back(e);
+        return true;
+      }
       int64_t coeff = e.terms.lookup(innermost);
+      bool takeMax = (coeff > 0) == wantMax;
+      if (MinOp min = innerMinValue(innermost, scope)) {
+        // min(a, b) <= a and <= b: in the direction of its upper bound, every expression is a bound.
+        if (!takeMax) {
+          fail("the smallest value of a tile extent (sdfg.min) is not bounded");
+          return false;
+        }
+        e.terms.erase(innermost);
+        AffineMap m = min.getMap();
+        bool any = false;
+        for (AffineExpr alternative : m.getResults()) {
+          auto replacement = relax(alternative, min.getOperands(), m.getNumDims(), true);
+          if (!replacement)
+            continue;
+          LinearExpr forked = e;
+          forked.add(*replacement, coeff);
+          any |= eliminateAll(std::move(forked), wantMax, out, step + 1);
+          if (out.size() >= kMaxCandidates)
+            break;
+        }
+        return any;
+      }
       auto [map, index] = innerMapParam(innermost, scope);
       // Every value of the parameter lies in [lower, upper - 1], whatever the step; an empty range has
       // no values, so any bound holds for it.
-      bool takeMax = (coeff > 0) == wantMax;
       AffineMap bounds = takeMax ? map.getUpperBounds() : map.getLowerBounds();
       ValueRange operands = takeMax ? map.getUpperOperands() : map.getLowerOperands();
       std::optional<LinearExpr> replacement = takeMax ? lastValue(map, index) : std::nullopt;
       if (!replacement) {
         replacement = relax(bounds.getResult(index), operands, bounds.getNumDims(), takeMax);
         if (!replacement)
-          return std::nullopt;
+          return false;
         if (takeMax)
           replacement->add(LinearExpr::of(-1)); // upper bounds are exclusive
       }
@@ -366,6 +421,19 @@ std::optional<LinearExpr> boundOver(AffineExpr expr, ValueRange operands, unsign
     return std::nullopt;
   }
   return result;
+}
+
+SmallVector<LinearExpr, 4> boundsOver(AffineExpr expr, ValueRange operands, unsigned numDims, Operation *scope,
+                                      bool wantMax, std::string *whyNot) {
+  Bounder bounder(scope, whyNot);
+  SmallVector<LinearExpr, 4> all;
+  auto relaxed = bounder.relaxPublic(expr, operands, numDims, wantMax);
+  if (!relaxed || !bounder.eliminateAll(*relaxed, wantMax, all))
+    return {};
+  llvm::erase_if(all, [](const LinearExpr &e) { return e.overflowed; });
+  if (all.empty() && whyNot && whyNot->empty())
+    *whyNot = "its coefficients overflow 64-bit integers";
+  return all;
 }
 
 Range propagateRange(AffineExpr expr, ValueRange operands, unsigned numDims, Operation *scope) {

@@ -19,6 +19,7 @@
 #include "mlir/IR/Value.h"
 #include "mlir/IR/ValueRange.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <optional>
@@ -69,6 +70,12 @@ std::optional<LinearExpr> toLinear(mlir::AffineExpr expr, mlir::ValueRange opera
 /// it receives the reason.
 std::optional<LinearExpr> boundOver(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims,
                                     mlir::Operation *scope, bool wantMax, std::string *whyNot = nullptr);
+
+/// Every bound of `expr` the elimination can derive, all sound: one per choice among the expressions of
+/// the `sdfg.min` values it meets (a tile's extent is below each of them), capped at 16. A proof holds
+/// when it holds for any of them. Empty when none is found.
+llvm::SmallVector<LinearExpr, 4> boundsOver(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims,
+                                            mlir::Operation *scope, bool wantMax, std::string *whyNot = nullptr);
 
 /// The range of `expr` over `operands` when the parameters of maps nested inside `scope` (or every map,
 /// for a null scope) vary over their ranges: both ends of boundOver.

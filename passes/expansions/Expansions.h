@@ -96,6 +96,17 @@ bool isMatMul(mlir::Operation *op);
 mlir::LogicalResult expandMatMul(Expander &e);
 /// MatMul as an nn.fused_matmul without epilogue: the tiled micro-kernel form.
 mlir::LogicalResult expandMatMulTiled(Expander &e);
+/// Block sizes of a tiled GEMM: C blocks of mc x nc, K panels of depth kc, register tiles of mr x nr
+/// computed by the micro-kernel `kernel` (dialects/SDFG/MicroKernels.h).
+struct GemmTiling {
+  int64_t mc = 96, nc = 256, kc = 256, mr = 12, nr = 32;
+  std::string kernel = "gemm_12x32";
+};
+/// The default blocking: the widest register tile when the target has 512-bit vectors.
+GemmTiling defaultGemmTiling(bool wideVectors);
+/// nn.fused_matmul as a tile nest: packing copies into per-worker buffers, register tiles on the
+/// micro-kernel, the epilogue per block row (TiledMatMul.cpp).
+mlir::LogicalResult expandFusedMatMulTiled(Expander &e, const GemmTiling &tiling);
 bool isSoftmax(mlir::Operation *op);
 mlir::LogicalResult expandSoftmax(Expander &e);
 bool isLayerNorm(mlir::Operation *op);

@@ -1,0 +1,71 @@
+//===- MicroKernels.cpp - the table of runtime micro-kernels ----------------===//
+#include "dialects/SDFG/MicroKernels.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+namespace dmc::sdfg {
+namespace {
+
+/// acc[MR x NR] (+)= sum over kc of packed panels a[kc x MR] and b[kc x NR]:
+/// dmcrt_uk_gemm_MRxNR(kc, a, b, acc, ldacc, accumulate). Panels are slices [p][kc][MR] of a packed
+/// buffer [panels][KC][MR], so a panel's rows are MR contiguous floats.
+MicroKernel gemmKernel(llvm::StringRef name, llvm::StringRef function, int64_t mr, int64_t nr) {
+  MicroKernel k;
+  k.name = name;
+  k.function = function;
+  k.inputs = {TileOperand{{TileExtent::fixed(1), TileExtent::ofArg(0), TileExtent::fixed(mr)}, {mr}, true},
+              TileOperand{{TileExtent::fixed(1), TileExtent::ofArg(0), TileExtent::fixed(nr)}, {nr}, true}};
+  k.outputs = {TileOperand{{TileExtent::fixed(mr), TileExtent::fixed(nr)}, {}, true}};
+  k.argNames = {"kc", "accumulate"};
+  k.call = {{CallItem::Arg, 0},     {CallItem::Pointer, 0},   {CallItem::Pointer, 1},
+            {CallItem::Pointer, 2}, {CallItem::RowStride, 2}, {CallItem::Arg, 1}};
+  return k;
+}
+
+int64_t gemmFlops12x32(llvm::ArrayRef<int64_t> a) { return 2 * 12 * 32 * a[0]; }
+int64_t gemmFlops6x16(llvm::ArrayRef<int64_t> a) { return 2 * 6 * 16 * a[0]; }
+
+/// x[0 .. n) = act(x) in place, on one row: dmcrt_uk_activation(code, n, x).
+MicroKernel activationKernel(llvm::StringRef name, int64_t code) {
+  MicroKernel k;
+  k.name = name;
+  k.function = "dmcrt_uk_activation";
+  k.outputs = {TileOperand{{TileExtent::fixed(1), TileExtent::ofArg(0)}, {}, false}};
+  k.argNames = {"n"};
+  k.call = {{CallItem::Constant, code}, {CallItem::Arg, 0}, {CallItem::Pointer, 0}};
+  return k;
+}
+
+const std::vector<MicroKernel> &table() {
+  static const std::vector<MicroKernel> kernels = [] {
+    std::vector<MicroKernel> t;
+    t.push_back(gemmKernel("gemm_12x32", "dmcrt_uk_gemm_12x32", 12, 32));
+    t.back().flops = gemmFlops12x32;
+    t.push_back(gemmKernel("gemm_6x16", "dmcrt_uk_gemm_6x16", 6, 16));
+    t.back().flops = gemmFlops6x16;
+    // Codes of dmcrt_activation (runtime/include/dmc/runtime/tiled.h).
+    t.push_back(activationKernel("relu_row", 1));
+    t.push_back(activationKernel("gelu_erf_row", 2));
+    t.push_back(activationKernel("gelu_tanh_row", 3));
+    return t;
+  }();
+  return kernels;
+}
+
+} // namespace
+
+const MicroKernel *lookupMicroKernel(llvm::StringRef name) {
+  for (const MicroKernel &k : table())
+    if (k.name == name)
+      return &k;
+  return nullptr;
+}
+
+llvm::ArrayRef<MicroKernel> microKernels() { return table(); }
+
+llvm::ArrayRef<RegisterTile> gemmRegisterTiles() {
+  static const RegisterTile tiles[] = {{12, 32, "gemm_12x32"}, {6, 16, "gemm_6x16"}};
+  return tiles;
+}
+
+} // namespace dmc::sdfg
