@@ -13,13 +13,14 @@ namespace {
 
 using GemmFn = void (*)(int64_t, const float*, const float*, float*, int64_t, int32_t);
 
-// The best of 5 runs of `reps` accumulating calls, in GFLOP/s.
+// The best of 50 runs of `reps` accumulating calls, in GFLOP/s. A run takes about a millisecond, so
+// that on a shared machine some runs see no other load.
 double gflops(GemmFn gemm, int64_t mr, int64_t nr, int64_t kc) {
   std::vector<float> a(static_cast<size_t>(kc * mr), 1e-3f), b(static_cast<size_t>(kc * nr), 1e-3f);
   std::vector<float> acc(static_cast<size_t>(mr * nr), 0.0f);
   const int64_t reps = std::max<int64_t>(1, (int64_t{1} << 28) / (2 * mr * nr * std::max<int64_t>(kc, 1)));
   double best = 0;
-  for (int run = 0; run < 5; ++run) {
+  for (int run = 0; run < 50; ++run) {
     const auto start = std::chrono::steady_clock::now();
     for (int64_t i = 0; i < reps; ++i) gemm(kc, a.data(), b.data(), acc.data(), nr, 1);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
