@@ -1,7 +1,6 @@
 // dmcrt_matmul_tiled and dmcrt_attention: descriptor checks, batch broadcasting and the parallel loop
 // over C blocks / query blocks. The inner code (packing, micro-kernel, epilogue, streaming softmax) is
-// in tiled_isa.inc, compiled per instruction set; the AVX-512 build is used when the CPU has it, unless
-// DMCRT_TILED_ISA=generic asks for the baseline build (tests run both).
+// in tiled_isa.inc, compiled per instruction set and chosen in ukernels.cpp (tests run every build).
 #include <omp.h>
 
 #include <algorithm>
@@ -15,20 +14,6 @@
 
 namespace dmc::detail {
 namespace {
-
-const TiledIsa& select_isa() {
-  const char* forced = std::getenv("DMCRT_TILED_ISA");
-  if (forced && std::strcmp(forced, "generic") == 0) return tiled_isa_generic();
-#if defined(DMCRT_HAVE_AVX512) && (defined(__x86_64__) || defined(__i386__))
-  if (__builtin_cpu_supports("avx512f")) return tiled_isa_avx512();
-#endif
-  return tiled_isa_generic();
-}
-
-const TiledIsa& isa() {
-  static const TiledIsa& chosen = select_isa();
-  return chosen;
-}
 
 const dmcrt_strided& check_strided(const dmcrt_strided* t, const char* what, int32_t min_rank) {
   if (!t) fail(DMCRT_ERR_INVALID_ARG, std::string(what) + " is null");
@@ -122,7 +107,7 @@ Operand operand(const dmcrt_strided* t, const Shape& full, const char* what) {
 
 using namespace dmc::detail;
 
-extern "C" const char* dmcrt_tiled_isa(void) { return isa().name; }
+extern "C" const char* dmcrt_tiled_isa(void) { return tiled_isa().uk.isa; }
 
 extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b, const dmcrt_strided* pre,
                                   const dmcrt_strided* post, const dmcrt_strided* c, float alpha,
@@ -151,7 +136,7 @@ extern "C" int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b
     const int64_t mt = (M + kTileM - 1) / kTileM, nt = (N + kTileN - 1) / kTileN;
     const int64_t tasks = batches.count * mt * nt;
     const bool parallel = batches.count * M * N * std::max<int64_t>(K, 1) >= (int64_t{1} << 18) && tasks > 1;
-    const TiledIsa& inner = isa();
+    const TiledIsa& inner = tiled_isa();
     run_tasks(tasks, parallel, [&](int64_t t) {
       const int64_t batch = t / (mt * nt), rest = t % (mt * nt);
       const int64_t m0 = (rest / nt) * kTileM, n0 = (rest % nt) * kTileN;
@@ -198,7 +183,7 @@ extern "C" int dmcrt_attention(const dmcrt_strided* q, const dmcrt_strided* k, c
     const GeneratedMask gen = make_generated_mask(causal, window, stride, global_tokens, n_global, std::max(Sq, Sk));
     if (Sq == 0 || Dv == 0 || batches.count == 0) return;
     const int64_t qt = (Sq + kAttnRows - 1) / kAttnRows, tasks = batches.count * qt;
-    const TiledIsa& inner = isa();
+    const TiledIsa& inner = tiled_isa();
     const bool parallel = tasks > 1 && batches.count * Sq * Sk * (D + Dv) >= (1 << 16);
     run_tasks(tasks, parallel, [&](int64_t t) {
       const int64_t batch = t / qt, q0 = (t % qt) * kAttnRows;

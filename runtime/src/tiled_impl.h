@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dmc/runtime/ukernels.h"
 #include "generated_mask.h"
 
 namespace dmc::detail {
@@ -38,18 +39,26 @@ struct AttentionProblem {
   const GeneratedMask* generated = nullptr;
 };
 
-// Inner code of one instruction set. Both functions are serial (the driver parallelises) and keep
-// their packing buffers per thread.
+// Inner code of one instruction set. All functions are serial (the driver parallelises); the whole
+// kernels keep their packing buffers per thread.
 struct TiledIsa {
-  const char* name;
   // C rows [m0, m1) and columns [n0, n1) of `p`, over the whole K.
   void (*gemm_block)(const GemmProblem& p, int64_t m0, int64_t m1, int64_t n0, int64_t n1);
   // Output rows [q0, q1) of `p`.
   void (*attention_rows)(const AttentionProblem& p, int64_t q0, int64_t q1);
+  // The micro-kernels both are built on, and the build's name (uk.isa).
+  dmcrt_uk_kernels uk;
 };
 
+// The builds compiled into this library (tiled_<name>.cpp). Only call one the CPU supports.
 const TiledIsa& tiled_isa_avx512();
+const TiledIsa& tiled_isa_avx2();
 const TiledIsa& tiled_isa_generic();
+
+// The build named `name` if this library has it and the CPU supports it, else null (ukernels.cpp).
+const TiledIsa* tiled_isa_named(const char* name);
+// The build in use: chosen once, at first use, by DMCRT_TILED_ISA and the CPU's features.
+const TiledIsa& tiled_isa();
 
 // Block sizes shared by the driver (task shape) and the inner code.
 constexpr int64_t kTileM = 96;       // rows of C per task (a multiple of the micro-kernel's MR)

@@ -2,8 +2,8 @@
  *
  * Unlike the reference kernels (kernels.h), operands are *strided* views, so a transposed, sliced or
  * reshaped container is read (or written) in place, without a copy. Both kernels are built on one
- * register-tiled micro-kernel (MR x NR accumulators over packed panels of A and B) that is compiled
- * for AVX-512 and for a generic target and chosen at load time by the CPU's features.
+ * register-tiled micro-kernel (MR x NR accumulators over packed panels of A and B), the one of
+ * ukernels.h, compiled for AVX-512, AVX2 and a generic target and chosen once by the CPU's features.
  *
  * Conventions: as in kernels.h (status codes, dmcrt_last_error()). Outputs must not overlap inputs,
  * except that an addend may be the output itself (c = ... + c). Batch dims broadcast as in NumPy; a
@@ -54,7 +54,7 @@ DMCRT_API int dmcrt_attention(const dmcrt_strided* q, const dmcrt_strided* k, co
                               int32_t causal, int64_t window, int64_t stride,
                               const int64_t* global_tokens, int32_t n_global);
 
-/* The micro-kernel build in use: "avx512" or "generic". */
+/* The micro-kernel build in use: "avx512", "avx2" or "generic" (the same as dmcrt_uk_isa()). */
 DMCRT_API const char* dmcrt_tiled_isa(void);
 
 #ifdef __cplusplus

@@ -1,0 +1,81 @@
+/* Micro-kernels: the register-level inner pieces of tiled GEMM and streaming-softmax attention, for
+ * code that does its own tiling, packing and epilogues (generated tile nests) and calls only these.
+ *
+ * They are the same inner functions as those of dmcrt_matmul_tiled and dmcrt_attention (tiled.h),
+ * compiled once per instruction set (AVX-512, AVX2+FMA, and the baseline target) and chosen once per
+ * process, at first use, by the CPU's features. DMCRT_TILED_ISA=avx512|avx2|generic forces a build
+ * (ignored when the CPU lacks it or the library was built without it); the choice is shared with
+ * tiled.h, so dmcrt_uk_isa() == dmcrt_tiled_isa().
+ *
+ * Conventions: serial, no allocation, no failure (no status is returned: callers pass valid
+ * arguments). No pointer needs any alignment. An output must not overlap an input, except where a
+ * function works in place. Results may differ between builds by rounding (the summation order of a
+ * reduction follows the vector width). */
+#ifndef DMC_RUNTIME_UKERNELS_H
+#define DMC_RUNTIME_UKERNELS_H
+
+#include <stdint.h>
+
+#include "dmc/runtime/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The GEMM micro-kernel on a 12 x 32 register tile:
+ *   acc[r*ldacc + c] = (accumulate ? acc[r*ldacc + c] : 0) + sum_{p<kc} a[p*12 + r] * b[p*32 + c]
+ * for r < 12, c < 32. a is a packed A micro-panel (kc rows of 12 floats: column p of 12 rows of A),
+ * b a packed B micro-panel (kc rows of 32 floats: row p of 32 columns of B); kc >= 0 (kc == 0 writes
+ * zeros, or leaves acc as it is when accumulating), ldacc >= 32. Only the 12 x 32 tile of acc is read
+ * or written. Pad partial panels with zeros; the caller copies the valid part of the tile out. */
+DMCRT_API void dmcrt_uk_gemm_12x32(int64_t kc, const float* a, const float* b, float* acc, int64_t ldacc,
+                                   int32_t accumulate);
+
+/* The same on a 6 x 16 tile (a[p*6 + r], b[p*16 + c], ldacc >= 16): the tile that fits the 16 vector
+ * registers of AVX2, for small or narrow blocks. */
+DMCRT_API void dmcrt_uk_gemm_6x16(int64_t kc, const float* a, const float* b, float* acc, int64_t ldacc,
+                                  int32_t accumulate);
+
+/* x[j] = act(x[j]) for j < n, in place, with the dmcrt_activation codes of tiled.h (relu: x > 0 ? x : 0,
+ * so NaN gives 0; gelu_erf and gelu_tanh through vector erf (absolute error <= 2e-7) and tanh).
+ * Any other code leaves x unchanged, as DMCRT_ACT_NONE does. */
+DMCRT_API void dmcrt_uk_activation(int32_t activation, int64_t n, float* x);
+
+/* max_{j<n} x[j]; -inf for n == 0. NaN elements are ignored (-inf when all are NaN): a NaN score still
+ * reaches the output through dmcrt_uk_exp_sum, which maps it to NaN. */
+DMCRT_API float dmcrt_uk_max(int64_t n, const float* x);
+
+/* x[j] = exp(x[j] - shift) for j < n, in place; returns the sum of the new x[j] (0 for n == 0).
+ * x[j] == -inf gives 0 for every shift, -inf included, so masked entries drop out and a row whose
+ * entries are all masked gives all zeros and sum 0 (shift = its dmcrt_uk_max, -inf). Otherwise as
+ * exp(x[j] - shift): 0 below -87.3 (no subnormal results), +inf above ln(FLT_MAX), NaN for NaN;
+ * relative error about 2e-7. For a softmax, shift >= every x[j] keeps each term in [0, 1]. */
+DMCRT_API float dmcrt_uk_exp_sum(int64_t n, float* x, float shift);
+
+/* x[j] *= s for j < n, in place (rescales a row of an output accumulator). */
+DMCRT_API void dmcrt_uk_scale(int64_t n, float* x, float s);
+
+/* The build in use: "avx512", "avx2" or "generic". */
+DMCRT_API const char* dmcrt_uk_isa(void);
+
+/* One build's micro-kernels, for tests and benchmarks that compare builds in one process. */
+typedef struct {
+  const char* isa;
+  void (*gemm_12x32)(int64_t kc, const float* a, const float* b, float* acc, int64_t ldacc, int32_t accumulate);
+  void (*gemm_6x16)(int64_t kc, const float* a, const float* b, float* acc, int64_t ldacc, int32_t accumulate);
+  void (*activation)(int32_t activation, int64_t n, float* x);
+  float (*max)(int64_t n, const float* x);
+  float (*exp_sum)(int64_t n, float* x, float shift);
+  void (*scale)(int64_t n, float* x, float s);
+} dmcrt_uk_kernels;
+
+/* The build named `isa` ("avx512", "avx2", "generic"); NULL when this library was built without it
+ * (another architecture, or a compiler without the flags) or the CPU lacks its instructions.
+ * isa == NULL: the build in use (what the dmcrt_uk_* functions above call). */
+DMCRT_API const dmcrt_uk_kernels* dmcrt_uk_kernels_for(const char* isa);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif

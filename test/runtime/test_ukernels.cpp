@@ -1,0 +1,263 @@
+// The micro-kernels of ukernels.h, for every build of this library that the CPU can run, against
+// double-precision loops and std:: functions written here: GEMM tiles at depths 0, 1, odd and longer
+// than a panel, accumulating or not, on unaligned pointers with a padded row stride, and nothing
+// written outside the tile; the element-wise kernels at lengths around the vector widths, with -inf,
+// +inf, NaN and values beyond exp's range.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "dmc/runtime/tiled.h"
+#include "dmc/runtime/ukernels.h"
+#include "test_util.h"
+
+using namespace dmctest;
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// Whether this library was built with `isa` (the build's definitions are passed to the tests) and
+// whether the CPU can run it.
+bool built_with(const std::string& isa) {
+  if (isa == "avx512") {
+#ifdef DMCRT_HAVE_AVX512
+    return true;
+#endif
+  } else if (isa == "avx2") {
+#ifdef DMCRT_HAVE_AVX2
+    return true;
+#endif
+  }
+  return isa == "generic";
+}
+
+bool cpu_runs(const std::string& isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (isa == "avx512") return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return isa == "generic";
+}
+
+// The kernels of the build named by the test parameter; the test is skipped, with the reason, when
+// the library lacks the build or the CPU cannot run it (then the library must not offer it).
+class UKernels : public ::testing::TestWithParam<const char*> {
+protected:
+  const dmcrt_uk_kernels* uk = nullptr;
+  void SetUp() override {
+    const std::string isa = GetParam();
+    uk = dmcrt_uk_kernels_for(isa.c_str());
+    if (!built_with(isa) || !cpu_runs(isa)) {
+      EXPECT_EQ(uk, nullptr) << isa << " offered although it cannot run here";
+      GTEST_SKIP() << (built_with(isa) ? "the CPU lacks the instructions of " : "libdmcrt was built without ")
+                   << isa;
+    }
+    ASSERT_NE(uk, nullptr) << isa << " was built and the CPU supports it, but it is not offered";
+    ASSERT_EQ(std::string(uk->isa), isa);
+  }
+};
+
+using GemmFn = void (*)(int64_t, const float*, const float*, float*, int64_t, int32_t);
+
+// One micro-kernel call on panels and an accumulator that start one float past a 64-byte boundary,
+// with ldacc = NR + 5 and a sentinel-filled margin of rows and columns around the tile.
+void check_gemm(GemmFn gemm, int64_t MR, int64_t NR, int64_t kc, bool accumulate) {
+  SCOPED_TRACE("kc " + std::to_string(kc) + (accumulate ? ", accumulating" : ""));
+  const int64_t ldacc = NR + 5, rows = MR + 2;
+  Tensor a = random_tensor({kc * MR + 1}, 21), b = random_tensor({kc * NR + 1}, 22);
+  Tensor acc = random_tensor({rows * ldacc + 1}, 23, -4, 4);
+  const float sentinel = 12345.5f;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < ldacc; ++c)
+      if (r >= MR || c >= NR) acc.v[1 + r * ldacc + c] = sentinel;
+  acc.v[0] = sentinel;
+  const std::vector<float> before = acc.v;
+  gemm(kc, a.v.data() + 1, b.v.data() + 1, acc.v.data() + 1, ldacc, accumulate);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < ldacc; ++c) {
+      const int64_t at = 1 + r * ldacc + c;
+      if (r >= MR || c >= NR) {
+        ASSERT_EQ(acc.v[at], sentinel) << "written outside the tile at row " << r << ", column " << c;
+        continue;
+      }
+      double want = accumulate ? before[at] : 0.0, magnitude = std::fabs(want);
+      for (int64_t p = 0; p < kc; ++p) {
+        const double term = double(a.v[1 + p * MR + r]) * b.v[1 + p * NR + c];
+        want += term;
+        magnitude += std::fabs(term);
+      }
+      // The rounding error bound of a chain of kc fused multiply-adds, relative to sum |terms|.
+      const double bound = (kc + 2) * std::numeric_limits<float>::epsilon() / 2 * magnitude;
+      ASSERT_NEAR(acc.v[at], want, bound) << "row " << r << ", column " << c;
+    }
+  ASSERT_EQ(acc.v[0], sentinel) << "written before the tile";
+}
+
+TEST_P(UKernels, Gemm12x32MatchesDoubleLoops) {
+  for (int64_t kc : {0, 1, 7, 256, 301})
+    for (bool accumulate : {false, true}) check_gemm(uk->gemm_12x32, 12, 32, kc, accumulate);
+}
+
+TEST_P(UKernels, Gemm6x16MatchesDoubleLoops) {
+  for (int64_t kc : {0, 1, 7, 256, 301})
+    for (bool accumulate : {false, true}) check_gemm(uk->gemm_6x16, 6, 16, kc, accumulate);
+}
+
+const int64_t kLengths[] = {0, 1, 15, 16, 17, 100};
+
+// n values in [lo, hi] with `specials` spread over them (each at a position that exists).
+std::vector<float> inputs(int64_t n, float lo, float hi, const std::vector<float>& specials, unsigned seed) {
+  Tensor t = random_tensor({n}, seed, lo, hi);
+  for (size_t s = 0; s < specials.size() && n > 0; ++s) t.v[(s * 7 + 3) % n] = specials[s];
+  return t.v;
+}
+
+// got is want within atol + rtol |want|; infinities and NaN exactly.
+void expect_value(double want, float got, double rtol, double atol, const std::string& what) {
+  if (std::isnan(want))
+    EXPECT_TRUE(std::isnan(got)) << what << ": want NaN, got " << got;
+  else if (std::isinf(want))
+    EXPECT_EQ(double(got), want) << what;
+  else
+    EXPECT_NEAR(got, want, atol + rtol * std::fabs(want)) << what;
+}
+
+double activation_ref(int act, double x) {
+  switch (act) {
+  case DMCRT_ACT_RELU: return x > 0 ? x : 0;
+  case DMCRT_ACT_GELU_ERF: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+  case DMCRT_ACT_GELU_TANH: return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+  default: return x;
+  }
+}
+
+TEST_P(UKernels, ActivationMatchesStd) {
+  for (int act : {int{DMCRT_ACT_NONE}, int{DMCRT_ACT_RELU}, int{DMCRT_ACT_GELU_ERF}, int{DMCRT_ACT_GELU_TANH}, 7})
+    for (int64_t n : kLengths) {
+      const std::vector<float> x = inputs(n, -6, 6, {-kInf, kInf, 1e4f, -1e4f, 30.0f, -30.0f, 0.0f}, 31);
+      std::vector<float> y = x;
+      uk->activation(act, n, y.data());
+      for (int64_t j = 0; j < n; ++j)
+        expect_value(activation_ref(act, x[j]), y[j], 1e-6, 1e-6,
+                     "activation " + std::to_string(act) + ", n " + std::to_string(n) + ", x " + std::to_string(x[j]));
+    }
+}
+
+TEST_P(UKernels, MaxMatchesStdAndSkipsNaN) {
+  for (int64_t n : kLengths) {
+    for (const auto& specials : {std::vector<float>{}, {-kInf, 3e38f}, {std::nanf(""), kInf}}) {
+      const std::vector<float> x = inputs(n, -100, 100, specials, 41);
+      double want = -INFINITY;
+      for (float v : x)
+        if (!std::isnan(v)) want = std::max(want, double(v));
+      EXPECT_EQ(double(uk->max(n, x.data())), want) << "n " << n;
+    }
+  }
+  std::vector<float> nans(17, std::nanf(""));
+  EXPECT_EQ(uk->max(17, nans.data()), -kInf);
+  nans[16] = -2.5f;  // in the tail after the last whole vector of every build
+  EXPECT_EQ(uk->max(17, nans.data()), -2.5f);
+}
+
+// A double beyond the float range is +inf as a float result.
+double in_float_range(double x) { return x > std::numeric_limits<float>::max() ? INFINITY : x; }
+
+// exp(x - shift) with the difference rounded to float first, as the kernel computes it.
+double exp_ref(float x, float shift) {
+  if (x == -kInf) return 0;
+  return in_float_range(std::exp(double(x - shift)));
+}
+
+TEST_P(UKernels, ExpSumMatchesStd) {
+  struct Case {
+    float lo, hi, shift;
+    std::vector<float> specials;
+  };
+  const Case cases[] = {
+      {-20, 0, 0, {-kInf, -kInf}},                        // softmax scores after the shift
+      {-5, 5, 1.5f, {-90.0f, -87.0f, -200.0f, -kInf}},   // underflow to 0, and -inf
+      {80, 88.5f, 0, {88.7f, 89.0f, 100.0f, kInf}},      // near and beyond the float range
+      {-1, 1, 0, {std::nanf("")}},
+      {-1, 1, -kInf, {}},                                 // shift -inf: exp(+inf) = inf
+  };
+  for (const Case& c : cases)
+    for (int64_t n : kLengths) {
+      const std::vector<float> x = inputs(n, c.lo, c.hi, c.specials, 51);
+      std::vector<float> y = x;
+      const float sum = uk->exp_sum(n, y.data(), c.shift);
+      double want_sum = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        const double want = exp_ref(x[j], c.shift);
+        want_sum += want;
+        expect_value(want, y[j], 1e-6, 1e-37, "n " + std::to_string(n) + ", x " + std::to_string(x[j]));
+      }
+      expect_value(in_float_range(want_sum), sum, 1e-6, 1e-37,
+                   "sum, n " + std::to_string(n));
+    }
+}
+
+// A fully masked row (every score -inf, so its maximum and shift are -inf) gives zeros, not NaN.
+TEST_P(UKernels, ExpSumOfMaskedRowIsZero) {
+  for (int64_t n : kLengths) {
+    std::vector<float> x(n, -kInf);
+    const float shift = uk->max(n, x.data());
+    EXPECT_EQ(shift, -kInf);
+    EXPECT_EQ(uk->exp_sum(n, x.data(), shift), 0.0f) << "n " << n;
+    for (float v : x) ASSERT_EQ(v, 0.0f) << "n " << n;
+  }
+}
+
+TEST_P(UKernels, ScaleMatchesFloatProduct) {
+  for (float s : {0.5f, -3.0f, 1e30f})
+    for (int64_t n : kLengths) {
+      const std::vector<float> x = inputs(n, -10, 10, {-kInf, 3e38f, std::nanf("")}, 61);
+      std::vector<float> y = x;
+      uk->scale(n, y.data(), s);
+      for (int64_t j = 0; j < n; ++j) {
+        const float want = x[j] * s;
+        if (std::isnan(want))
+          EXPECT_TRUE(std::isnan(y[j]));
+        else
+          EXPECT_EQ(y[j], want) << "n " << n << ", x " << x[j] << ", s " << s;
+      }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, UKernels, ::testing::Values("avx512", "avx2", "generic"),
+                         [](const auto& info) { return std::string(info.param); });
+
+TEST(UKernelsDispatch, EntryPointsCallTheChosenBuild) {
+  const dmcrt_uk_kernels* chosen = dmcrt_uk_kernels_for(nullptr);
+  ASSERT_NE(chosen, nullptr);
+  EXPECT_STREQ(dmcrt_uk_isa(), chosen->isa);
+  EXPECT_STREQ(dmcrt_tiled_isa(), chosen->isa) << "tiled.h and ukernels.h must use one build";
+  EXPECT_EQ(dmcrt_uk_kernels_for("sse9"), nullptr);
+  const char* forced = std::getenv("DMCRT_TILED_ISA");
+  if (forced && dmcrt_uk_kernels_for(forced)) {
+    EXPECT_STREQ(chosen->isa, forced);
+  }
+  // The entry points give the chosen build's results bit for bit.
+  const int64_t kc = 9;
+  Tensor a = random_tensor({kc * 12}, 71), b = random_tensor({kc * 32}, 72);
+  std::vector<float> via_entry(12 * 32), via_table(12 * 32);
+  dmcrt_uk_gemm_12x32(kc, a.v.data(), b.v.data(), via_entry.data(), 32, 0);
+  chosen->gemm_12x32(kc, a.v.data(), b.v.data(), via_table.data(), 32, 0);
+  EXPECT_EQ(via_entry, via_table);
+  dmcrt_uk_gemm_6x16(kc, a.v.data(), b.v.data(), via_entry.data(), 16, 1);
+  chosen->gemm_6x16(kc, a.v.data(), b.v.data(), via_table.data(), 16, 1);
+  EXPECT_EQ(via_entry, via_table);
+  dmcrt_uk_activation(DMCRT_ACT_GELU_TANH, 100, via_entry.data());
+  chosen->activation(DMCRT_ACT_GELU_TANH, 100, via_table.data());
+  EXPECT_EQ(via_entry, via_table);
+  EXPECT_EQ(dmcrt_uk_max(100, via_entry.data()), chosen->max(100, via_table.data()));
+  EXPECT_EQ(dmcrt_uk_exp_sum(100, via_entry.data(), 0.25f), chosen->exp_sum(100, via_table.data(), 0.25f));
+  EXPECT_EQ(via_entry, via_table);
+  dmcrt_uk_scale(50, via_entry.data(), 3.0f);
+  chosen->scale(50, via_table.data(), 3.0f);
+  EXPECT_EQ(via_entry, via_table);
+}
+
+}  // namespace
