@@ -34,7 +34,8 @@ struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
     });
     SmallVector<Life> lives;
     for (auto alloc : getOperation().getBodyBlock().getOps<sdfg::AllocOp>()) {
-      if (!isPrivateTransient(alloc.getResult()) || alloc.getStorage() != sdfg::Storage::heap)
+      if (!isPrivateTransient(alloc.getResult()) || alloc.getStorage() != sdfg::Storage::heap ||
+          alloc.getLifetime() == sdfg::Lifetime::scope) // per-worker buffers of a tile nest
         continue;
       SmallVector<Operation *> ops = accessesInOneState(alloc.getResult());
       if (!ops.empty())

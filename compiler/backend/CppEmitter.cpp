@@ -24,7 +24,6 @@ std::string Emitter::numElementsExpr(const Shape &shape) const {
   return e;
 }
 
-namespace {
 /// A C string literal: only printable ASCII other than quote and backslash passes through.
 std::string stringLiteral(StringRef text) {
   std::string out = "\"";
@@ -41,6 +40,8 @@ std::string stringLiteral(StringRef text) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string runSignature(Emitter &e) {
   std::string sig = "int dmc_" + e.sdfg.getSymName().str() + "_run(void *_handle";
@@ -139,6 +140,8 @@ LogicalResult emitTransients(Emitter &e) {
     while (!used.insert(name).second)
       name = name + "_" + std::to_string(used.size());
     e.names[alloc] = name;
+    if (alloc.getLifetime() == sdfg::Lifetime::scope && sdfg::getScopeOwner(alloc))
+      continue; // declared with the map that owns it (EmitTile.cpp)
     Shape shape = alloc.getType().getShape();
     if (failed(checkConstantSize(alloc, shape)))
       return failure();
@@ -233,20 +236,53 @@ const char *kPrologue = R"cpp(#include <dmc/runtime/alloc.h>
 #include <dmc/runtime/kernels.h>
 #include <dmc/runtime/sizes.h>
 #include <dmc/runtime/tiled.h>
+#include <dmc/runtime/ukernels.h>
 #include <utility>
 #include <dmc/runtime/timer.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <vector>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace {
 // Affine floor division and modulo (C++ rounds towards zero).
 inline int64_t dmc_floordiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 inline int64_t dmc_ceildiv(int64_t a, int64_t b) { return -dmc_floordiv(-a, b); }
 inline int64_t dmc_mod(int64_t a, int64_t b) { int64_t m = a % b; return m < 0 ? m + b : m; }
+
+// A transient of lifetime `scope` owned by a parallel loop: one zeroed part of `size` floats per worker.
+struct dmc_worker_buffer {
+  float *data = nullptr;
+  dmc_worker_buffer() = default;
+  ~dmc_worker_buffer() { dmcrt_free(data); }
+  dmc_worker_buffer(const dmc_worker_buffer &) = delete;
+  dmc_worker_buffer &operator=(const dmc_worker_buffer &) = delete;
+  int allocate(const char *what, int64_t size) {
+#ifdef _OPENMP
+    const int64_t dims[2] = {omp_get_max_threads(), size};
+#else
+    const int64_t dims[2] = {1, size};
+#endif
+    void *p = nullptr;
+    if (int rc = dmcrt_alloc_shape(&p, what, dims, nullptr, 2, sizeof(float))) return rc;
+    data = static_cast<float *>(p);
+    std::memset(data, 0, sizeof(float) * static_cast<size_t>(dims[0] * dims[1]));
+    return 0;
+  }
+  float *part(int64_t size) const {
+#ifdef _OPENMP
+    return data + static_cast<int64_t>(omp_get_thread_num()) * size;
+#else
+    return data;
+#endif
+  }
+};
 
 // A transient's storage: 64-byte aligned, freed on every path out of the run function (or with its handle).
 struct dmc_buffer {

@@ -225,8 +225,10 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
   if (parallel)
     parallelMap = map;
   unsigned n = map.getNumParams();
-  if (parallel)
+  if (parallel) {
+    emitWorkerBuffers(map);
     os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "") << "\n";
+  }
   for (unsigned i = 0; i < n; ++i) {
     std::string p = fresh("i");
     names[map.getParams()[i]] = p;
@@ -238,6 +240,8 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
        << " += " << map.getSteps()[i] << ") {\n";
     os.indent();
   }
+  if (parallel)
+    bindWorkerBuffers(map);
   for (Operation &op : map.getBodyBlock()) {
     LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
         .Case([&](sdfg::MapOp inner) { return emitMap(inner, insideParallel || parallel); })
@@ -290,6 +294,8 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
             names[result] = expr;
           return success();
         })
+        .Case([&](sdfg::MinOp min) { return emitTileExtent(min); })
+        .Case([&](sdfg::UKernelOp call) { return emitMicroKernel(call); })
         .Default([](Operation *o) { return o->emitOpError("cannot be emitted inside a map"); });
     if (failed(result))
       return failure();

@@ -12,6 +12,9 @@
 
 namespace dmc {
 
+/// A C string literal of `text`: only printable ASCII other than quote and backslash passes through.
+std::string stringLiteral(llvm::StringRef text);
+
 /// Names and helpers for emitting one sdfg.sdfg. Every emit* routine prints one kind of op.
 class Emitter {
 public:
@@ -55,6 +58,19 @@ public:
   mlir::LogicalResult emitTiledNode(mlir::Operation *op);
   /// Declares a dmcrt_strided for a container or any strided view of one and returns its name.
   mlir::FailureOr<std::string> declareStrided(mlir::Value container, mlir::Operation *user);
+
+  // Tile nests (EmitTile.cpp).
+  mlir::LogicalResult emitTileExtent(sdfg::MinOp min);
+  mlir::LogicalResult emitMicroKernel(sdfg::UKernelOp call);
+  /// Before the parallel loop of `owner`: allocates the per-worker buffers of the transients it owns.
+  void emitWorkerBuffers(sdfg::MapOp owner);
+  /// At the start of `owner`'s loop body: each owned transient's part for this worker.
+  void bindWorkerBuffers(sdfg::MapOp owner);
+  struct WorkerBuffer {
+    sdfg::AllocOp alloc;
+    std::string buffer, size;
+  };
+  llvm::SmallVector<WorkerBuffer> workerBuffers;
 
   // Maps, memlets and tasklets (EmitMap.cpp).
   mlir::LogicalResult emitMap(sdfg::MapOp map, bool insideParallel);

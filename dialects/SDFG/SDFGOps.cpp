@@ -362,6 +362,23 @@ void AllocOp::getAsmResultNames(OpAsmSetValueNameFn setName) {
     setName(getResult(), *getName());
 }
 
+MapOp dmc::sdfg::getScopeOwner(AllocOp alloc) {
+  MapOp owner;
+  bool first = true;
+  for (Operation *user : alloc->getUsers()) {
+    MapOp outermost;
+    for (auto m = user->getParentOfType<MapOp>(); m; m = m->getParentOfType<MapOp>())
+      if (m.getSchedule() == Schedule::omp)
+        outermost = m;
+    if (first)
+      owner = outermost;
+    else if (owner != outermost)
+      return {};
+    first = false;
+  }
+  return owner;
+}
+
 LogicalResult AllocOp::verify() {
   bool needsStaticShape = getStorage() == Storage::stack || getStorage() == Storage::reg;
   if (needsStaticShape && llvm::any_of(getType().getShape(), [](const dmc::Dim &d) { return d.isSymbolic(); }))
@@ -369,6 +386,12 @@ LogicalResult AllocOp::verify() {
                                          << "' needs a constant shape, got " << getType();
   if (getName() && !dmc::isIdentifier(getName()->str()))
     return emitOpError("name '") << dmc::printable(getName()->str()) << "' is not an identifier";
+  if (getLifetime() == Lifetime::scope) {
+    for (Operation *user : getResult().getUsers())
+      if (!user->getParentOfType<MapOp>())
+        return emitOpError("with lifetime 'scope' may be used only inside maps (views and library nodes "
+                           "cannot take it)");
+  }
   return success();
 }
 

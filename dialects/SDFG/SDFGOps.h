@@ -32,6 +32,10 @@ llvm::SmallVector<T> sourceIndices(TransposeViewOp view, llvm::ArrayRef<T> indic
 }
 /// When `container` is an input argument of its SDFG or a view of one, that argument's name; else empty.
 llvm::StringRef getInputContainerName(mlir::Value container);
+/// Where a transient of lifetime `scope` lives: the outermost omp map enclosing all its uses, which
+/// gives each of its workers a buffer of its own; null when no omp map encloses them all (one buffer
+/// per call, as for lifetime `state`).
+MapOp getScopeOwner(AllocOp alloc);
 /// Proves indices in [0, dim) per dimension of `type`: `low`'s results are the smallest, `high`'s the
 /// largest (dims then symbols over `indices`); emits the reason on `op` when it cannot.
 mlir::LogicalResult verifyIndexBounds(mlir::Operation *op, ArrayType type, mlir::AffineMap low, mlir::AffineMap high,

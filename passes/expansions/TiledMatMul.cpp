@@ -31,14 +31,16 @@ using namespace mlir;
 namespace dmc::expansions {
 namespace {
 
-/// A map over [lower_d, upper_d) where each bound is an affine expression over `operands`.
+/// A map over [lower_d, upper_d): constant lower bounds, upper bounds affine over `operands`. The
+/// insertion point stays after the map.
 sdfg::MapOp buildMap(Expander &e, ArrayRef<AffineExpr> lower, ArrayRef<AffineExpr> upper, ValueRange operands,
                      sdfg::Schedule schedule) {
   MLIRContext *ctx = e.b.getContext();
-  auto lb = AffineMap::get(operands.size(), 0, lower, ctx);
+  auto lb = AffineMap::get(0, 0, lower, ctx);
   auto ub = AffineMap::get(operands.size(), 0, upper, ctx);
-  auto m = e.b.create<sdfg::MapOp>(e.loc, lb, ub, SmallVector<int64_t>(lower.size(), 1), schedule, operands,
+  auto m = e.b.create<sdfg::MapOp>(e.loc, lb, ub, SmallVector<int64_t>(lower.size(), 1), schedule, ValueRange{},
                                    operands);
+  OpBuilder::InsertionGuard guard(e.b);
   Block *block = e.b.createBlock(&m.getBody());
   for (size_t i = 0; i < lower.size(); ++i)
     block->addArgument(e.b.getIndexType(), e.loc);
@@ -258,13 +260,15 @@ LogicalResult expandFusedMatMulTiled(Expander &e, const GemmTiling &t) {
   int64_t act = activationCode(mm.getActivation());
   AffineExpr zero = getAffineConstantExpr(0, ctx);
   AffineOperands ro{{}, ctx};
-  sdfg::MapOp rowLoop = buildMap(e, {zero}, {ro(rows)}, ro.values, sdfg::Schedule::sequential);
+  AffineExpr rowsExpr = ro(rows); // before ro.values is read
+  sdfg::MapOp rowLoop = buildMap(e, {zero}, {rowsExpr}, ro.values, sdfg::Schedule::sequential);
   e.b.setInsertionPointToEnd(&rowLoop.getBodyBlock());
   Value i = rowLoop.getBodyBlock().getArgument(0);
   IndexFn cRow = [&](AffineOperands &o) { return rowOrigin(o) + o(i); };
   auto overColumns = [&](llvm::function_ref<void(Value)> body) {
     AffineOperands co{{}, ctx};
-    sdfg::MapOp m = buildMap(e, {zero}, {co(cols)}, co.values, sdfg::Schedule::vector);
+    AffineExpr colsExpr = co(cols); // before co.values is read
+    sdfg::MapOp m = buildMap(e, {zero}, {colsExpr}, co.values, sdfg::Schedule::vector);
     OpBuilder::InsertionGuard g(e.b);
     e.b.setInsertionPointToEnd(&m.getBodyBlock());
     body(m.getBodyBlock().getArgument(0));

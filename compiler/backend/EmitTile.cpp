@@ -1,0 +1,91 @@
+//===- EmitTile.cpp - tile nests: extents, micro-kernel calls, worker buffers ===//
+//
+// What the tiled expansions add to maps: `sdfg.min` becomes a constant of the loop body, `sdfg.ukernel`
+// the call its micro-kernel table entry describes (dialects/SDFG/MicroKernels.h), and transients of
+// lifetime `scope` one buffer per worker of the omp map that owns them (sdfg::getScopeOwner): a heap
+// buffer holding all workers' parts is allocated, zeroed, before the parallel loop, and each iteration
+// takes its worker's part; stack and register ones are declared in the loop body.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/backend/Emitter.h"
+#include "dialects/SDFG/MicroKernels.h"
+
+using namespace mlir;
+
+namespace dmc {
+
+LogicalResult Emitter::emitTileExtent(sdfg::MinOp min) {
+  std::string name = fresh("extent");
+  AffineMap m = min.getMap();
+  os << "const int64_t " << name << " = std::min<int64_t>({";
+  for (auto [i, e] : llvm::enumerate(m.getResults()))
+    os << (i ? ", " : "") << affineExpr(e, min.getOperands(), m.getNumDims());
+  os << "});\n";
+  names[min.getResult()] = name;
+  return success();
+}
+
+LogicalResult Emitter::emitMicroKernel(sdfg::UKernelOp call) {
+  const sdfg::MicroKernel *kernel = sdfg::lookupMicroKernel(call.getKernel());
+  if (!kernel)
+    return call.emitOpError("has no micro-kernel"); // the verifier rejects this first
+  SmallVector<std::string> args;
+  for (const sdfg::CallItem &item : kernel->call) {
+    switch (item.kind) {
+    case sdfg::CallItem::Arg:
+      args.push_back(nameOf(call.getArgs()[item.value]));
+      break;
+    case sdfg::CallItem::Constant:
+      args.push_back(std::to_string(item.value));
+      break;
+    case sdfg::CallItem::Pointer: {
+      AffineMap origin = call.getOrigin(item.value);
+      auto ref = memletRef(call, call.getTiles()[item.value], origin, call.getOriginIndices(item.value));
+      if (failed(ref))
+        return failure();
+      args.push_back("&" + *ref);
+      break;
+    }
+    case sdfg::CallItem::RowStride: {
+      Value tile = call.getTiles()[item.value];
+      if (!isa<BlockArgument>(tile) && !isa<sdfg::AllocOp>(tile.getDefiningOp()))
+        return call.emitOpError("needs the row stride of a container without views");
+      Shape shape = cast<sdfg::ArrayType>(tile.getType()).getShape();
+      args.push_back(shape.size() < 2 ? "1" : numElementsExpr(Shape(shape.end() - 1, shape.end())));
+      break;
+    }
+    }
+  }
+  os << kernel->function << "(";
+  llvm::interleaveComma(args, os);
+  os << ");\n";
+  return success();
+}
+
+void Emitter::emitWorkerBuffers(sdfg::MapOp owner) {
+  for (auto alloc : sdfg.getBodyBlock().getOps<sdfg::AllocOp>()) {
+    if (alloc.getLifetime() != sdfg::Lifetime::scope || alloc.getStorage() != sdfg::Storage::heap ||
+        sdfg::getScopeOwner(alloc) != owner)
+      continue;
+    std::string all = fresh("workers"), count = fresh("size");
+    os << "const int64_t " << count << " = " << numElementsExpr(alloc.getType().getShape()) << ";\n";
+    os << "dmc_worker_buffer " << all << ";\n";
+    os << "if (int _rc = " << all << ".allocate(" << stringLiteral("transient '" + alloc.getName().value_or("tmp").str() + "'")
+       << ", " << count << ")) return _rc;\n";
+    workerBuffers.push_back({alloc, all, count});
+  }
+}
+
+void Emitter::bindWorkerBuffers(sdfg::MapOp owner) {
+  for (auto alloc : sdfg.getBodyBlock().getOps<sdfg::AllocOp>()) {
+    if (alloc.getLifetime() != sdfg::Lifetime::scope || alloc.getStorage() == sdfg::Storage::heap ||
+        sdfg::getScopeOwner(alloc) != owner)
+      continue;
+    os << "alignas(64) float " << nameOf(alloc) << "[" << numElementsExpr(alloc.getType().getShape()) << "];\n";
+  }
+  for (WorkerBuffer &b : workerBuffers)
+    if (sdfg::getScopeOwner(b.alloc) == owner)
+      os << "float *const " << nameOf(b.alloc) << " = " << b.buffer << ".part(" << b.size << ");\n";
+}
+
+} // namespace dmc
