@@ -195,46 +195,49 @@ LogicalResult expandFusedMatMulTiled(Expander &e, const GemmTiling &t) {
     Value kc = buildMin(e, {constant(t.kc), [&](AffineOperands &o) { return dimExpr(e, o, K) - kOrigin(o); }});
     AffineExpr zero = getAffineConstantExpr(0, ctx);
 
-    // Pack A: rows of the block, the panel's depth. A unit-stride inner loop on A's contiguous dim.
-    auto packA = [&](Value i, Value p) {
-      IndexFn row = [&, i](AffineOperands &o) { return rowOrigin(o) + o(i); };
-      IndexFn depth = [&, p](AffineOperands &o) { return kOrigin(o) + o(p); };
-      Value v = memlet<sdfg::LoadOp>(e, a, matrixIndices(as, batchShape, batch, ta ? depth : row, ta ? row : depth))
-                    ->getResult(0);
-      memlet<sdfg::StoreOp>(e, packedA,
-                            {[&, i](AffineOperands &o) { return o(i).floorDiv(t.mr); }, param(p),
-                             [&, i](AffineOperands &o) { return o(i) % t.mr; }},
-                            v);
-    };
-    {
-      AffineOperands po{{}, ctx};
-      SmallVector<AffineExpr> ub = ta ? SmallVector<AffineExpr>{po(kc), po(rows)} : SmallVector<AffineExpr>{po(rows), po(kc)};
-      sdfg::MapOp m = buildMap(e, {zero, zero}, ub, po.values, sdfg::Schedule::sequential);
+    // Packing: panel q of width W holds rows (A) or columns (B) origin + q*W + r of the block, r < W,
+    // as packed[q, p, r] for the panel's depth p < kc. The inner loop runs along the operand's
+    // contiguous dimension: r when the source is contiguous there (then both sides are unit-stride
+    // and the loop is a vector loop), else p.
+    auto pack = [&](Value source, const Shape &shape, bool panelsAlongRows, Value packed, Value panels, int64_t width,
+                    const Dim &edge, std::function<AffineExpr(AffineOperands &)> origin) {
+      AffineOperands qo{{}, ctx};
+      AffineExpr panelsExpr = qo(panels);
+      sdfg::MapOp q = buildMap(e, {zero}, {panelsExpr}, qo.values, sdfg::Schedule::sequential);
       OpBuilder::InsertionGuard g(e.b);
-      e.b.setInsertionPointToEnd(&m.getBodyBlock());
-      Value x = m.getBodyBlock().getArgument(0), y = m.getBodyBlock().getArgument(1);
-      ta ? packA(y, x) : packA(x, y);
-    }
-    // Pack B: the panel's depth, columns of the block.
-    auto packB = [&](Value p, Value j) {
+      e.b.setInsertionPointToEnd(&q.getBodyBlock());
+      Value qv = q.getBodyBlock().getArgument(0);
+      Value w = buildMin(e, {constant(width), [&](AffineOperands &o) {
+                               return dimExpr(e, o, edge) - origin(o) - o(qv) * width;
+                             }});
+      // Rank-2 view of the source: (panel dim, depth dim) are (rows, cols) for A, (cols, rows) for B.
+      bool contiguousAlongR = !panelsAlongRows; // the last dim of the stored operand is the panel dim
+      AffineOperands io{{}, ctx};
+      AffineExpr wExpr = io(w), kcExpr = io(kc);
+      SmallVector<AffineExpr> ub = contiguousAlongR ? SmallVector<AffineExpr>{kcExpr, wExpr}
+                                                    : SmallVector<AffineExpr>{wExpr, kcExpr};
+      sdfg::MapOp outer = buildMap(e, {zero}, {ub[0]}, io.values, sdfg::Schedule::sequential);
+      e.b.setInsertionPointToEnd(&outer.getBodyBlock());
+      AffineOperands jo{{}, ctx};
+      AffineExpr innerExpr = contiguousAlongR ? jo(w) : jo(kc);
+      sdfg::MapOp inner = buildMap(e, {zero}, {innerExpr}, jo.values,
+                                   contiguousAlongR ? sdfg::Schedule::vector : sdfg::Schedule::sequential);
+      e.b.setInsertionPointToEnd(&inner.getBodyBlock());
+      Value x = outer.getBodyBlock().getArgument(0), y = inner.getBodyBlock().getArgument(0);
+      Value r = contiguousAlongR ? y : x, p = contiguousAlongR ? x : y;
+      IndexFn along = [&, qv, r](AffineOperands &o) { return origin(o) + o(qv) * width + o(r); };
       IndexFn depth = [&, p](AffineOperands &o) { return kOrigin(o) + o(p); };
-      IndexFn col = [&, j](AffineOperands &o) { return colOrigin(o) + o(j); };
-      Value v = memlet<sdfg::LoadOp>(e, b, matrixIndices(bs, batchShape, batch, tb ? col : depth, tb ? depth : col))
+      // The stored matrix dims: panelsAlongRows means (along, depth) = (row, col).
+      Value v = memlet<sdfg::LoadOp>(e, source,
+                                     matrixIndices(shape, batchShape, batch, panelsAlongRows ? along : depth,
+                                                   panelsAlongRows ? depth : along))
                     ->getResult(0);
-      memlet<sdfg::StoreOp>(e, packedB,
-                            {[&, j](AffineOperands &o) { return o(j).floorDiv(t.nr); }, param(p),
-                             [&, j](AffineOperands &o) { return o(j) % t.nr; }},
-                            v);
+      memlet<sdfg::StoreOp>(e, packed, {param(qv), param(p), param(r)}, v);
     };
-    {
-      AffineOperands po{{}, ctx};
-      SmallVector<AffineExpr> ub = tb ? SmallVector<AffineExpr>{po(cols), po(kc)} : SmallVector<AffineExpr>{po(kc), po(cols)};
-      sdfg::MapOp m = buildMap(e, {zero, zero}, ub, po.values, sdfg::Schedule::sequential);
-      OpBuilder::InsertionGuard g(e.b);
-      e.b.setInsertionPointToEnd(&m.getBodyBlock());
-      Value x = m.getBodyBlock().getArgument(0), y = m.getBodyBlock().getArgument(1);
-      tb ? packB(y, x) : packB(x, y);
-    }
+    // A's rows are the panels' rows; transposed, A is stored [K, M] and its panel dim is its last.
+    pack(a, as, /*panelsAlongRows=*/!ta, packedA, rowPanels, t.mr, M, rowOrigin);
+    // B's columns are the panels' columns; B is stored [K, N] (panel dim last) unless transposed.
+    pack(b, bs, /*panelsAlongRows=*/tb, packedB, colPanels, t.nr, N, colOrigin);
     // Register tiles: each B panel stays in L1 while the A panels stream past it.
     {
       AffineOperands po{{}, ctx};
