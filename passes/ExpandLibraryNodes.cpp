@@ -53,6 +53,7 @@ ExpandFn expansionOf(Operation *op, StringRef impl) {
 
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
   using Base::Base;
+  dmc::PassStatistic numExpanded{this, "nodes-expanded", "library nodes replaced by maps and tasklets"};
 
   void runOnOperation() override {
     dmc::sdfg::SDFGOp sdfg = getOperation();
@@ -106,6 +107,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         return signalPassFailure();
       }
       op->erase();
+      ++numExpanded;
     }
   }
 };
