@@ -60,6 +60,8 @@ bool tryCollapse(sdfg::MapOp outer) {
 
 struct CollapseMaps : dmc::impl::CollapseMapsBase<CollapseMaps> {
   dmc::PassStatistic numCollapsed{this, "maps-collapsed", "maps merged with the map that was all their body"};
-  void runOnOperation() override { rewriteToFixpoint<sdfg::MapOp>(getOperation(), countSuccesses(numCollapsed, tryCollapse)); }
+  void runOnOperation() override {
+    rewriteToFixpoint<sdfg::MapOp>(getOperation(), countSuccesses(numCollapsed, tryCollapse));
+  }
 };
 } // namespace

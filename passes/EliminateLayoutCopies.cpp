@@ -149,8 +149,10 @@ bool tryForward(Operation *layout, Value x, Value y) {
 }
 
 struct EliminateLayoutCopies : dmc::impl::EliminateLayoutCopiesBase<EliminateLayoutCopies> {
-  dmc::PassStatistic numBackward{this, "copies-removed-backward", "layout copies removed: the producer writes the final layout"};
-  dmc::PassStatistic numForward{this, "copies-removed-forward", "layout copies removed: the readers see the input through a view"};
+  dmc::PassStatistic numBackward{this, "copies-removed-backward",
+                                 "layout copies removed: the producer writes the final layout"};
+  dmc::PassStatistic numForward{this, "copies-removed-forward",
+                                "layout copies removed: the readers see the input through a view"};
   void runOnOperation() override {
     SmallVector<Operation *> layouts;
     getOperation().walk([&](Operation *op) {

@@ -206,8 +206,10 @@ Folded fuseChain(nn::MatMulOp matmul) {
 
 struct FuseMatMulEpilogues : dmc::impl::FuseMatMulEpiloguesBase<FuseMatMulEpilogues> {
   dmc::PassStatistic numMatMuls{this, "matmuls-fused", "matmuls turned into nn.fused_matmul"};
-  dmc::PassStatistic numEpilogueNodes{this, "epilogue-nodes-folded", "scale, add, sub, gelu and relu nodes folded into an epilogue"};
-  dmc::PassStatistic numOperandScales{this, "operand-scales-folded", "scaled operands read unscaled, the scale folded into alpha"};
+  dmc::PassStatistic numEpilogueNodes{this, "epilogue-nodes-folded",
+                                      "scale, add, sub, gelu and relu nodes folded into an epilogue"};
+  dmc::PassStatistic numOperandScales{this, "operand-scales-folded",
+                                      "scaled operands read unscaled, the scale folded into alpha"};
   void runOnOperation() override {
     SmallVector<nn::MatMulOp> matmuls;
     getOperation().walk([&](nn::MatMulOp m) { matmuls.push_back(m); });

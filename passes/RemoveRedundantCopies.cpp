@@ -193,6 +193,8 @@ bool tryRemove(Operation *op) {
 
 struct RemoveRedundantCopies : dmc::impl::RemoveRedundantCopiesBase<RemoveRedundantCopies> {
   dmc::PassStatistic numRemoved{this, "copies-removed", "copies whose transient became a view of the other array"};
-  void runOnOperation() override { rewriteToFixpoint<Operation *>(getOperation(), countSuccesses(numRemoved, tryRemove)); }
+  void runOnOperation() override {
+    rewriteToFixpoint<Operation *>(getOperation(), countSuccesses(numRemoved, tryRemove));
+  }
 };
 } // namespace
