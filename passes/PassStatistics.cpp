@@ -21,8 +21,8 @@ struct Registry {
   DenseMap<const mlir::Pass *, SmallVector<PassStatistic *, 4>> byOwner;
 };
 Registry &registry() {
-  static Registry r;
-  return r;
+  static Registry *r = new Registry; // never destroyed: a pass may outlive function-local statics
+  return *r;
 }
 
 void enroll(const mlir::Pass *owner, PassStatistic *statistic) {
