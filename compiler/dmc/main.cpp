@@ -391,8 +391,9 @@ int runRun() {
   options.repeat = std::max(1u, (unsigned)repeat);
   options.profile = profile;
   if (StringRef(inputFile).ends_with(".so")) {
-    if (!reportKind.empty()) {
-      errs() << "dmc: error: --report needs a .json or .mlir input, not a compiled library\n";
+    if (!reportKind.empty() || passStats) {
+      errs() << "dmc: error: " << (passStats ? "--pass-stats" : "--report")
+             << " needs a .json or .mlir input, not a compiled library\n";
       return 2;
     }
     options.library = inputFile;
