@@ -35,13 +35,16 @@ std::optional<int64_t> nestWork(sdfg::MapOp m) {
 
 struct ChooseSchedules : dmc::impl::ChooseSchedulesBase<ChooseSchedules> {
   using Base::Base;
+  dmc::PassStatistic numSequential{this, "maps-made-sequential", "omp maps with too little work made sequential"};
   void runOnOperation() override {
     getOperation().walk([&](sdfg::MapOp m) {
       if (!isa<sdfg::StateOp>(m->getParentOp()) || m.getSchedule() != sdfg::Schedule::omp)
         return;
       auto work = nestWork(m);
-      if (work && *work < (int64_t)minParallelIterations)
+      if (work && *work < (int64_t)minParallelIterations) {
         m.setSchedule(sdfg::Schedule::sequential);
+        ++numSequential;
+      }
     });
   }
 };

@@ -20,6 +20,8 @@ using namespace dmc;
 namespace {
 struct ChooseTransientStorage : dmc::impl::ChooseTransientStorageBase<ChooseTransientStorage> {
   using Base::Base;
+  dmc::PassStatistic numStack{this, "transients-on-stack", "transients moved from the heap to the stack"};
+  dmc::PassStatistic numRegister{this, "transients-in-registers", "transients moved from the heap to registers"};
   void runOnOperation() override {
     constexpr int64_t kRegisterElements = 16;
     for (auto alloc : getOperation().getBodyBlock().getOps<sdfg::AllocOp>()) {
@@ -33,6 +35,7 @@ struct ChooseTransientStorage : dmc::impl::ChooseTransientStorageBase<ChooseTran
       if (ops.empty() || !writesAllWithoutReading(ops.front(), alloc.getResult()))
         continue;
       alloc.setStorage(*count <= kRegisterElements ? sdfg::Storage::reg : sdfg::Storage::stack);
+      ++(*count <= kRegisterElements ? numRegister : numStack);
     }
   }
 };

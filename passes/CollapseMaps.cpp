@@ -59,6 +59,9 @@ bool tryCollapse(sdfg::MapOp outer) {
 }
 
 struct CollapseMaps : dmc::impl::CollapseMapsBase<CollapseMaps> {
-  void runOnOperation() override { rewriteToFixpoint<sdfg::MapOp>(getOperation(), tryCollapse); }
+  dmc::PassStatistic numCollapsed{this, "maps-collapsed", "maps merged with the map that was all their body"};
+  void runOnOperation() override {
+    rewriteToFixpoint<sdfg::MapOp>(getOperation(), countSuccesses(numCollapsed, tryCollapse));
+  }
 };
 } // namespace

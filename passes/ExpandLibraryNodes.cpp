@@ -88,6 +88,7 @@ FailureOr<GemmTiling> gemmTiling(StringRef registerTile, int64_t tileM, int64_t 
 
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
   using Base::Base;
+  dmc::PassStatistic numExpanded{this, "nodes-expanded", "library nodes replaced by maps and tasklets"};
 
   void runOnOperation() override {
     dmc::sdfg::SDFGOp sdfg = getOperation();
@@ -152,6 +153,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         return signalPassFailure();
       }
       op->erase();
+      ++numExpanded;
     }
   }
 };

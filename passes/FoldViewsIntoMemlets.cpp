@@ -90,13 +90,15 @@ bool foldMemlet(MemletOp memlet) {
 }
 
 struct FoldViewsIntoMemlets : dmc::impl::FoldViewsIntoMemletsBase<FoldViewsIntoMemlets> {
+  dmc::PassStatistic numMemlets{this, "memlets-folded", "loads and stores now indexing the container, not a view"};
+  dmc::PassStatistic numViews{this, "views-erased", "views no longer used"};
   void runOnOperation() override {
-    getOperation().walk([](sdfg::LoadOp load) { foldMemlet(load); });
+    getOperation().walk([&](sdfg::LoadOp load) { numMemlets += foldMemlet(load); });
     // A wcr store keeps its view: the emitter proves a parallel iteration owns the element it resolves
     // into from indices that are plain parameters, which folding a reshape would combine.
-    getOperation().walk([](sdfg::StoreOp store) {
+    getOperation().walk([&](sdfg::StoreOp store) {
       if (!store.getWcr())
-        foldMemlet(store);
+        numMemlets += foldMemlet(store);
     });
     // Views nothing uses any more (innermost first: a view may be the source of another).
     SmallVector<Operation *> views;
@@ -105,8 +107,10 @@ struct FoldViewsIntoMemlets : dmc::impl::FoldViewsIntoMemletsBase<FoldViewsIntoM
         views.push_back(op);
     });
     for (Operation *view : llvm::reverse(views))
-      if (view->use_empty())
+      if (view->use_empty()) {
         view->erase();
+        ++numViews;
+      }
   }
 };
 } // namespace

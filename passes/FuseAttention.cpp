@@ -70,9 +70,10 @@ bool tryFuse(nn::MatMulOp qk) {
 }
 
 struct FuseAttention : dmc::impl::FuseAttentionBase<FuseAttention> {
+  dmc::PassStatistic numFused{this, "attentions-fused", "matmul, softmax, matmul chains fused into nn.attention"};
   void runOnOperation() override {
     // Each fusion erases Q K^T (the op visited), the softmax and P V after it: allowed by rewriteToFixpoint.
-    rewriteToFixpoint<nn::MatMulOp>(getOperation(), tryFuse);
+    rewriteToFixpoint<nn::MatMulOp>(getOperation(), countSuccesses(numFused, tryFuse));
   }
 };
 } // namespace

@@ -105,6 +105,7 @@ bool tryFuse(sdfg::MapOp p) {
 }
 
 struct FuseElementwiseMaps : dmc::impl::FuseElementwiseMapsBase<FuseElementwiseMaps> {
+  dmc::PassStatistic numFused{this, "maps-fused", "producer maps fused into their consumer map"};
   void runOnOperation() override {
     bool changed = true;
     while (changed) {
@@ -116,7 +117,10 @@ struct FuseElementwiseMaps : dmc::impl::FuseElementwiseMapsBase<FuseElementwiseM
       });
       // A fusion erases only the producer it was called on, so the rest of the list stays valid.
       for (sdfg::MapOp m : maps)
-        changed |= tryFuse(m);
+        if (tryFuse(m)) {
+          changed = true;
+          ++numFused;
+        }
     }
   }
 };

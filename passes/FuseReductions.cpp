@@ -244,6 +244,8 @@ bool fuseConsumer(const Reduction &r, llvm::StringSet<> &names) {
 }
 
 struct FuseReductions : dmc::impl::FuseReductionsBase<FuseReductions> {
+  dmc::PassStatistic numProducers{this, "producers-fused", "reductions fused with the map producing their input"};
+  dmc::PassStatistic numConsumers{this, "consumers-fused", "reductions fused with the map consuming their output"};
   void runOnOperation() override {
     llvm::StringSet<> names; // no transients are created
     SmallVector<Operation *> nodes;
@@ -254,8 +256,12 @@ struct FuseReductions : dmc::impl::FuseReductionsBase<FuseReductions> {
     // Each fusion erases its own reduction and map only.
     for (Operation *op : nodes) {
       std::optional<Reduction> r = asReduction(op);
-      if (r && !fuseProducer(*r, names))
-        fuseConsumer(*r, names);
+      if (!r)
+        continue;
+      if (fuseProducer(*r, names))
+        ++numProducers;
+      else if (fuseConsumer(*r, names))
+        ++numConsumers;
     }
   }
 };

@@ -70,15 +70,16 @@ bool tryFuse(sdfg::MapOp first) {
 }
 
 struct FuseSiblingMaps : dmc::impl::FuseSiblingMapsBase<FuseSiblingMaps> {
+  dmc::PassStatistic numFused{this, "maps-fused", "maps merged into an earlier sibling map"};
   void runOnOperation() override {
     // One pass in block order: fusing into a map only adds accesses at its place, which blocks more, so
     // no map already visited could fuse afterwards, except with a map that a removed one brought within
     // kScanLimit ops of it; those fusions are forgone.
-    getOperation().walk([](sdfg::StateOp state) {
+    getOperation().walk([&](sdfg::StateOp state) {
       for (Operation &op : state->getRegion(0).front())
         if (auto map = dyn_cast<sdfg::MapOp>(op))
-          while (tryFuse(map)) {
-          }
+          while (tryFuse(map))
+            ++numFused;
     });
   }
 };

@@ -83,8 +83,9 @@ bool tryFuse(sdfg::TaskletOp producer) {
 }
 
 struct FuseTasklets : dmc::impl::FuseTaskletsBase<FuseTasklets> {
+  dmc::PassStatistic numFused{this, "tasklets-fused", "tasklets merged into their consumer tasklet"};
   void runOnOperation() override {
-    rewriteToFixpoint<sdfg::TaskletOp>(getOperation(), tryFuse);
+    rewriteToFixpoint<sdfg::TaskletOp>(getOperation(), countSuccesses(numFused, tryFuse));
   }
 };
 } // namespace

@@ -64,9 +64,10 @@ bool tryInterchange(sdfg::MapOp top) {
 }
 
 struct InterchangeMaps : dmc::impl::InterchangeMapsBase<InterchangeMaps> {
+  dmc::PassStatistic numInterchanged{this, "nests-interchanged", "map nests given another innermost parameter"};
   void runOnOperation() override {
     for (sdfg::MapOp m : topLevelMaps(getOperation()))
-      tryInterchange(m);
+      numInterchanged += tryInterchange(m);
   }
 };
 } // namespace

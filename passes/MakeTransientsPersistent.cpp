@@ -26,11 +26,14 @@ bool firstAccessWritesAll(sdfg::AllocOp alloc) {
 }
 
 struct MakeTransientsPersistent : dmc::impl::MakeTransientsPersistentBase<MakeTransientsPersistent> {
+  dmc::PassStatistic numPersistent{this, "transients-made-persistent", "heap transients allocated once per handle"};
   void runOnOperation() override {
     for (auto alloc : getOperation().getBodyBlock().getOps<sdfg::AllocOp>())
       if (alloc.getStorage() == sdfg::Storage::heap && alloc.getLifetime() == sdfg::Lifetime::sdfg &&
-          firstAccessWritesAll(alloc))
+          firstAccessWritesAll(alloc)) {
         alloc.setLifetime(sdfg::Lifetime::persistent);
+        ++numPersistent;
+      }
   }
 };
 } // namespace

@@ -6,6 +6,7 @@
 #include "dialects/SDFG/SDFGOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
+#include "passes/PassStatistics.h"
 
 namespace dmc {
 

@@ -1,7 +1,8 @@
 //===- Passes.td - dmc's transformation passes ----------------*- tablegen -*-===//
 //
 // One pass per file in passes/, a lit test named after its flag in test/lit/passes/, and an entry in
-// docs/passes.md. Pipelines -O0..-O3 are built in Pipelines.cpp.
+// docs/passes.md. Pipelines -O0..-O3 are built in Pipelines.cpp. A pass that rewrites declares its
+// statistics as dmc::PassStatistic members in its .cpp, not with `let statistics` (PassStatistics.h: why).
 //
 //===----------------------------------------------------------------------===//
 #ifndef DMC_PASSES

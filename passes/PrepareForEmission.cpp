@@ -22,6 +22,7 @@ using namespace dmc;
 
 namespace {
 struct PrepareForEmission : dmc::impl::PrepareForEmissionBase<PrepareForEmission> {
+  dmc::PassStatistic numCopies{this, "contiguous-copies", "copies made for library nodes that touch strided views"};
   void runOnOperation() override {
     sdfg::SDFGOp sdfg = getOperation();
     llvm::StringSet<> names;
@@ -68,6 +69,7 @@ struct PrepareForEmission : dmc::impl::PrepareForEmissionBase<PrepareForEmission
           b.create<sdfg::CopyOp>(op->getLoc(), tmp, view);
         }
         operand.set(tmp);
+        ++numCopies;
       }
     });
   }

@@ -10,6 +10,7 @@ using namespace mlir;
 
 namespace {
 struct RemoveDeadContainers : dmc::impl::RemoveDeadContainersBase<RemoveDeadContainers> {
+  dmc::PassStatistic numErased{this, "containers-erased", "transients and views erased"};
   void runOnOperation() override {
     // Views first, repeatedly: erasing a view can leave its source unused.
     bool changed = true;
@@ -19,6 +20,7 @@ struct RemoveDeadContainers : dmc::impl::RemoveDeadContainersBase<RemoveDeadCont
         if (isa<dmc::sdfg::TransposeViewOp, dmc::sdfg::ReshapeViewOp, dmc::sdfg::SliceViewOp, dmc::sdfg::AllocOp>(op) &&
             op->use_empty()) {
           op->erase();
+          ++numErased;
           changed = true;
         }
       });

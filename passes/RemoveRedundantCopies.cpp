@@ -192,6 +192,9 @@ bool tryRemove(Operation *op) {
 }
 
 struct RemoveRedundantCopies : dmc::impl::RemoveRedundantCopiesBase<RemoveRedundantCopies> {
-  void runOnOperation() override { rewriteToFixpoint<Operation *>(getOperation(), tryRemove); }
+  dmc::PassStatistic numRemoved{this, "copies-removed", "copies whose transient became a view of the other array"};
+  void runOnOperation() override {
+    rewriteToFixpoint<Operation *>(getOperation(), countSuccesses(numRemoved, tryRemove));
+  }
 };
 } // namespace

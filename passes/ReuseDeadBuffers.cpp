@@ -23,6 +23,7 @@ struct Life {
 };
 
 struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
+  dmc::PassStatistic numReused{this, "buffers-reused", "transients placed in the allocation of a dead one"};
   void runOnOperation() override {
     // Program order of the ops directly in states (states in order): a total order for the sort below.
     // (Block::isBeforeInBlock is no such order across states, and MLIR 19's crashes when an op that is
@@ -69,6 +70,7 @@ struct ReuseDeadBuffers : dmc::impl::ReuseDeadBuffersBase<ReuseDeadBuffers> {
       life.alloc.getResult().replaceAllUsesWith(storage);
       life.alloc->erase();
       host->last = life.last;
+      ++numReused;
     }
   }
 };

@@ -180,9 +180,10 @@ bool trySelect(sdfg::AllocOp alloc) {
 }
 
 struct SelectLayouts : dmc::impl::SelectLayoutsBase<SelectLayouts> {
+  dmc::PassStatistic numChanged{this, "layouts-changed", "transients stored in another dimension order"};
   void runOnOperation() override {
     for (auto alloc : llvm::make_early_inc_range(getOperation().getBodyBlock().getOps<sdfg::AllocOp>()))
-      trySelect(alloc);
+      numChanged += trySelect(alloc);
   }
 };
 } // namespace

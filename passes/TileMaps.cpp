@@ -82,9 +82,10 @@ bool tryTile(sdfg::MapOp top, int64_t tile) {
 
 struct TileMaps : dmc::impl::TileMapsBase<TileMaps> {
   using TileMapsBase::TileMapsBase;
+  dmc::PassStatistic numTiled{this, "nests-tiled", "map nests tiled"};
   void runOnOperation() override {
     for (sdfg::MapOp m : topLevelMaps(getOperation()))
-      tryTile(m, tileSize);
+      numTiled += tryTile(m, tileSize);
   }
 };
 } // namespace

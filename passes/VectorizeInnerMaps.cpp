@@ -76,9 +76,10 @@ bool tryVectorize(sdfg::MapOp m) {
 }
 
 struct VectorizeInnerMaps : dmc::impl::VectorizeInnerMapsBase<VectorizeInnerMaps> {
+  dmc::PassStatistic numVectorized{this, "maps-vectorized", "omp maps whose innermost dimension became a vector map"};
   void runOnOperation() override {
     for (sdfg::MapOp m : topLevelMaps(getOperation()))
-      tryVectorize(m);
+      numVectorized += tryVectorize(m);
   }
 };
 } // namespace

@@ -3,6 +3,7 @@
 //   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
+//               [--pass-stats]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]]
 //
@@ -71,6 +72,10 @@ cl::opt<std::string> passPipeline(
     cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
              "'expand-library-nodes,interchange-maps'; prepare-for-emission is appended"),
     cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd));
+cl::opt<bool> passStats("pass-stats",
+                        cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
+                                 "stderr after the pipeline"),
+                        cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
                             cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
@@ -219,7 +224,8 @@ mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level)
   return mlir::success();
 }
 
-/// The pass pipeline of the chosen -O level (or --passes), instrumented when dumping or reporting.
+/// The pass pipeline of the chosen -O level (or --passes), instrumented when dumping or reporting; with
+/// --pass-stats, the passes' statistics go to stderr afterwards (also when a pass failed).
 mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module, unsigned level,
                                 dmc::MovementReport *report = nullptr) {
   mlir::PassManager pm(&context);
@@ -232,7 +238,16 @@ mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp modul
     pm.addInstrumentation(std::move(dumps));
   if (report)
     pm.addInstrumentation(report->instrumentation());
-  if (failed(pm.run(module)))
+  dmc::PassStatisticsReport statistics;
+  if (passStats)
+    pm.addInstrumentation(statistics.instrumentation());
+  mlir::LogicalResult ran = pm.run(module);
+  if (passStats) {
+    if (benchCmd)
+      errs() << "dmc bench: -O" << level << "\n";
+    statistics.print(errs());
+  }
+  if (failed(ran))
     return mlir::failure();
   return mlir::failure(dumpsSeen && dumpsSeen->failed);
 }
@@ -376,8 +391,9 @@ int runRun() {
   options.repeat = std::max(1u, (unsigned)repeat);
   options.profile = profile;
   if (StringRef(inputFile).ends_with(".so")) {
-    if (!reportKind.empty()) {
-      errs() << "dmc: error: --report needs a .json or .mlir input, not a compiled library\n";
+    if (!reportKind.empty() || passStats) {
+      errs() << "dmc: error: " << (passStats ? "--pass-stats" : "--report")
+             << " needs a .json or .mlir input, not a compiled library\n";
       return 2;
     }
     options.library = inputFile;
