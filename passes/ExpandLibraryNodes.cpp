@@ -1,8 +1,10 @@
 //===- ExpandLibraryNodes.cpp - library nodes to maps, memlets and tasklets ===//
 //
 // Replaces every `nn` op of an SDFG by maps, memlets and tasklets built in its place (one family of
-// nodes per file in passes/expansions/). All nodes are checked before anything is rewritten: a node
-// without an expansion leaves the SDFG as it was, with a diagnostic on that node.
+// nodes per file in passes/expansions/), by the expansion of its `impl` attribute (or of the pass's
+// `impl` option when it has none) in passes/expansions/Table.cpp; `library` nodes stay. All nodes are
+// checked before anything is rewritten: a node without an expansion leaves the SDFG as it was, with a
+// diagnostic on that node.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -20,35 +22,19 @@ using namespace mlir;
 using namespace dmc::expansions;
 
 namespace {
-using ExpandFn = LogicalResult (*)(Expander &);
-
-/// The node families (the names of the `only` option) and their pure expansions.
-struct Family {
-  StringRef name;
-  bool (*matches)(Operation *);
-  ExpandFn pure;
-};
-const Family kFamilies[] = {
-    {"elementwise", isElementwise, expandElementwise}, {"matmul", isMatMul, expandMatMul},
-    {"softmax", isSoftmax, expandSoftmax},             {"layernorm", isLayerNorm, expandLayerNorm},
-    {"reduce", isReduce, expandReduce},                {"layout", isLayout, expandLayout},
-};
-
-const Family *familyOf(Operation *op) {
-  for (const Family &f : kFamilies)
-    if (f.matches(op))
-      return &f;
-  return nullptr;
+/// The implementation of `op`: its `impl` attribute, else the pass's option.
+StringRef implOf(Operation *op, StringRef fallback) {
+  StringRef impl = dmc::nn::getImpl(op);
+  return impl.empty() ? fallback : impl;
 }
 
-/// The expansion of a node under `impl`, or null: `tiled` differs from `pure` for MatMul only.
-ExpandFn expansionOf(Operation *op, StringRef impl) {
-  const Family *family = familyOf(op);
-  if (!family)
-    return nullptr;
-  if (impl == "tiled" && isa<dmc::nn::MatMulOp>(op))
-    return expandMatMulTiled;
-  return family->pure;
+/// The expansion of `op` under `impl`, or null. The option `impl=tiled` (not an attribute) keeps its
+/// meaning from before the table: the tiled form where a family has one, the pure one elsewhere.
+ExpandFn expansionOf(Operation *op, StringRef impl, bool fromOption) {
+  ExpandFn fn = findExpansion(op, impl);
+  if (!fn && fromOption && impl == "tiled")
+    fn = findExpansion(op, "pure");
+  return fn;
 }
 
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
@@ -56,14 +42,15 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
 
   void runOnOperation() override {
     dmc::sdfg::SDFGOp sdfg = getOperation();
-    if (impl != "pure" && impl != "tiled") {
-      sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure, tiled)";
+    if (!dmc::nn::isImplName(impl)) {
+      sdfg.emitError("expand-library-nodes: unknown implementation '")
+          << impl << "' (available: " << dmc::nn::implNamesList() << ")";
       return signalPassFailure();
     }
     for (const std::string &f : only)
-      if (llvm::none_of(kFamilies, [&](const Family &known) { return known.name == f; })) {
+      if (llvm::none_of(families(), [&](const Family &known) { return known.name == f; })) {
         sdfg.emitError("expand-library-nodes: unknown family '")
-            << f << "' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)";
+            << f << "' in only= (available: " << familyNamesList() << ")";
         return signalPassFailure();
       }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
@@ -75,9 +62,13 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         const Family *family = familyOf(&op);
         if (!only.empty() && (!family || !llvm::is_contained(only, family->name.str())))
           continue;
-        ExpandFn fn = expansionOf(&op, impl);
+        StringRef chosen = implOf(&op, impl);
+        if (chosen == "library") // stays, and becomes a runtime call
+          continue;
+        ExpandFn fn = expansionOf(&op, chosen, dmc::nn::getImpl(&op).empty());
         if (!fn) {
-          op.emitOpError("has no '") << impl << "' expansion";
+          op.emitOpError("has no '") << chosen << "' expansion (available: "
+                                     << joinNames(implementationsOf(&op)) << ")";
           ok = false;
         }
         nodes.push_back({&op, fn});
