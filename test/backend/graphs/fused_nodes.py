@@ -68,4 +68,5 @@ def reference(t):
         "c1": gelu_erf(0.5 * t["a"] @ t["w"].T + 2.0 * t["bias"]) - t["res"],
         "c2": np.maximum(t["at"].T @ t["w2"], 0.0),
         "c3": gelu_tanh(t["at"].T @ t["w2"]) + np.exp(t["x"]),
+        "g": 0.5 * t["at"].T @ t["w"].T + 2.0 * t["bias"],
     }
