@@ -43,7 +43,7 @@ LogicalResult expandAttention(Expander &e) {
   softmax.mask = mask;
   softmax.out = probs;
   softmax.scale = op.getScale().convertToDouble();
-  softmax.generated = {op.getCausal(), (int64_t)op.getWindow(), (int64_t)op.getStride(), op.getGlobalTokens()};
+  softmax.generated = generatedMaskOf(op);
   buildSoftmax(e, softmax);
 
   Contraction pv;

@@ -126,6 +126,11 @@ struct GeneratedMask {
   llvm::ArrayRef<int64_t> globalTokens;
   bool any() const { return causal || window >= 0 || stride > 0 || !globalTokens.empty(); }
 };
+/// The generated mask of an nn.softmax or nn.attention (I64Attr getters return uint64_t: read as signed).
+template <typename MaskedOp>
+GeneratedMask generatedMaskOf(MaskedOp op) {
+  return {op.getCausal(), (int64_t)op.getWindow(), (int64_t)op.getStride(), op.getGlobalTokens()};
+}
 /// out = softmax(scale * x + mask) along `axis`, with the generated mask: Softmax.cpp's four maps.
 struct SoftmaxSpec {
   mlir::Value x, mask, out;
