@@ -1,15 +1,15 @@
 //===- ExpandLibraryNodes.cpp - library nodes to maps, memlets and tasklets ===//
 //
 // Replaces every `nn` op of an SDFG by maps, memlets and tasklets built in its place (one family of
-// nodes per file in passes/expansions/). All nodes are checked before anything is rewritten: a node
-// without an expansion leaves the SDFG as it was, with a diagnostic on that node.
+// nodes per file in passes/expansions/), by the expansion of its `impl` attribute (or of the pass's
+// `impl` option when it has none) in passes/expansions/Table.cpp; `library` nodes stay. All nodes are
+// checked before anything is rewritten: a node without an expansion leaves the SDFG as it was, with a
+// diagnostic on that node.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/Passes.h"
 #include "dialects/SDFG/MicroKernels.h"
+#include "passes/Passes.h"
 #include "passes/expansions/Expansions.h"
-
-#include <functional>
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -23,43 +23,23 @@ using namespace mlir;
 using namespace dmc::expansions;
 
 namespace {
-using ExpandFn = std::function<LogicalResult(Expander &)>;
-
-/// The node families (the names of the `only` option) and their pure expansions.
-struct Family {
-  StringRef name;
-  bool (*matches)(Operation *);
-  LogicalResult (*pure)(Expander &); // null: no pure expansion
-};
-bool isFusedMatMul(Operation *op) { return isa<dmc::nn::FusedMatMulOp>(op); }
-const Family kFamilies[] = {
-    {"elementwise", isElementwise, expandElementwise}, {"matmul", isMatMul, expandMatMul},
-    {"softmax", isSoftmax, expandSoftmax},             {"layernorm", isLayerNorm, expandLayerNorm},
-    {"reduce", isReduce, expandReduce},                {"layout", isLayout, expandLayout},
-    {"fused_matmul", isFusedMatMul, nullptr},
-};
-
-const Family *familyOf(Operation *op) {
-  for (const Family &f : kFamilies)
-    if (f.matches(op))
-      return &f;
-  return nullptr;
+/// The implementation of `op`: its `impl` attribute, else the pass's option.
+StringRef implOf(Operation *op, StringRef fallback) {
+  StringRef impl = dmc::nn::getImpl(op);
+  return impl.empty() ? fallback : impl;
 }
 
-/// The expansion of a node under `impl`, or null: `tiled` differs from `pure` for MatMul (which becomes
-/// an nn.fused_matmul) and nn.fused_matmul (a tile nest over micro-kernels).
-ExpandFn expansionOf(Operation *op, StringRef impl, const GemmTiling &tiling) {
-  const Family *family = familyOf(op);
-  if (!family)
-    return nullptr;
-  if (impl == "tiled" && isa<dmc::nn::MatMulOp>(op))
-    return expandMatMulTiled;
-  if (impl == "tiled" && isa<dmc::nn::FusedMatMulOp>(op))
-    return [tiling](Expander &e) { return expandFusedMatMulTiled(e, tiling); };
-  return family->pure ? ExpandFn(family->pure) : ExpandFn();
+/// The expansion of `op` under `impl`, or null. The option `impl=tiled` (not an attribute) keeps its
+/// meaning from before the table: the tiled form where a family has one, the pure one elsewhere.
+ExpandFn expansionOf(Operation *op, StringRef impl, bool fromOption) {
+  ExpandFn fn = findExpansion(op, impl);
+  if (!fn && fromOption && impl == "tiled")
+    fn = findExpansion(op, "pure");
+  return fn;
 }
 
-/// The register tile named by the `register-tile` option: "auto" picks by the host's vector width.
+/// The register tile named by the `register-tile` option ("auto" picks by the host's vector width) and
+/// the block sizes, where given.
 FailureOr<GemmTiling> gemmTiling(StringRef registerTile, int64_t tileM, int64_t tileN, int64_t tileK) {
   bool wide = false;
 #if defined(__x86_64__) || defined(__i386__)
@@ -92,14 +72,15 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
 
   void runOnOperation() override {
     dmc::sdfg::SDFGOp sdfg = getOperation();
-    if (impl != "pure" && impl != "tiled") {
-      sdfg.emitError("expand-library-nodes: unknown implementation '") << impl << "' (available: pure, tiled)";
+    if (!dmc::nn::isImplName(impl)) {
+      sdfg.emitError("expand-library-nodes: unknown implementation '")
+          << impl << "' (available: " << dmc::nn::implNamesList() << ")";
       return signalPassFailure();
     }
     for (const std::string &f : only)
-      if (llvm::none_of(kFamilies, [&](const Family &known) { return known.name == f; })) {
+      if (llvm::none_of(families(), [&](const Family &known) { return known.name == f; })) {
         sdfg.emitError("expand-library-nodes: unknown family '")
-            << f << "' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)";
+            << f << "' in only= (available: " << familyNamesList() << ")";
         return signalPassFailure();
       }
     FailureOr<GemmTiling> tiling = gemmTiling(registerTile, tileM, tileN, tileK);
@@ -107,10 +88,10 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       sdfg.emitError("expand-library-nodes: unknown register tile '") << registerTile << "' (auto, 12x32, 6x16)";
       return signalPassFailure();
     }
-    if (tiling->mc % tiling->mr || tiling->nc % tiling->nr) {
-      sdfg.emitError("expand-library-nodes: tile-m must be a multiple of ")
+    if (tiling->mc <= 0 || tiling->mc % tiling->mr || tiling->nc <= 0 || tiling->nc % tiling->nr || tiling->kc <= 0) {
+      sdfg.emitError("expand-library-nodes: tile-m must be a positive multiple of ")
           << tiling->mr << " and tile-n of " << tiling->nr << " (the register tile " << tiling->mr << "x"
-          << tiling->nr << "), got " << tiling->mc << " and " << tiling->nc;
+          << tiling->nr << "), tile-k positive; got " << tiling->mc << ", " << tiling->nc << " and " << tiling->kc;
       return signalPassFailure();
     }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
@@ -122,9 +103,13 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         const Family *family = familyOf(&op);
         if (!only.empty() && (!family || !llvm::is_contained(only, family->name.str())))
           continue;
-        ExpandFn fn = expansionOf(&op, impl, *tiling);
+        StringRef chosen = implOf(&op, impl);
+        if (chosen == "library") // stays, and becomes a runtime call
+          continue;
+        ExpandFn fn = expansionOf(&op, chosen, dmc::nn::getImpl(&op).empty());
         if (!fn) {
-          op.emitOpError("has no '") << impl << "' expansion";
+          op.emitOpError("has no '") << chosen << "' expansion (available: "
+                                     << joinNames(implementationsOf(&op)) << ")";
           ok = false;
         }
         nodes.push_back({&op, fn});
@@ -143,6 +128,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
     for (auto [op, fn] : nodes) {
       Operation *before = op->getPrevNode();
       Expander e(op, names);
+      e.gemmTiling = *tiling;
       if (failed(fn(e))) {
         // Remove what was built for this node: the ops between `before` and it, and its transients.
         while (op->getPrevNode() != before)

@@ -25,23 +25,27 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     Each `nn` op becomes maps with loads, stores and tasklets in its state, in its place; reductions
     (matmul, softmax, layer norm, reduce) write transients or the output initialised to the neutral
     element by a map before the `wcr` map. Transients are `sdfg.alloc`s named after the node's label.
-    `impl=pure` (the default) is DaCe's pure expansion. `impl=tiled` expands MatMul into the tiled,
-    vectorised form instead: an `nn.fused_matmul` without epilogue, which runs on the runtime's
-    register-tiled micro-kernel and reads strided views in place; an `nn.fused_matmul` becomes a tile
-    nest (passes/expansions/TiledMatMul.cpp): an omp map over C blocks of tile-m x tile-n, K panels of
-    depth tile-k packed into per-worker buffers (lifetime `scope`), register tiles computed by the
-    micro-kernel (`sdfg.ukernel`), and the epilogue per block row. Every other node is expanded pure.
-    `only=elementwise,reduce,...` restricts the pass to those families (elementwise, matmul, softmax,
-    layernorm, reduce, layout); nodes of other families stay. Every node to expand is checked first: a
+    A node's `impl` attribute (written by choose-implementations or the graph file) picks its expansion
+    from the table in passes/expansions/Table.cpp; `impl = "library"` nodes stay (runtime calls). Nodes
+    without the attribute use the `impl` option: `pure` (the default) is DaCe's pure expansion; `tiled`
+    expands MatMul and Gemm into the tiled form instead (an `nn.fused_matmul` without epilogue, which runs
+    on the runtime's register-tiled micro-kernel and reads strided views in place) and every other node
+    pure; `library` leaves them. `only=elementwise,reduce,...` restricts the pass to those families
+    (elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul, attention); nodes of other
+    families stay. `tiled` fused_matmul is a tile nest (passes/expansions/TiledMatMul.cpp): an omp map
+    over C blocks of tile-m x tile-n, K panels of depth tile-k packed into per-worker buffers (lifetime
+    `scope`), register tiles computed by the micro-kernel (`sdfg.ukernel`), the epilogue per block row. Every node to expand is checked first: a
     node without an expansion leaves the SDFG unchanged and the pass fails with a diagnostic on that
     node. Legal because each expansion computes the node's semantics (docs/op-vocabulary.md) and
     touches only the node's containers and its own new transients.
   }];
   let options = [
     Option<"impl", "impl", "std::string", /*default=*/"\"pure\"",
-           "which expansion to use: pure (maps and tasklets) or tiled (MatMul on micro-kernels)">,
+           "expansion of nodes without an `impl` attribute: pure (maps and tasklets), tiled (MatMul on "
+           "micro-kernels) or library (left as runtime calls)">,
     ListOption<"only", "only", "std::string",
-               "expand only these families: elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul">,
+               "expand only these families: elementwise, matmul, softmax, layernorm, reduce, layout, "
+               "fused_matmul, attention">,
     Option<"registerTile", "register-tile", "std::string", /*default=*/"\"auto\"",
            "register tile of the tiled GEMM: auto (12x32 with AVX-512, else 6x16), 12x32 or 6x16">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"0", "rows of a C block in the tiled GEMM (0: default)">,
@@ -310,6 +314,31 @@ def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
     emitter only prints. Legal because a copy into a fresh transient preserves every value read, and the
     copy-back happens before any later reader in the state's order.
   }];
+}
+
+def ChooseImplementations : Pass<"choose-implementations", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Write each library node's implementation (`impl` = pure, tiled or library) as an attribute";
+  let description = [{
+    Makes the choice of kernel an explicit step of the IR: every `nn` op without an `impl` attribute gets
+    `impl = "<choice>"`, its family's option (`matmul=tiled attention=library`, families as in
+    expand-library-nodes' `only`) or else `default`. `pure` and `tiled` name expansions of
+    expand-library-nodes (passes/expansions/Table.cpp), which then expands the node that way; `library`
+    leaves the node to be a runtime call. A node whose choice (written here or already present, from the
+    graph file) has no expansion of that name gets a diagnostic and the pass fails, changing nothing.
+    Legal because it only records a choice; every implementation computes the node's semantics.
+  }];
+  let options = [
+    Option<"defaultImpl", "default", "std::string", /*default=*/"\"pure\"",
+           "implementation of nodes whose family has no option here">,
+    Option<"elementwise", "elementwise", "std::string", /*default=*/"\"\"", "element-wise nodes">,
+    Option<"matmul", "matmul", "std::string", /*default=*/"\"\"", "nn.matmul and nn.gemm">,
+    Option<"softmax", "softmax", "std::string", /*default=*/"\"\"", "nn.softmax">,
+    Option<"layernorm", "layernorm", "std::string", /*default=*/"\"\"", "nn.layer_norm">,
+    Option<"reduce", "reduce", "std::string", /*default=*/"\"\"", "reductions">,
+    Option<"layout", "layout", "std::string", /*default=*/"\"\"", "transpose, reshape, slice, concat">,
+    Option<"fusedMatmul", "fused_matmul", "std::string", /*default=*/"\"\"", "nn.fused_matmul">,
+    Option<"attention", "attention", "std::string", /*default=*/"\"\"", "nn.attention">,
+  ];
 }
 
 #endif

@@ -1,6 +1,7 @@
 //===- GraphFile.cpp - a graph description read from JSON -----------------===//
 #include "compiler/importer/GraphFile.h"
 #include "compiler/support/Files.h"
+#include "dialects/NN/NNOps.h"
 
 #include <set>
 
@@ -124,7 +125,7 @@ void readNodes(const json &list, std::vector<NodeDecl> &out, Diagnostics &diag) 
       diag.error(where, "expected a node object, got " + describe(list[i]));
       continue;
     }
-    FieldReader r(list[i], where, diag, {"name", "op", "inputs", "outputs", "attrs", "doc"});
+    FieldReader r(list[i], where, diag, {"name", "op", "inputs", "outputs", "attrs", "doc", "impl"});
     NodeDecl n;
     n.path = where;
     auto op = r.string("op", true);
@@ -137,7 +138,18 @@ void readNodes(const json &list, std::vector<NodeDecl> &out, Diagnostics &diag) 
     const json *outputs = r.get("outputs", json::value_t::array, true);
     if (const json *attrs = r.get("attrs", json::value_t::object, false))
       n.attrs = *attrs;
-    if (!op || !name || !inputs || !outputs)
+    bool implOk = true;
+    if (auto impl = r.string("impl", false)) {
+      if (nn::isImplName(*impl))
+        n.impl = *impl;
+      else {
+        diag.error(r.at("impl"), "unknown implementation '" + *impl + "' (" + nn::implNamesList() + ")");
+        implOk = false;
+      }
+    } else if (list[i].contains("impl")) {
+      implOk = false; // wrong type, reported by the reader
+    }
+    if (!op || !name || !inputs || !outputs || !implOk)
       continue;
     n.op = *op;
     n.name = *name;

@@ -25,6 +25,7 @@ struct TensorDecl {
 
 struct NodeDecl {
   std::string name, op, path;
+  std::string impl; // the node's implementation choice (pure, tiled, library), or "" to leave it to passes
   std::vector<std::string> inputs, outputs;
   nlohmann::json attrs = nlohmann::json::object();
 };

@@ -465,6 +465,8 @@ private:
     state.addOperands(containers.at(n.outputs[0]));
     state.addAttribute("operandSegmentSizes", b_.getDenseI32ArrayAttr({(int32_t)n.inputs.size(), 1}));
     state.addAttribute("label", b_.getStringAttr(sanitize(n.name, labels)));
+    if (!n.impl.empty())
+      state.addAttribute(nn::kImplAttrName, b_.getStringAttr(n.impl));
     const AttrValues &attrs = attrs_[i];
     for (const AttrSpec &a : spec.attrs) {
       const json &v = attrs[a.name];

@@ -30,3 +30,15 @@ void dmc::nn::getLibraryNodeEffects(
       effects.emplace_back(MemoryEffects::Read::get(), &operand, SideEffects::DefaultResource::get());
   }
 }
+
+std::string dmc::nn::implNamesList() {
+  std::string out;
+  for (StringRef name : kImplNames)
+    out += (out.empty() ? "" : ", ") + name.str();
+  return out;
+}
+
+StringRef dmc::nn::getImpl(Operation *node) {
+  auto impl = node->getAttrOfType<StringAttr>(kImplAttrName);
+  return impl ? impl.getValue() : StringRef();
+}

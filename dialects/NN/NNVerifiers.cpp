@@ -43,6 +43,11 @@ LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, si
   }
   if (auto label = node.getLabel(); label && !isIdentifier(label->str()))
     return op->emitOpError("label '") << printable(label->str()) << "' is not an identifier";
+  if (Attribute impl = op->getAttr(kImplAttrName)) {
+    auto name = dyn_cast<StringAttr>(impl);
+    if (!name || !isImplName(name.getValue()))
+      return op->emitOpError("'") << kImplAttrName << "' must be one of " << implNamesList() << ", got " << impl;
+  }
   return success();
 }
 

@@ -22,6 +22,29 @@ bool isElementwise(Operation *op) {
 }
 
 namespace {
+Value relu(OpBuilder &b, Location loc, Value x) {
+  Value zero = floatConst(b, loc, x.getType(), 0.0);
+  Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, zero);
+  return b.create<arith::SelectOp>(loc, positive, x, zero);
+}
+
+Value gelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
+  auto c = [&](double v) { return floatConst(b, loc, x.getType(), v); };
+  Value inner;
+  if (tanhApproximation) {
+    // 0.5 x (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2 / pi)
+    Value x3 = b.create<arith::MulFOp>(loc, b.create<arith::MulFOp>(loc, c(0.044715), x), x);
+    x3 = b.create<arith::MulFOp>(loc, x3, x);
+    Value arg = b.create<arith::MulFOp>(loc, c(std::sqrt(2.0 / M_PI)), b.create<arith::AddFOp>(loc, x, x3));
+    inner = b.create<math::TanhOp>(loc, arg);
+  } else {
+    // 0.5 x (1 + erf(x / sqrt(2)))
+    inner = b.create<math::ErfOp>(loc, b.create<arith::MulFOp>(loc, x, c(M_SQRT1_2)));
+  }
+  Value half = b.create<arith::MulFOp>(loc, c(0.5), x);
+  return b.create<arith::MulFOp>(loc, half, b.create<arith::AddFOp>(loc, c(1.0), inner));
+}
+
 /// The scalar function of a unary node on `x` (a tasklet argument).
 Value unary(Operation *node, OpBuilder &b, Location loc, Value x) {
   Type t = x.getType();
@@ -32,10 +55,7 @@ Value unary(Operation *node, OpBuilder &b, Location loc, Value x) {
       .Case([&](nn::ErfOp) { return b.create<math::ErfOp>(loc, x); })
       .Case([&](nn::SqrtOp) { return b.create<math::SqrtOp>(loc, x); })
       .Case([&](nn::ReciprocalOp) { return b.create<arith::DivFOp>(loc, c(1.0), x); })
-      .Case([&](nn::ReluOp) {
-        Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, c(0.0));
-        return b.create<arith::SelectOp>(loc, positive, x, c(0.0));
-      })
+      .Case([&](nn::ReluOp) { return relu(b, loc, x); })
       .Case([&](nn::EluOp elu) {
         // x > 0 ? x : alpha * expm1(x)
         Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, c(0.0));
@@ -47,21 +67,7 @@ Value unary(Operation *node, OpBuilder &b, Location loc, Value x) {
         Value ax = b.create<arith::MulFOp>(loc, c(scale.getAlpha().convertToDouble()), x);
         return b.create<arith::AddFOp>(loc, ax, c(scale.getBias().convertToDouble()));
       })
-      .Case([&](nn::GeluOp gelu) {
-        Value inner;
-        if (gelu.getTanhApproximation()) {
-          // 0.5 x (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2 / pi)
-          Value x3 = b.create<arith::MulFOp>(loc, b.create<arith::MulFOp>(loc, c(0.044715), x), x);
-          x3 = b.create<arith::MulFOp>(loc, x3, x);
-          Value arg = b.create<arith::MulFOp>(loc, c(std::sqrt(2.0 / M_PI)), b.create<arith::AddFOp>(loc, x, x3));
-          inner = b.create<math::TanhOp>(loc, arg);
-        } else {
-          // 0.5 x (1 + erf(x / sqrt(2)))
-          inner = b.create<math::ErfOp>(loc, b.create<arith::MulFOp>(loc, x, c(M_SQRT1_2)));
-        }
-        Value half = b.create<arith::MulFOp>(loc, c(0.5), x);
-        return b.create<arith::MulFOp>(loc, half, b.create<arith::AddFOp>(loc, c(1.0), inner));
-      })
+      .Case([&](nn::GeluOp g) { return gelu(b, loc, x, g.getTanhApproximation()); })
       .Default([](Operation *) { return Value(); });
 }
 
@@ -74,6 +80,14 @@ Value binary(Operation *node, OpBuilder &b, Location loc, Value x, Value y) {
       .Default([](Operation *) { return Value(); });
 }
 } // namespace
+
+Value activation(OpBuilder &b, Location loc, StringRef name, Value x) {
+  if (name == "relu")
+    return relu(b, loc, x);
+  if (name == "gelu_erf" || name == "gelu_tanh")
+    return gelu(b, loc, x, name == "gelu_tanh");
+  return name == "none" ? x : Value();
+}
 
 LogicalResult expandElementwise(Expander &e) {
   auto node = cast<nn::LibraryNode>(e.node);

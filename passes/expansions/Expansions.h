@@ -27,6 +27,15 @@ struct Index {
 };
 using Indices = llvm::SmallVector<Index, 6>;
 
+/// Block sizes of a tiled GEMM: C blocks of mc x nc, K panels of depth kc, register tiles of mr x nr
+/// computed by the micro-kernel `kernel` (dialects/SDFG/MicroKernels.h).
+struct GemmTiling {
+  int64_t mc = 96, nc = 256, kc = 256, mr = 12, nr = 32;
+  std::string kernel = "gemm_12x32";
+};
+/// The default blocking: the widest register tile when the target has 512-bit vectors.
+GemmTiling defaultGemmTiling(bool wideVectors);
+
 /// Builds the replacement of one library node. The builder's insertion point starts just before the
 /// node (in its state); `map` moves it into map bodies and back.
 class Expander {
@@ -37,6 +46,8 @@ public:
   mlir::Location loc;
   sdfg::SDFGOp sdfg;
   mlir::Operation *node;
+  /// Block sizes of tiled GEMMs (expand-library-nodes' options).
+  GemmTiling gemmTiling;
 
   /// The node's label, or its op name without the dialect, as a stem for transient names.
   std::string stem() const;
@@ -96,17 +107,9 @@ bool isMatMul(mlir::Operation *op);
 mlir::LogicalResult expandMatMul(Expander &e);
 /// MatMul as an nn.fused_matmul without epilogue: the tiled micro-kernel form.
 mlir::LogicalResult expandMatMulTiled(Expander &e);
-/// Block sizes of a tiled GEMM: C blocks of mc x nc, K panels of depth kc, register tiles of mr x nr
-/// computed by the micro-kernel `kernel` (dialects/SDFG/MicroKernels.h).
-struct GemmTiling {
-  int64_t mc = 96, nc = 256, kc = 256, mr = 12, nr = 32;
-  std::string kernel = "gemm_12x32";
-};
-/// The default blocking: the widest register tile when the target has 512-bit vectors.
-GemmTiling defaultGemmTiling(bool wideVectors);
-/// nn.fused_matmul as a tile nest: packing copies into per-worker buffers, register tiles on the
-/// micro-kernel, the epilogue per block row (TiledMatMul.cpp).
-mlir::LogicalResult expandFusedMatMulTiled(Expander &e, const GemmTiling &tiling);
+/// nn.fused_matmul as a tile nest with the Expander's `gemmTiling`: packing copies into per-worker
+/// buffers, register tiles on the micro-kernel, the epilogue per block row (TiledMatMul.cpp).
+mlir::LogicalResult expandFusedMatMulTiled(Expander &e);
 bool isSoftmax(mlir::Operation *op);
 mlir::LogicalResult expandSoftmax(Expander &e);
 bool isLayerNorm(mlir::Operation *op);
@@ -115,6 +118,70 @@ bool isReduce(mlir::Operation *op);
 mlir::LogicalResult expandReduce(Expander &e);
 bool isLayout(mlir::Operation *op);
 mlir::LogicalResult expandLayout(Expander &e);
+bool isFusedMatMul(mlir::Operation *op);
+mlir::LogicalResult expandFusedMatMul(Expander &e);
+bool isAttention(mlir::Operation *op);
+mlir::LogicalResult expandAttention(Expander &e);
+
+// Building blocks that several expansions share.
+
+/// out = alpha * op(A) @ op(B) (+ beta * bias, broadcast): MatMul.cpp's init map and wcr(sum) product map.
+struct Contraction {
+  mlir::Value a, b, out, bias;
+  bool transA = false, transB = false;
+  double alpha = 1.0, beta = 0.0;
+};
+void buildContraction(Expander &e, const Contraction &c);
+
+/// The generated masks of nn.softmax and nn.attention (docs/op-vocabulary.md).
+struct GeneratedMask {
+  bool causal = false;
+  int64_t window = -1, stride = 0;
+  llvm::ArrayRef<int64_t> globalTokens;
+  bool any() const { return causal || window >= 0 || stride > 0 || !globalTokens.empty(); }
+};
+/// The generated mask of an nn.softmax or nn.attention (I64Attr getters return uint64_t: read as signed).
+template <typename MaskedOp>
+GeneratedMask generatedMaskOf(MaskedOp op) {
+  return {op.getCausal(), (int64_t)op.getWindow(), (int64_t)op.getStride(), op.getGlobalTokens()};
+}
+/// out = softmax(scale * x + mask) along `axis`, with the generated mask: Softmax.cpp's four maps.
+struct SoftmaxSpec {
+  mlir::Value x, mask, out;
+  int64_t axis = -1;
+  double scale = 1.0;
+  GeneratedMask generated;
+};
+void buildSoftmax(Expander &e, const SoftmaxSpec &spec);
+
+/// The scalar activation `name` (none, relu, gelu_erf, gelu_tanh: nn.fused_matmul's) of `x` in a tasklet
+/// body, as the element-wise nodes compute it; null for an unknown name.
+mlir::Value activation(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef name, mlir::Value x);
+
+// The expansion table: which function expands a node of a family under an implementation (pure, tiled).
+
+using ExpandFn = mlir::LogicalResult (*)(Expander &);
+struct Family {
+  llvm::StringRef name;
+  bool (*matches)(mlir::Operation *);
+};
+struct ExpansionEntry {
+  llvm::StringRef family, impl;
+  ExpandFn expand;
+};
+/// Every family of library nodes (the names of expand-library-nodes' `only` and choose-implementations'
+/// options). Table.cpp holds both tables; add rows there.
+llvm::ArrayRef<Family> families();
+llvm::ArrayRef<ExpansionEntry> expansionTable();
+/// The family of `op`, or null for an op of no family.
+const Family *familyOf(mlir::Operation *op);
+/// The expansion of `op` under `impl` (a row of the table), or null when there is none.
+ExpandFn findExpansion(mlir::Operation *op, llvm::StringRef impl);
+/// The implementations `op` can be given: `library` (a runtime call) and those of its table rows.
+llvm::SmallVector<llvm::StringRef> implementationsOf(mlir::Operation *op);
+/// "a, b, c" for diagnostics.
+std::string joinNames(llvm::ArrayRef<llvm::StringRef> names);
+std::string familyNamesList();
 
 } // namespace dmc::expansions
 

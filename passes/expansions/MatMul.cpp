@@ -18,25 +18,33 @@ namespace dmc::expansions {
 bool isMatMul(Operation *op) { return isa<nn::MatMulOp, nn::GemmOp>(op); }
 
 LogicalResult expandMatMul(Expander &e) {
-  bool transA, transB;
-  double alpha, beta = 0.0;
-  Value bias;
+  Contraction c;
   if (auto mm = dyn_cast<nn::MatMulOp>(e.node)) {
-    transA = mm.getTransposeA();
-    transB = mm.getTransposeB();
-    alpha = mm.getAlpha().convertToDouble();
+    c.transA = mm.getTransposeA();
+    c.transB = mm.getTransposeB();
+    c.alpha = mm.getAlpha().convertToDouble();
   } else {
     auto gemm = cast<nn::GemmOp>(e.node);
-    transA = gemm.getTransposeA();
-    transB = gemm.getTransposeB();
-    alpha = gemm.getAlpha().convertToDouble();
+    c.transA = gemm.getTransposeA();
+    c.transB = gemm.getTransposeB();
+    c.alpha = gemm.getAlpha().convertToDouble();
     if (gemm.getInputs().size() == 3) {
-      bias = gemm.getInputs()[2];
-      beta = gemm.getBeta().convertToDouble();
+      c.bias = gemm.getInputs()[2];
+      c.beta = gemm.getBeta().convertToDouble();
     }
   }
   auto node = cast<nn::LibraryNode>(e.node);
-  Value a = node.getInputs()[0], b = node.getInputs()[1], out = node.getOutputs()[0];
+  c.a = node.getInputs()[0];
+  c.b = node.getInputs()[1];
+  c.out = node.getOutputs()[0];
+  buildContraction(e, c);
+  return success();
+}
+
+void buildContraction(Expander &e, const Contraction &c) {
+  Value a = c.a, b = c.b, out = c.out, bias = c.bias;
+  bool transA = c.transA, transB = c.transB;
+  double alpha = c.alpha, beta = c.beta;
   Shape as = shapeOf(a), bs = shapeOf(b), os = shapeOf(out);
   Type type = elementOf(out);
   size_t ra = as.size(), ro = os.size();
@@ -80,7 +88,6 @@ LogicalResult expandMatMul(Expander &e) {
       e.store(prod, out, identity(p), sdfg::WCR::sum);
     });
   });
-  return success();
 }
 
 } // namespace dmc::expansions
@@ -88,12 +95,21 @@ LogicalResult expandMatMul(Expander &e) {
 namespace dmc::expansions {
 
 LogicalResult expandMatMulTiled(Expander &e) {
-  auto mm = cast<nn::MatMulOp>(e.node);
   auto unit = [&](bool on) { return on ? e.b.getUnitAttr() : UnitAttr(); };
-  e.b.create<nn::FusedMatMulOp>(e.loc, mm.getInputs(), mm.getOutputs(), mm.getLabelAttr(),
-                                unit(mm.getTransposeA()), unit(mm.getTransposeB()), mm.getAlphaAttr(),
-                                e.b.getStringAttr("none"), UnitAttr(), UnitAttr(), e.b.getF32FloatAttr(1.0f),
-                                e.b.getF32FloatAttr(1.0f));
+  if (auto mm = dyn_cast<nn::MatMulOp>(e.node)) {
+    e.b.create<nn::FusedMatMulOp>(e.loc, mm.getInputs(), mm.getOutputs(), mm.getLabelAttr(),
+                                  unit(mm.getTransposeA()), unit(mm.getTransposeB()), mm.getAlphaAttr(),
+                                  e.b.getStringAttr("none"), UnitAttr(), UnitAttr(), e.b.getF32FloatAttr(1.0f),
+                                  e.b.getF32FloatAttr(1.0f));
+    return success();
+  }
+  // Gemm's beta * C is the fused node's pre-activation addend (C broadcasts to the output either way).
+  auto gemm = cast<nn::GemmOp>(e.node);
+  bool hasBias = gemm.getInputs().size() == 3;
+  e.b.create<nn::FusedMatMulOp>(e.loc, gemm.getInputs(), gemm.getOutputs(), gemm.getLabelAttr(),
+                                unit(gemm.getTransposeA()), unit(gemm.getTransposeB()), gemm.getAlphaAttr(),
+                                e.b.getStringAttr("none"), unit(hasBias), UnitAttr(),
+                                hasBias ? gemm.getBetaAttr() : e.b.getF32FloatAttr(1.0f), e.b.getF32FloatAttr(1.0f));
   return success();
 }
 

@@ -26,9 +26,9 @@ namespace dmc::expansions {
 bool isSoftmax(Operation *op) { return isa<nn::SoftmaxOp>(op); }
 
 namespace {
-/// i1: is (i, j) kept by the generated mask of `op`? Built from index-typed tasklet arguments; null when
+/// i1: is (i, j) kept by the generated mask `gen`? Built from index-typed tasklet arguments; null when
 /// every position is kept.
-Value kept(nn::SoftmaxOp op, OpBuilder &b, Location loc, Value i, Value j) {
+Value kept(const GeneratedMask &gen, OpBuilder &b, Location loc, Value i, Value j) {
   using P = arith::CmpIPredicate;
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   Value keep; // null: everything kept so far
@@ -37,21 +37,21 @@ Value kept(nn::SoftmaxOp op, OpBuilder &b, Location loc, Value i, Value j) {
     Value iGeJ = b.create<arith::CmpIOp>(loc, P::sge, i, j);
     return b.create<arith::SelectOp>(loc, iGeJ, b.create<arith::SubIOp>(loc, i, j), b.create<arith::SubIOp>(loc, j, i));
   };
-  if (op.getCausal())
+  if (gen.causal)
     both(b.create<arith::CmpIOp>(loc, P::sle, j, i));
   Value d;
-  if (int64_t window = op.getWindow(); window >= 0)
+  if (int64_t window = gen.window; window >= 0)
     both(b.create<arith::CmpIOp>(loc, P::sle, d = dist(), c(window)));
-  if (int64_t stride = op.getStride(); stride > 0) {
+  if (int64_t stride = gen.stride; stride > 0) {
     Value rem = b.create<arith::RemSIOp>(loc, d ? d : dist(), c(stride));
     both(b.create<arith::CmpIOp>(loc, P::eq, rem, c(0)));
   }
-  if (keep && !op.getGlobalTokens().empty()) {
+  if (keep && !gen.globalTokens.empty()) {
     // Global tokens keep their row and column whatever the other masks say (without other masks,
     // everything is kept anyway).
     Value global;
     auto either = [&](Value cond) { global = global ? b.create<arith::OrIOp>(loc, global, cond).getResult() : cond; };
-    for (int64_t token : op.getGlobalTokens()) {
+    for (int64_t token : gen.globalTokens) {
       Value t = c(token);
       either(b.create<arith::CmpIOp>(loc, P::eq, i, t));
       either(b.create<arith::CmpIOp>(loc, P::eq, j, t));
@@ -64,12 +64,24 @@ Value kept(nn::SoftmaxOp op, OpBuilder &b, Location loc, Value i, Value j) {
 
 LogicalResult expandSoftmax(Expander &e) {
   auto op = cast<nn::SoftmaxOp>(e.node);
-  Value x = op.getInputs()[0], out = op.getOutputs()[0];
-  Value mask = op.getInputs().size() == 2 ? op.getInputs()[1] : Value();
+  SoftmaxSpec spec;
+  spec.x = op.getInputs()[0];
+  spec.mask = op.getInputs().size() == 2 ? op.getInputs()[1] : Value();
+  spec.out = op.getOutputs()[0];
+  spec.axis = op.getAxis();
+  spec.scale = op.getScale().convertToDouble();
+  spec.generated = generatedMaskOf(op);
+  buildSoftmax(e, spec);
+  return success();
+}
+
+void buildSoftmax(Expander &e, const SoftmaxSpec &spec) {
+  Value x = spec.x, out = spec.out, mask = spec.mask;
+  const GeneratedMask &gen = spec.generated;
   Shape xs = shapeOf(x);
-  int64_t rank = xs.size(), axis = *dmc::normalizeAxis((int64_t)op.getAxis(), rank);
-  bool generated = op.hasGeneratedMask();
-  double scale = op.getScale().convertToDouble();
+  int64_t rank = xs.size(), axis = *dmc::normalizeAxis(spec.axis, rank);
+  bool generated = gen.any();
+  double scale = spec.scale;
   Type type = elementOf(x);
   double negInf = -std::numeric_limits<double>::infinity();
 
@@ -110,7 +122,7 @@ LogicalResult expandSoftmax(Expander &e) {
       args = args.drop_front();
     }
     if (generated) {
-      if (Value keep = kept(op, b, e.loc, args[0], args[1]))
+      if (Value keep = kept(gen, b, e.loc, args[0], args[1]))
         v = b.create<arith::SelectOp>(e.loc, keep, v, floatConst(b, e.loc, type, negInf));
       args = args.drop_front(2);
     }
@@ -162,7 +174,6 @@ LogicalResult expandSoftmax(Expander &e) {
     });
     e.store(q, out, identity(p));
   });
-  return success();
 }
 
 } // namespace dmc::expansions

@@ -131,7 +131,8 @@ int64_t activationCode(StringRef act) {
 
 } // namespace
 
-LogicalResult expandFusedMatMulTiled(Expander &e, const GemmTiling &t) {
+LogicalResult expandFusedMatMulTiled(Expander &e) {
+  const GemmTiling &t = e.gemmTiling;
   auto mm = cast<nn::FusedMatMulOp>(e.node);
   MLIRContext *ctx = e.b.getContext();
   const sdfg::MicroKernel *kernel = sdfg::lookupMicroKernel(t.kernel);

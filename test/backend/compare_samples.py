@@ -8,7 +8,11 @@ max|dmc - ref| / max(1, max|ref|) must stay below 1e-4 (f32 kernels against a fl
 the scale guard keeps near-zero outputs from inflating the ratio).
 Prints one line per sample and "N passed, M failed"; exits 1 on any failure.
 
-usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [sample ...]
+With --uneven, the configurations are instead shapes that cut the kernels' blocks unevenly: one query
+(S=1), S=77, a single head, batch 3 (uneven_configurations). D stays 64: the samples' softmax scale
+1/sqrt(64) is a literal (other head widths are in compare_graphs.py).
+
+usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--uneven] [sample ...]
 """
 import glob
 import json
@@ -31,6 +35,34 @@ def configurations(graph):
     s = graph.get("test_symbols", {}).get("S", graph.get("symbols", {}).get("S"))
     if s:
         configs.append(("S=%d, seed 1" % (s + 8), ["--test-size", "--bind", "S=%d" % (s + 8)], 1))
+    return configs
+
+
+# Symbol overrides of --uneven. The samples tie E to the heads (E = H*D; GQA: E = HKV*G*D, KV = HKV*D),
+# so E and KV follow from them; a symbol a sample lacks is left out.
+UNEVEN = [
+    ("S=1, B=3, seed 2", {"S": 1, "B": 3}, 2),
+    ("S=77, H=1, seed 3", {"S": 77, "H": 1, "HKV": 1}, 3),
+    ("S=77, B=3, seed 4", {"S": 77, "B": 3}, 4),
+]
+
+
+def uneven_configurations(graph):
+    symbols = dict(graph.get("symbols", {}))
+    symbols.update(graph.get("test_symbols", {}))
+    configs = []
+    for label, overrides, seed in UNEVEN:
+        bound = dict(symbols)
+        bound.update({k: v for k, v in overrides.items() if k in symbols})
+        if "HKV" in bound:
+            bound["E"], bound["KV"] = bound["HKV"] * bound["G"] * bound["D"], bound["HKV"] * bound["D"]
+        elif "H" in bound and "E" in bound:
+            bound["E"] = bound["H"] * bound["D"]
+        binds = []
+        for k, v in sorted(bound.items()):
+            if k in overrides or k in ("E", "KV"):
+                binds += ["--bind", "%s=%d" % (k, v)]
+        configs.append((label, ["--test-size"] + binds, seed))
     return configs
 
 
@@ -64,6 +96,8 @@ def main():
     # no pipeline runs, or runs elsewhere.
     passes = [a for a in args if a.startswith("--passes=")]
     args = [a for a in args if not a.startswith("--passes=")]
+    uneven = "--uneven" in args
+    args = [a for a in args if a != "--uneven"]
     samples = sorted(glob.glob(os.path.join(ROOT, "samples", "*.json")))
     if args:
         samples = [s for s in samples if os.path.splitext(os.path.basename(s))[0] in args]
@@ -71,7 +105,7 @@ def main():
     for sample in samples:
         with open(sample) as f:
             graph = json.load(f)
-        for label, extra, seed in configurations(graph):
+        for label, extra, seed in (uneven_configurations if uneven else configurations)(graph):
             ok, message = compare(dmc, sample, opt, extra, seed, passes)
             how = passes[0] if passes else "-O%d" % opt
             print("%s %-22s %s %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), how, label, message),

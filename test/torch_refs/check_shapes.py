@@ -295,8 +295,10 @@ def check(g, test_size=False, binds=None):
             if f not in node:
                 err(p, "missing field '%s'" % f)
         for f in node:
-            if f not in ("name", "op", "inputs", "outputs", "attrs"):
+            if f not in ("name", "op", "inputs", "outputs", "attrs", "impl"):
                 err("%s.%s" % (p, f), "unknown field")
+        if "impl" in node and node["impl"] not in ("pure", "tiled", "library"):
+            err(p + ".impl", "unknown implementation %r (pure, tiled, library)" % (node["impl"],))
         if node["name"] in node_names:
             err(p + ".name", "duplicate node name '%s'" % node["name"])
         node_names.add(node["name"])

@@ -14,7 +14,7 @@
 // ONLY:       sdfg.map
 // ONLY:         math.exp
 
-// BAD: error: expand-library-nodes: unknown family 'softmaxes' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout)
+// BAD: error: expand-library-nodes: unknown family 'softmaxes' in only= (available: elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul, attention)
 sdfg.sdfg @mixed inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[16, 8]>) outputs(%y: !sdfg.array<f32[4, 16]>) {
   %t = sdfg.alloc {name = "t"} : !sdfg.array<f32[4, 16]>
   sdfg.state @main {

@@ -279,3 +279,22 @@ sdfg.sdfg @reduce_repeated_axis symbols(%S) inputs(%a: !sdfg.array<f32[S, 64]>) 
     nn.reduce_max ins(%a : !sdfg.array<f32[S, 64]>) outs(%c : !sdfg.array<f32[1, 1]>) {axes = array<i64: 1, -1>}
   }
 }
+
+// -----
+
+// The implementation choice is one of pure, tiled, library.
+sdfg.sdfg @impl_unknown inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, got "fast"}}
+    nn.exp ins(%x : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>) {impl = "fast"}
+  }
+}
+
+// -----
+
+sdfg.sdfg @impl_not_a_string inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, got 1 : i64}}
+    nn.exp ins(%x : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>) {impl = 1}
+  }
+}

@@ -1,0 +1,78 @@
+//===- ChooseImplementations.cpp - the kernel choice as an IR attribute -----===//
+//
+// Writes `impl = "pure" | "tiled" | "library"` on every library node that has none, from the pass's
+// per-family options, so that the choice shows in the IR (--dump-ir-after-all) and expand-library-nodes
+// only carries it out. Every node's choice, old or new, is checked against the expansion table first:
+// on any unavailable choice the pass fails with a diagnostic per node and writes nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+#include "passes/expansions/Expansions.h"
+
+namespace dmc {
+#define GEN_PASS_DEF_CHOOSEIMPLEMENTATIONS
+#include "passes/Passes.h.inc"
+} // namespace dmc
+
+using namespace mlir;
+using namespace dmc::expansions;
+
+namespace {
+struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplementations> {
+  using Base::Base;
+
+  /// The option of each family, by the family names of the expansion table.
+  SmallVector<std::pair<StringRef, std::string *>> familyOptions() {
+    return {{"elementwise", &elementwise}, {"matmul", &matmul},         {"softmax", &softmax},
+            {"layernorm", &layernorm},     {"reduce", &reduce},         {"layout", &layout},
+            {"fused_matmul", &fusedMatmul}, {"attention", &attention}};
+  }
+
+  void runOnOperation() override {
+    dmc::sdfg::SDFGOp sdfg = getOperation();
+    auto badValue = [&](StringRef option, StringRef value) {
+      sdfg.emitError("choose-implementations: ")
+          << option << "='" << value << "' is not an implementation (available: " << dmc::nn::implNamesList()
+          << ")";
+      signalPassFailure();
+    };
+    if (!dmc::nn::isImplName(defaultImpl))
+      return badValue("default", defaultImpl);
+    llvm::StringMap<StringRef> choiceOf;
+    for (const Family &family : families())
+      choiceOf[family.name] = defaultImpl;
+    for (auto [name, value] : familyOptions()) {
+      if (value->empty())
+        continue;
+      if (!dmc::nn::isImplName(*value))
+        return badValue(name, *value);
+      choiceOf[name] = *value;
+    }
+
+    SmallVector<std::pair<Operation *, StringRef>> unchosen;
+    bool ok = true;
+    for (auto state : sdfg.getStates())
+      for (Operation &op : state.getBodyBlock()) {
+        if (!isa<dmc::nn::LibraryNode>(op))
+          continue;
+        const Family *family = familyOf(&op);
+        StringRef given = dmc::nn::getImpl(&op);
+        StringRef choice = !given.empty() ? given : family ? choiceOf[family->name] : StringRef("library");
+        SmallVector<StringRef> available = implementationsOf(&op);
+        if (!llvm::is_contained(available, choice)) {
+          auto diag = op.emitOpError("has no '") << choice << "' implementation (available: "
+                                                 << joinNames(available) << ")";
+          if (given.empty() && family)
+            diag << "; chosen by choose-implementations' " << family->name << " option";
+          ok = false;
+        }
+        if (given.empty())
+          unchosen.push_back({&op, choice});
+      }
+    if (!ok)
+      return signalPassFailure();
+    for (auto [op, choice] : unchosen)
+      op->setAttr(dmc::nn::kImplAttrName, StringAttr::get(op->getContext(), choice));
+  }
+};
+} // namespace

@@ -1,0 +1,82 @@
+//===- Table.cpp - which function expands a node of a family under an impl ===//
+//
+// The one owner of the node families and of the (family, impl) -> expansion rows. A node's `impl`
+// attribute (or expand-library-nodes' `impl` option) selects the row; `library` has no row: the node
+// stays and becomes a runtime call. To add an implementation, add a row.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/expansions/Expansions.h"
+
+using namespace mlir;
+
+namespace dmc::expansions {
+
+namespace {
+const Family kFamilies[] = {
+    {"elementwise", isElementwise}, {"matmul", isMatMul},     {"softmax", isSoftmax},
+    {"layernorm", isLayerNorm},     {"reduce", isReduce},     {"layout", isLayout},
+    {"fused_matmul", isFusedMatMul}, {"attention", isAttention},
+};
+
+const ExpansionEntry kExpansions[] = {
+    {"elementwise", "pure", expandElementwise},
+    {"matmul", "pure", expandMatMul},
+    // `tiled` MatMul/Gemm: an nn.fused_matmul without epilogue (Gemm's beta * C as its pre addend), which
+    // the backend runs on the tiled micro-kernels.
+    {"matmul", "tiled", expandMatMulTiled},
+    {"softmax", "pure", expandSoftmax},
+    {"layernorm", "pure", expandLayerNorm},
+    {"reduce", "pure", expandReduce},
+    {"layout", "pure", expandLayout},
+    {"fused_matmul", "pure", expandFusedMatMul},
+    // `tiled` fused_matmul: a tile nest of maps over packed panels and the runtime's GEMM micro-kernel.
+    {"fused_matmul", "tiled", expandFusedMatMulTiled},
+    {"attention", "pure", expandAttention},
+};
+} // namespace
+
+ArrayRef<Family> families() { return kFamilies; }
+ArrayRef<ExpansionEntry> expansionTable() { return kExpansions; }
+
+const Family *familyOf(Operation *op) {
+  for (const Family &f : kFamilies)
+    if (f.matches(op))
+      return &f;
+  return nullptr;
+}
+
+ExpandFn findExpansion(Operation *op, StringRef impl) {
+  const Family *family = familyOf(op);
+  if (!family)
+    return nullptr;
+  for (const ExpansionEntry &row : kExpansions)
+    if (row.family == family->name && row.impl == impl)
+      return row.expand;
+  return nullptr;
+}
+
+SmallVector<StringRef> implementationsOf(Operation *op) {
+  SmallVector<StringRef> out;
+  if (const Family *family = familyOf(op))
+    for (const ExpansionEntry &row : kExpansions)
+      if (row.family == family->name)
+        out.push_back(row.impl);
+  out.push_back("library");
+  return out;
+}
+
+std::string joinNames(ArrayRef<StringRef> names) {
+  std::string out;
+  for (StringRef n : names)
+    out += (out.empty() ? "" : ", ") + n.str();
+  return out;
+}
+
+std::string familyNamesList() {
+  SmallVector<StringRef> names;
+  for (const Family &f : kFamilies)
+    names.push_back(f.name);
+  return joinNames(names);
+}
+
+} // namespace dmc::expansions

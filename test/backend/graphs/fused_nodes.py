@@ -1,0 +1,72 @@
+"""NumPy reference of fused_nodes.mlir, and the pass pipelines to check it under."""
+import math
+
+import numpy as np
+
+erf = np.vectorize(math.erf)
+
+# The runtime kernels, the pure expansions of the fused nodes alone, and the pure expansions followed by
+# the map passes of -O3.
+PIPELINES = [
+    "choose-implementations{default=library},expand-library-nodes",
+    "choose-implementations{default=pure},expand-library-nodes,fold-views-into-memlets",
+    "choose-implementations{default=library fused_matmul=pure attention=pure},expand-library-nodes,"
+    "fuse-elementwise-maps,fuse-reductions,fuse-sibling-maps,fuse-tasklets,select-layouts,interchange-maps,"
+    "vectorize-inner-maps,choose-schedules,remove-dead-containers,reuse-dead-buffers,choose-transient-storage,"
+    "make-transients-persistent,fold-views-into-memlets",
+]
+
+
+def inputs(rng):
+    n = rng.standard_normal
+    mask = n((77, 77))
+    mask[5, :] = -np.inf  # a row with nothing kept is all 0
+    mask[7, ::2] = -np.inf
+    return {"q": n((3, 1, 77, 40)), "k": n((3, 1, 77, 40)), "v": n((3, 1, 77, 24)), "mask": mask,
+            "q2": n((2, 3, 9, 24)), "k2": n((1, 3, 77, 24)), "v2": n((2, 1, 77, 40)), "q3": n((3, 1, 24)),
+            "a": n((3, 77, 40)), "w": n((24, 40)), "bias": n((24,)), "res": n((3, 77, 24)), "at": n((40, 77)),
+            "w2": n((40, 24)), "x": n((77, 24))}
+
+
+def attention(q, k, v, scale, mask=None, causal=False, window=-1, stride=0, global_tokens=()):
+    """docs/op-vocabulary.md: softmax(scale * Q K^T + mask) V with the generated masks; dropped positions
+    are 0 and a row with nothing kept is all 0."""
+    s = scale * q @ np.swapaxes(k, -1, -2)
+    if mask is not None:
+        s = s + mask
+    i = np.arange(s.shape[-2])[:, None]
+    j = np.arange(s.shape[-1])[None, :]
+    keep = np.ones(s.shape[-2:], bool)
+    if causal:
+        keep &= j <= i
+    if window >= 0:
+        keep &= abs(i - j) <= window
+    if stride > 0:
+        keep &= abs(i - j) % stride == 0
+    for t in global_tokens:
+        keep |= (i == t) | (j == t)
+    s = np.where(keep, s, -np.inf)
+    m = s.max(axis=-1, keepdims=True)
+    e = np.where(np.isneginf(s), 0.0, np.exp(s - np.where(np.isneginf(m), 0.0, m)))
+    total = e.sum(axis=-1, keepdims=True)
+    return np.where(total > 0, e / np.where(total > 0, total, 1.0), 0.0) @ v
+
+
+def gelu_erf(x):
+    return 0.5 * x * (1 + erf(x / np.sqrt(2)))
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def reference(t):
+    return {
+        "o1": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"]),
+        "o2": attention(t["q2"], t["k2"], t["v2"], 0.25, causal=True, window=5, stride=2, global_tokens=(0, 40)),
+        "o3": attention(t["q3"], t["a"][:, :, 8:32], t["v"][:, 0], 0.5, causal=True, global_tokens=(40,)),
+        "c1": gelu_erf(0.5 * t["a"] @ t["w"].T + 2.0 * t["bias"]) - t["res"],
+        "c2": np.maximum(t["at"].T @ t["w2"], 0.0),
+        "c3": gelu_tanh(t["at"].T @ t["w2"]) + np.exp(t["x"]),
+        "g": 0.5 * t["at"].T @ t["w"].T + 2.0 * t["bias"],
+    }

@@ -1,0 +1,37 @@
+// RUN: dmc-opt %s -split-input-file --choose-implementations | FileCheck %s --check-prefix=DEFAULT
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library matmul=tiled elementwise=pure" | FileCheck %s --check-prefix=FAMILY
+// Then expand-library-nodes carries the choice out: library nodes stay, tiled MatMul is a fused_matmul.
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library matmul=tiled elementwise=pure" --expand-library-nodes | FileCheck %s --check-prefix=EXPAND
+// RUN: not dmc-opt %s -split-input-file --choose-implementations=attention=fast 2>&1 | FileCheck %s --check-prefix=BADVALUE
+// RUN: not dmc-opt %s -split-input-file --choose-implementations=default=blocked 2>&1 | FileCheck %s --check-prefix=BADDEFAULT
+
+// Every node gets an `impl`; one that has it keeps it.
+// DEFAULT-LABEL: sdfg.sdfg @mixed
+// DEFAULT:       nn.matmul {{.*}} {impl = "pure", label = "mm", transpose_b}
+// DEFAULT-NEXT:  nn.exp {{.*}} {impl = "pure"}
+// DEFAULT-NEXT:  nn.softmax {{.*}} {impl = "library"}
+// DEFAULT-NEXT:  nn.attention {{.*}} {impl = "pure"}
+// FAMILY-LABEL:  sdfg.sdfg @mixed
+// FAMILY:        nn.matmul {{.*}} {impl = "tiled", label = "mm", transpose_b}
+// FAMILY-NEXT:   nn.exp {{.*}} {impl = "pure"}
+// FAMILY-NEXT:   nn.softmax {{.*}} {impl = "library"}
+// FAMILY-NEXT:   nn.attention {{.*}} {impl = "library"}
+// EXPAND-LABEL:  sdfg.sdfg @mixed
+// EXPAND:        nn.fused_matmul ins(%x, %w : {{.*}}) outs(%t : {{.*}}) {label = "mm", transpose_b}
+// EXPAND-NEXT:   sdfg.map
+// EXPAND:          math.exp
+// EXPAND:        nn.softmax {{.*}} {impl = "library"}
+// EXPAND-NEXT:   nn.attention {{.*}} {impl = "library"}
+
+// Option values are checked before anything else.
+// BADVALUE: error: choose-implementations: attention='fast' is not an implementation (available: pure, tiled, library)
+// BADDEFAULT: error: choose-implementations: default='blocked' is not an implementation (available: pure, tiled, library)
+sdfg.sdfg @mixed inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[16, 8]>, %s: !sdfg.array<f32[4, 4]>, %q: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<f32[4, 16]>, %p: !sdfg.array<f32[4, 4]>, %o: !sdfg.array<f32[4, 8]>) {
+  %t = sdfg.alloc {name = "t"} : !sdfg.array<f32[4, 16]>
+  sdfg.state @main {
+    nn.matmul ins(%x, %w : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[16, 8]>) outs(%t : !sdfg.array<f32[4, 16]>) {transpose_b, label = "mm"}
+    nn.exp ins(%t : !sdfg.array<f32[4, 16]>) outs(%y : !sdfg.array<f32[4, 16]>)
+    nn.softmax ins(%s : !sdfg.array<f32[4, 4]>) outs(%p : !sdfg.array<f32[4, 4]>) {impl = "library"}
+    nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o : !sdfg.array<f32[4, 8]>)
+  }
+}
