@@ -21,8 +21,9 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   // -O0: library nodes stay as they are and become runtime calls.
   // -O1/-O2: pure expansion into maps and tasklets; -O2 then removes redundant copies, fuses maps and
   //          chooses layouts, loop orders and schedules.
-  // -O3: node-level fusion onto the tiled kernels, element-wise nodes expanded and fused as maps,
-  //      layout copies become views; softmax, layer norm and reductions stay runtime calls.
+  // -O3: node-level fusion (attention, matmul epilogues), then the kernel choice: element-wise nodes
+  //      become maps that fuse, fused matmuls tile nests over micro-kernels (expanded after the map
+  //      passes, which have nothing to do in them), the rest runtime calls; layout copies become views.
   if (optLevel == 1 || optLevel == 2) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
@@ -36,6 +37,11 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   if (optLevel >= 3) {
     sdfg.addPass(createFuseAttention());
     sdfg.addPass(createFuseMatMulEpilogues());
+    ChooseImplementationsOptions choice;
+    choice.defaultImpl = "library";
+    choice.elementwise = "pure";
+    choice.fusedMatmul = "tiled";
+    sdfg.addPass(createChooseImplementations(choice));
     // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
     static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef
     ExpandLibraryNodesOptions elementwise;
@@ -45,6 +51,11 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseReductions());
     addMapOptimizations(sdfg);
+    static const std::string kContractionsOnly[] = {"fused_matmul", "attention"};
+    ExpandLibraryNodesOptions contractions;
+    contractions.only = kContractionsOnly;
+    contractions.impl = "library"; // nodes without a choice stay
+    sdfg.addPass(createExpandLibraryNodes(contractions));
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createReuseDeadBuffers());
     sdfg.addPass(createChooseTransientStorage());
