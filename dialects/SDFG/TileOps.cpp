@@ -64,10 +64,12 @@ ParseResult parseTiles(OpAsmParser &parser, StringRef keyword, SmallVectorImpl<O
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Paren, [&]() -> ParseResult {
     NamedAttrList attrs;
     AffineMapAttr map;
+    SmallVector<OpAsmParser::UnresolvedOperand> own; // the parser assigns, not appends, operands
     if (parser.parseOperand(tiles.emplace_back()) ||
-        parser.parseAffineMapOfSSAIds(indices, map, "origin", attrs, AsmParser::Delimiter::Square))
+        parser.parseAffineMapOfSSAIds(own, map, "origin", attrs, AsmParser::Delimiter::Square))
       return failure();
     origins.push_back(map);
+    indices.append(own.begin(), own.end());
     return success();
   });
 }
