@@ -2,6 +2,7 @@
 #include "passes/analysis/MovementAnalysis.h"
 
 #include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/SubsetPropagation.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -102,6 +103,8 @@ private:
 
   // ---- execution counts of memlets ----
   void countMap(MapOp map, std::optional<int64_t> multiplier);
+  /// Adds `calls` x (the tile's elements at the current argument values) per operand of `call`.
+  void countKernelCall(UKernelOp call, std::optional<int64_t> calls);
   void markUnknown(MapOp map, bool boundsUnknown);
   std::optional<int64_t> countOf(Operation *memlet);
 
@@ -128,6 +131,8 @@ private:
   llvm::DenseMap<Value, int64_t> env;              // symbol values and enumerated map parameters
   llvm::DenseMap<Operation *, std::optional<int64_t>> executions; // memlet -> count (nullopt: unknown)
   llvm::DenseSet<Operation *> boundsUnknown;       // memlets under a map whose bounds have no value
+  // micro-kernel call -> elements of each tile (inputs then outputs) summed over its calls
+  llvm::DenseMap<Operation *, SmallVector<std::optional<int64_t>>> kernelElements;
   llvm::DenseMap<Value, size_t> containerIndex;    // root container -> index in result.containers
   std::set<std::string> missing;
   std::set<std::string> notes;
@@ -137,6 +142,16 @@ private:
 std::optional<int64_t> Analyzer::valueOf(Value v) {
   if (auto it = env.find(v); it != env.end())
     return it->second;
+  if (auto min = v.getDefiningOp<MinOp>()) { // a tile extent: the smallest of its expressions
+    std::optional<int64_t> least;
+    for (AffineExpr e : min.getMap().getResults()) {
+      auto x = eval(e, min.getOperands(), min.getMap().getNumDims());
+      if (!x)
+        return std::nullopt;
+      least = least ? std::min(*least, *x) : *x;
+    }
+    return least;
+  }
   if (auto arg = dyn_cast<BlockArgument>(v))
     if (arg.getOwner()->getParentOp() == sdfg.getOperation())
       missing.insert(sdfg.getArgName(arg.getArgNumber()).str());
@@ -197,6 +212,8 @@ void Analyzer::markUnknown(MapOp map, bool boundsUnknown) {
       if (boundsUnknown)
         this->boundsUnknown.insert(op);
     }
+    if (auto call = dyn_cast<UKernelOp>(op))
+      kernelElements[call].assign(call.getTiles().size(), std::nullopt);
   });
 }
 
@@ -224,12 +241,20 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
 
   // Which of this map's parameters bound some inner map (at any depth).
   llvm::SmallSetVector<unsigned, 4> enumerated;
+  // Tile extents (sdfg.min) stand for their operands in the bounds of inner maps and the sizes of
+  // micro-kernel calls, so the parameters they use are enumerated too.
   map.getBodyBlock().walk([&](MapOp inner) {
     for (OperandRange operands : {inner.getLowerOperands(), inner.getUpperOperands()})
       for (Value v : operands)
         if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
           enumerated.insert(arg.getArgNumber());
   });
+  map.getBodyBlock().walk([&](MinOp min) {
+    for (Value v : min.getOperands())
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
+        enumerated.insert(arg.getArgNumber());
+  });
+
   std::optional<int64_t> rest = multiplier; // the dimensions not enumerated
   for (unsigned d = 0; d < n; ++d)
     if (!enumerated.contains(d))
@@ -239,6 +264,10 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
     if (isa<LoadOp, StoreOp>(op)) {
       auto [it, inserted] = executions.try_emplace(&op, 0);
       it->second = add(it->second, total);
+      continue;
+    }
+    if (auto call = dyn_cast<UKernelOp>(op)) {
+      countKernelCall(call, total);
       continue;
     }
     auto inner = dyn_cast<MapOp>(op);
@@ -276,6 +305,20 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
     }
     for (unsigned d : enumerated)
       env.erase(map.getParams()[d]);
+  }
+}
+
+void Analyzer::countKernelCall(UKernelOp call, std::optional<int64_t> calls) {
+  const MicroKernel *kernel = lookupMicroKernel(call.getKernel());
+  auto &sums = kernelElements[call];
+  if (sums.empty())
+    sums.assign(call.getTiles().size(), 0);
+  for (unsigned i = 0; i < call.getTiles().size(); ++i) {
+    const TileOperand &spec = i < kernel->inputs.size() ? kernel->inputs[i] : kernel->outputs[i - kernel->inputs.size()];
+    std::optional<int64_t> elements = calls;
+    for (const TileExtent &extent : spec.extents)
+      elements = mul(elements, extent.arg >= 0 ? valueOf(call.getArgs()[extent.arg]) : std::optional(extent.constant));
+    sums[i] = add(sums[i], elements);
   }
 }
 
@@ -398,6 +441,38 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
   // (addressed array, isWrite) -> box, in first-access order.
   llvm::MapVector<std::pair<Value, unsigned>, Box> boxes;
   map.walk([&](Operation *inner) {
+    if (auto call = dyn_cast<UKernelOp>(inner)) {
+      // A micro-kernel reads its input tiles and reads and updates its output tiles. Its distinct
+      // subset is the whole container (a tile nest's buffers are the kernel's working set).
+      auto &sums = kernelElements[call];
+      for (auto [i, tile] : llvm::enumerate(call.getTiles())) {
+        bool output = i >= call.getInputs().size();
+        Bytes count = toBytes(i < sums.size() ? sums[i] : std::optional<int64_t>(0));
+        Value root = getViewedContainer(tile);
+        addTraffic(root, false, recordAccess(call, tile, false, count), node.accesses, node);
+        if (output)
+          addTraffic(root, true, recordAccess(call, tile, true, count), node.accesses, node);
+        auto type = cast<ArrayType>(tile.getType());
+        for (bool isWrite : {false, true}) {
+          if (isWrite && !output)
+            continue;
+          Box &box = boxes[{tile, isWrite}];
+          Box whole;
+          whole.empty = false;
+          for (const Dim &d : type.getShape()) {
+            auto size = d.isSymbolic() ? std::optional<int64_t>() : std::optional<int64_t>(d.value);
+            if (!size) {
+              whole.known = false;
+              break;
+            }
+            whole.lo.push_back(0);
+            whole.hi.push_back(*size - 1);
+          }
+          box = whole;
+        }
+      }
+      return;
+    }
     Value array;
     bool wcr = false;
     if (auto load = dyn_cast<LoadOp>(inner))
