@@ -180,7 +180,7 @@ LogicalResult emitState(Emitter &e, sdfg::StateOp state) {
   e.os << "dmcrt_profile_begin(" << label << ");\n";
   for (Operation &op : state.getBodyBlock()) {
     LogicalResult r = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp map) { return e.emitMap(map, false); })
+        .Case([&](sdfg::MapOp map) { return e.emitMap(map); })
         .Case([&](sdfg::CopyOp copy) { return e.emitCopy(copy); })
         .Case<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>([&](Operation *) { return success(); })
         .Case<nn::FusedMatMulOp, nn::AttentionOp>([&](Operation *) { return e.emitTiledNode(&op); })

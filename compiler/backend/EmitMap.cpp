@@ -185,47 +185,10 @@ FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, Affine
   return elementRef(array, idx, memlet);
 }
 
-/// True when `param` (of some map) ranges over [origin, origin + step of origin): the tile of a tile
-/// origin of the parallel map, which distinct origins never share.
-static bool tileOf(Value param, BlockArgument origin, sdfg::MapOp owner) {
-  auto arg = dyn_cast<BlockArgument>(param);
-  auto map = arg ? dyn_cast<sdfg::MapOp>(arg.getOwner()->getParentOp()) : sdfg::MapOp();
-  if (!map)
-    return false;
-  unsigned i = arg.getArgNumber();
-  AffineExpr lb = map.getLowerBounds().getResult(i), ub = map.getUpperBounds().getResult(i);
-  auto d = dyn_cast<AffineDimExpr>(lb);
-  if (!d || map.getLowerOperands()[d.getPosition()] != origin)
-    return false;
-  int64_t step = owner.getSteps()[origin.getArgNumber()];
-  for (unsigned k = 0; k < map.getUpperOperands().size(); ++k)
-    if (map.getUpperOperands()[k] == origin && ub == getAffineDimExpr(k, map.getContext()) + step)
-      return true;
-  return false;
-}
-
-/// True when distinct iterations of the parallel map `owner` store to distinct elements: every parameter
-/// of `owner` is, by itself, one of the store's indices, or a tile origin whose tile parameter is. (Its
-/// loops are collapsed, so two iterations differ in some parameter, hence in that index or tile.) Such a
-/// wcr store needs no atomic: one thread owns the element.
-static bool ownedByIteration(sdfg::StoreOp store, sdfg::MapOp owner) {
-  return llvm::all_of(owner.getParams(), [&](BlockArgument param) {
-    return llvm::any_of(store.getMap().getResults(), [&](AffineExpr e) {
-      auto d = dyn_cast<AffineDimExpr>(e);
-      if (!d)
-        return false;
-      Value index = store.getIndices()[d.getPosition()];
-      return index == param || tileOf(index, param, owner);
-    });
-  });
-}
-
-LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
-  bool parallel = map.getSchedule() == sdfg::Schedule::omp && !insideParallel;
-  if (parallel)
-    parallelMap = map;
+LogicalResult Emitter::emitMap(sdfg::MapOp map) {
   unsigned n = map.getNumParams();
-  if (parallel)
+  // resolve-write-conflicts leaves one omp map per nest.
+  if (map.getSchedule() == sdfg::Schedule::omp)
     os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "") << "\n";
   for (unsigned i = 0; i < n; ++i) {
     std::string p = fresh("i");
@@ -240,7 +203,7 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
   }
   for (Operation &op : map.getBodyBlock()) {
     LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp inner) { return emitMap(inner, insideParallel || parallel); })
+        .Case([&](sdfg::MapOp inner) { return emitMap(inner); })
         .Case([&](sdfg::LoadOp load) -> LogicalResult {
           auto ref = memletRef(load, load.getArray(), load.getMap(), load.getIndices());
           if (failed(ref))
@@ -259,9 +222,8 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
             os << *ref << " = " << v << ";\n";
             return success();
           }
-          // Iterations of a parallel map may resolve into the same element concurrently, unless each
-          // iteration owns the elements it stores to.
-          bool atomic = (insideParallel || parallel) && !ownedByIteration(store, parallelMap);
+          // Synchronised unless resolve-write-conflicts proved no other thread updates the element.
+          bool atomic = !store.getOwned();
           switch (*store.getWcr()) {
           case sdfg::WCR::sum:
             os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " += " << v << ";\n";

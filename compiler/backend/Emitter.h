@@ -33,8 +33,6 @@ public:
   /// A fresh local name; it starts with '_', which prefixed names never do.
   std::string fresh(llvm::StringRef stem) { return "_" + stem.str() + std::to_string(counter++); }
   unsigned persistentSlots = 0;
-  /// The map whose loops carry the OpenMP pragma around what is being emitted (valid inside it).
-  sdfg::MapOp parallelMap;
   const std::string &nameOf(mlir::Value v) const { return names.find(v)->second; }
 
   /// The C++ expression of a dimension: a constant or a symbol's variable.
@@ -57,7 +55,7 @@ public:
   mlir::FailureOr<std::string> declareStrided(mlir::Value container, mlir::Operation *user);
 
   // Maps, memlets and tasklets (EmitMap.cpp).
-  mlir::LogicalResult emitMap(sdfg::MapOp map, bool insideParallel);
+  mlir::LogicalResult emitMap(sdfg::MapOp map);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);
   /// `base[offset]` for an element of `container` at C++ index expressions, through any views.
   mlir::FailureOr<std::string> elementRef(mlir::Value container, llvm::SmallVector<std::string> indices,
