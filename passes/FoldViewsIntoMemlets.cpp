@@ -63,13 +63,8 @@ bool foldMemlet(MemletOp memlet) {
   SmallVector<AffineExpr> indices(map.getResults());
   bool changed = false;
   while (Operation *def = array.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      indices = sdfg::sourceIndices<AffineExpr>(t, indices);
-      array = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      for (auto [i, off] : llvm::enumerate(s.getOffsets()))
-        indices[i] = indices[i] + off;
-      array = s.getSource();
+    if (Value source = sdfg::toSourceIndices(def, indices, [](AffineExpr index, int64_t off) { return index + off; })) {
+      array = source;
     } else if (auto r = dyn_cast<sdfg::ReshapeViewOp>(def)) {
       auto src = foldReshape(r, indices);
       if (!src)

@@ -31,35 +31,18 @@ std::string Emitter::affineExpr(AffineExpr expr, ValueRange operands, unsigned n
 }
 
 FailureOr<std::string> Emitter::elementRef(Value container, SmallVector<std::string> indices, Operation *user) {
-  // Walk views down to storage, rewriting indices: transpose permutes, slice offsets, reshape
-  // linearises in the view's shape (its source is contiguous by construction of the chain).
-  while (Operation *def = container.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      indices = sdfg::sourceIndices<std::string>(t, indices);
-      container = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      for (auto [i, off] : llvm::enumerate(s.getOffsets()))
-        if (off)
-          indices[i] = "(" + indices[i] + " + " + std::to_string(off) + ")";
-      container = s.getSource();
-    } else if (auto r = dyn_cast<sdfg::ReshapeViewOp>(def)) {
-      auto ptr = contiguousPointer(r.getSource(), user);
-      if (failed(ptr))
-        return failure();
-      Shape shape = r.getType().getShape();
-      std::string offset = "0";
-      for (size_t i = 0; i < shape.size(); ++i)
-        offset = i == 0 ? indices[0] : "(" + offset + ") * " + dimExpr(shape[i]) + " + " + indices[i];
-      return *ptr + "[" + offset + "]";
-    } else {
-      break;
-    }
-  }
+  // Indices of the view become indices of what it views (sdfg::Views.h); below the transposes and
+  // slices lies a root or a reshape of a contiguous value, which is linearised in its own shape.
+  container = sdfg::throughTransposesAndSlices(
+      container, indices, [](const std::string &index, int64_t off) { return "(" + index + " + " + std::to_string(off) + ")"; });
+  auto ptr = contiguousPointer(container, user);
+  if (failed(ptr))
+    return failure();
   Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
   std::string offset = shape.empty() ? "0" : indices[0];
   for (size_t i = 1; i < shape.size(); ++i)
     offset = "(" + offset + ") * " + dimExpr(shape[i]) + " + " + indices[i];
-  return nameOf(container) + "[" + offset + "]";
+  return *ptr + "[" + offset + "]";
 }
 
 namespace {

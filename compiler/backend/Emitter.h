@@ -4,6 +4,7 @@
 
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/Views.h"
 
 #include "mlir/Support/IndentedOstream.h"
 #include "llvm/ADT/DenseMap.h"
@@ -37,6 +38,8 @@ public:
 
   /// The C++ expression of a dimension: a constant or a symbol's variable.
   std::string dimExpr(const Dim &d) const;
+  /// An element count (a stride or offset term), as a C++ int64_t expression.
+  std::string elementCountExpr(const Monomial &m) const;
   /// Product of the dims, as a C++ int64_t expression.
   std::string numElementsExpr(const Shape &shape) const;
 

@@ -1,5 +1,6 @@
 //===- StrideCost.cpp - how far a memlet's address jumps per loop step -===//
 #include "passes/analysis/StrideCost.h"
+#include "dialects/SDFG/Views.h"
 
 #include <cstdlib>
 
@@ -72,16 +73,8 @@ std::optional<SmallVector<int64_t>> indexSteps(Operation *memlet, Value param) {
 /// Walks the view chain from the memlet's container towards the root, carrying the index steps; stops
 /// at the root or at a reshape view, which `container` is left at.
 static std::optional<SmallVector<int64_t>> stepsDownViews(Value &container, SmallVector<int64_t> steps) {
-  while (Operation *def = container.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      steps = sdfg::sourceIndices<int64_t>(t, steps);
-      container = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      container = s.getSource(); // offsets do not change steps
-    } else {
-      break;
-    }
-  }
+  // Offsets do not change steps.
+  container = sdfg::throughTransposesAndSlices(container, steps, [](int64_t step, int64_t) { return step; });
   return steps;
 }
 
