@@ -297,7 +297,8 @@ def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let description = [{
     Runtime kernels take contiguous row-major tensors, so a library node reading a transposed or sliced
     view gets a copy in a fresh transient (and one writing such a view writes a transient copied back
-    afterwards). Every transient gets a unique identifier name. Runs last in every pipeline, so the
+    afterwards); the tiled kernels take strided views, so only their operands without a strided layout
+    (a reshape of a transposed or sliced view) get copies. Every transient gets a unique identifier name. Runs last in every pipeline, so the
     emitter only prints. Legal because a copy into a fresh transient preserves every value read, and the
     copy-back happens before any later reader in the state's order.
   }];

@@ -30,19 +30,18 @@ std::string Emitter::affineExpr(AffineExpr expr, ValueRange operands, unsigned n
   }
 }
 
-FailureOr<std::string> Emitter::elementRef(Value container, SmallVector<std::string> indices, Operation *user) {
-  // Indices of the view become indices of what it views (sdfg::Views.h); below the transposes and
-  // slices lies a root or a reshape of a contiguous value, which is linearised in its own shape.
-  container = sdfg::throughTransposesAndSlices(
-      container, indices, [](const std::string &index, int64_t off) { return "(" + index + " + " + std::to_string(off) + ")"; });
-  auto ptr = contiguousPointer(container, user);
-  if (failed(ptr))
-    return failure();
-  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
-  std::string offset = shape.empty() ? "0" : indices[0];
-  for (size_t i = 1; i < shape.size(); ++i)
-    offset = "(" + offset + ") * " + dimExpr(shape[i]) + " + " + indices[i];
-  return *ptr + "[" + offset + "]";
+std::string Emitter::elementRef(Value container, SmallVector<std::string> indices) {
+  // Which element of the root the view's element is: sdfg::rootOffset (Views.h). Indices are in
+  // bounds, hence non-negative, so C++'s / and % are the row-major split of a linear index.
+  sdfg::IndexArithmetic<std::string> cpp;
+  cpp.addOffset = [](const std::string &i, int64_t off) { return "(" + i + " + " + std::to_string(off) + ")"; };
+  cpp.mulAdd = [&](const std::string &a, const Dim &d, const std::string &b) {
+    return "(" + a + ") * " + dimExpr(d) + " + " + b;
+  };
+  cpp.div = [&](const std::string &i, const Dim &d) { return "(" + i + ") / " + dimExpr(d); };
+  cpp.mod = [&](const std::string &i, const Dim &d) { return "(" + i + ") % " + dimExpr(d); };
+  auto [root, offset] = sdfg::rootOffset<std::string>(container, std::move(indices), cpp, "0");
+  return nameOf(root) + "[" + offset + "]";
 }
 
 namespace {
@@ -161,11 +160,11 @@ LogicalResult Emitter::emitScalarRegion(Region &region, SmallVectorImpl<std::str
   return region.getParentOp()->emitOpError("region has no sdfg.yield");
 }
 
-FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, AffineMap map, ValueRange indices) {
+std::string Emitter::memletRef(Value array, AffineMap map, ValueRange indices) {
   SmallVector<std::string> idx;
   for (AffineExpr e : map.getResults())
     idx.push_back(affineExpr(e, indices, map.getNumDims()));
-  return elementRef(array, idx, memlet);
+  return elementRef(array, idx);
 }
 
 LogicalResult Emitter::emitMap(sdfg::MapOp map) {
@@ -188,36 +187,32 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map) {
     LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
         .Case([&](sdfg::MapOp inner) { return emitMap(inner); })
         .Case([&](sdfg::LoadOp load) -> LogicalResult {
-          auto ref = memletRef(load, load.getArray(), load.getMap(), load.getIndices());
-          if (failed(ref))
-            return failure();
+          std::string ref = memletRef(load.getArray(), load.getMap(), load.getIndices());
           std::string name = fresh("v");
-          os << "const " << cppScalarType(load.getType()) << " " << name << " = " << *ref << ";\n";
+          os << "const " << cppScalarType(load.getType()) << " " << name << " = " << ref << ";\n";
           names[load.getResult()] = name;
           return success();
         })
         .Case([&](sdfg::StoreOp store) -> LogicalResult {
-          auto ref = memletRef(store, store.getArray(), store.getMap(), store.getIndices());
-          if (failed(ref))
-            return failure();
+          std::string ref = memletRef(store.getArray(), store.getMap(), store.getIndices());
           std::string v = nameOf(store.getValue());
           if (!store.getWcr()) {
-            os << *ref << " = " << v << ";\n";
+            os << ref << " = " << v << ";\n";
             return success();
           }
           // Synchronised unless resolve-write-conflicts proved no other thread updates the element.
           bool atomic = !store.getOwned();
           switch (*store.getWcr()) {
           case sdfg::WCR::sum:
-            os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " += " << v << ";\n";
+            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " += " << v << ";\n";
             break;
           case sdfg::WCR::product:
-            os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " *= " << v << ";\n";
+            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " *= " << v << ";\n";
             break;
           case sdfg::WCR::max:
           case sdfg::WCR::min:
-            os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << *ref << " = std::"
-               << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << *ref << ", " << v << "); }\n";
+            os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << ref << " = std::"
+               << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << ref << ", " << v << "); }\n";
             break;
           }
           return success();
@@ -256,11 +251,7 @@ LogicalResult Emitter::emitCopy(sdfg::CopyOp copy) {
     os.indent();
     idx.push_back(p);
   }
-  auto src = elementRef(copy.getSource(), idx, copy);
-  auto dst = elementRef(copy.getDest(), idx, copy);
-  if (failed(src) || failed(dst))
-    return failure();
-  os << *dst << " = " << *src << ";\n";
+  os << elementRef(copy.getDest(), idx) << " = " << elementRef(copy.getSource(), idx) << ";\n";
   for (size_t i = 0; i < shape.size(); ++i) {
     os.unindent();
     os << "}\n";

@@ -61,11 +61,9 @@ public:
   mlir::LogicalResult emitMap(sdfg::MapOp map);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);
   /// `base[offset]` for an element of `container` at C++ index expressions, through any views.
-  mlir::FailureOr<std::string> elementRef(mlir::Value container, llvm::SmallVector<std::string> indices,
-                                          mlir::Operation *user);
+  std::string elementRef(mlir::Value container, llvm::SmallVector<std::string> indices);
   /// The element a load or store names: its affine indices, through views.
-  mlir::FailureOr<std::string> memletRef(mlir::Operation *memlet, mlir::Value array, mlir::AffineMap map,
-                                         mlir::ValueRange indices);
+  std::string memletRef(mlir::Value array, mlir::AffineMap map, mlir::ValueRange indices);
   /// C++ for an affine expression whose dims/symbols are the given operands.
   std::string affineExpr(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims);
   /// Emits scalar ops of a region (tasklet body, edge condition); the yielded values' expressions are

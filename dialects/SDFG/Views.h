@@ -3,8 +3,8 @@
 // One owner for the meaning of transpose_view / slice_view / reshape_view chains, which passes, the
 // verifiers and the emitter all ask:
 // - the root container a value refers to (an sdfg.alloc result or an argument);
-// - which element of the view's source an index of a view addresses (transpose permutes, slice adds
-//   its offsets; a reshape re-reads its source in row-major order);
+// - which element of the view's source, and of its root, an index of a view addresses (transpose
+//   permutes, slice adds its offsets; a reshape re-reads its source in row-major order);
 // - whether a value is dense row-major storage (a root, or reshapes of a contiguous value);
 // - the strided layout of a chain: an offset and a stride per dim, in elements of the root, symbolic
 //   in the SDFG's size symbols (none for a reshape of a strided value: its rows are not evenly spaced).
@@ -16,6 +16,7 @@
 #include "dialects/SDFG/SDFGOps.h"
 #include "dialects/Support/Shape.h"
 
+#include <functional>
 #include <optional>
 
 namespace dmc::sdfg {
@@ -68,6 +69,54 @@ mlir::Value throughTransposesAndSlices(mlir::Value container, llvm::SmallVectorI
   while (mlir::Value source = toSourceIndices(container.getDefiningOp(), indices, addOffset))
     container = source;
   return container;
+}
+
+/// The arithmetic rootOffset needs on whatever stands for an index (a C++ expression, an affine
+/// expression): `addOffset(i, c)` = i + c, `mulAdd(a, d, b)` = a * d + b, `div(i, d)` and `mod(i, d)`
+/// (of a non-negative i by a positive dim d).
+template <typename T>
+struct IndexArithmetic {
+  std::function<T(const T &, int64_t)> addOffset;
+  std::function<T(const T &, const Dim &, const T &)> mulAdd;
+  std::function<T(const T &, const Dim &)> div, mod;
+  /// The row-major linear index of `indices` in `shape`; `zero` for rank 0.
+  T linearise(llvm::ArrayRef<T> indices, const Shape &shape, const T &zero) const {
+    if (shape.empty())
+      return zero;
+    T linear = indices[0];
+    for (size_t i = 1; i < shape.size(); ++i)
+      linear = mulAdd(linear, shape[i], indices[i]);
+    return linear;
+  }
+  /// The indices in `shape` of the row-major linear index `linear` (the inverse of linearise).
+  llvm::SmallVector<T> delinearise(T linear, const Shape &shape) const {
+    llvm::SmallVector<T> indices(shape.size(), linear);
+    for (size_t i = shape.size(); i-- > 1;) {
+      indices[i] = mod(linear, shape[i]);
+      linear = div(linear, shape[i]);
+    }
+    if (!shape.empty())
+      indices[0] = linear;
+    return indices;
+  }
+};
+
+/// The root of `view` and the row-major linear offset in it of the element at `indices` of `view`:
+/// transposes and slices rewrite the indices; a reshape re-reads its source in row-major order, so
+/// over a contiguous source its linear index is the offset, and over a strided one the linear index
+/// is split into the source's indices (div and mod) and the walk goes on.
+template <typename T>
+std::pair<mlir::Value, T> rootOffset(mlir::Value view, llvm::SmallVector<T> indices, const IndexArithmetic<T> &ops,
+                                     const T &zero) {
+  while (true) {
+    view = throughTransposesAndSlices(view, indices, ops.addOffset);
+    auto reshape = view.getDefiningOp<ReshapeViewOp>();
+    T linear = ops.linearise(indices, llvm::cast<ArrayType>(view.getType()).getShape(), zero);
+    if (!reshape || isContiguous(view))
+      return {rootOf(view), linear};
+    view = reshape.getSource();
+    indices = ops.delinearise(linear, llvm::cast<ArrayType>(view.getType()).getShape());
+  }
 }
 
 /// An element count that depends on symbols: a sum of monomials (the empty sum is 0).

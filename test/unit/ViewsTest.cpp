@@ -112,6 +112,28 @@ TEST_F(ViewsTest, IndicesThroughTransposesAndSlices) {
   EXPECT_FALSE(toSourceIndices(tagged("r").getDefiningOp(), indices, addOffset));
 }
 
+TEST_F(ViewsTest, RootOffsets) {
+  ASSERT_TRUE(module);
+  IndexArithmetic<std::string> ops;
+  ops.addOffset = [](const std::string &i, int64_t off) { return "(" + i + "+" + std::to_string(off) + ")"; };
+  ops.mulAdd = [](const std::string &a, const dmc::Dim &d, const std::string &b) { return a + "*" + d.str() + "+" + b; };
+  ops.div = [](const std::string &i, const dmc::Dim &d) { return "(" + i + ")/" + d.str(); };
+  ops.mod = [](const std::string &i, const dmc::Dim &d) { return "(" + i + ")%" + d.str(); };
+  // sl[i, j] = x[j, i + 8]: row-major in x's [S, 64].
+  auto [x, sl] = rootOffset<std::string>(tagged("sl"), {"i", "j"}, ops, "0");
+  EXPECT_EQ(x, arg("x"));
+  EXPECT_EQ(sl, "j*64+(i+8)");
+  // rs[a, b, c] = r[a, b + 1, c], and r's linear index is t's offset (r is a reshape of t).
+  auto [t, rs] = rootOffset<std::string>(tagged("rs"), {"a", "b", "c"}, ops, "0");
+  EXPECT_EQ(t, tagged("r").getDefiningOp()->getOperand(0));
+  EXPECT_EQ(rs, "a*4+(b+1)*16+c");
+  // bad[i, j] (a reshape of tr, [64, S] -> [S, 64]) is tr's element at the linear index l = i*64+j
+  // split in [64, S], that is x[l % S, l / S].
+  auto [x2, bad] = rootOffset<std::string>(tagged("bad"), {"i", "j"}, ops, "0");
+  EXPECT_EQ(x2, arg("x"));
+  EXPECT_EQ(bad, "(i*64+j)%S*64+(i*64+j)/S");
+}
+
 TEST_F(ViewsTest, StridedLayouts) {
   ASSERT_TRUE(module);
   auto sl = stridedLayout(tagged("sl"));
