@@ -2,7 +2,6 @@
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/backend/Emitter.h"
 
-#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <nlohmann/json.hpp>
@@ -131,13 +130,12 @@ LogicalResult emitSizeChecks(Emitter &e) {
 }
 
 LogicalResult emitTransients(Emitter &e) {
-  llvm::StringSet<> used;
-  for (auto [v, n] : e.names)
-    used.insert(n);
   for (auto alloc : e.sdfg.getBodyBlock().getOps<sdfg::AllocOp>()) {
-    std::string name = Emitter::containerName(alloc.getName().value_or("tmp"));
-    while (!used.insert(name).second)
-      name = name + "_" + std::to_string(used.size());
+    // Names are prepare-for-emission's: every transient has one, an identifier unique among the
+    // containers (SDFGOp verifier), so its prefixed form clashes with nothing.
+    if (!alloc.getName())
+      return alloc.emitOpError("has no name; prepare-for-emission names every transient before emission");
+    std::string name = Emitter::containerName(*alloc.getName());
     e.names[alloc] = name;
     Shape shape = alloc.getType().getShape();
     if (failed(checkConstantSize(alloc, shape)))
@@ -149,7 +147,7 @@ LogicalResult emitTransients(Emitter &e) {
       break;
     default: {
       // Sizes are checked and failures reported (dmcrt_alloc_shape) naming the transient and its symbols.
-      std::string what = stringLiteral("transient '" + alloc.getName().value_or("tmp").str() + "'");
+      std::string what = stringLiteral("transient '" + alloc.getName()->str() + "'");
       std::string args = shapeArguments(e, shape);
       if (alloc.getLifetime() == sdfg::Lifetime::persistent) {
         std::string ptr = e.fresh("persistent");

@@ -42,13 +42,6 @@ std::tuple<Value, AffineMap, ValueRange> memletParts(Operation *memlet) {
   auto store = cast<sdfg::StoreOp>(memlet);
   return {store.getArray(), store.getMap(), store.getIndices()};
 }
-
-SmallVector<int64_t> rowMajorOrder(size_t rank) {
-  SmallVector<int64_t> order;
-  for (size_t i = 0; i < rank; ++i)
-    order.push_back(i);
-  return order;
-}
 } // namespace
 
 int64_t linearStride(ArrayRef<int64_t> steps, ArrayRef<int64_t> strides) {
@@ -106,14 +99,18 @@ std::optional<int64_t> addressStride(Operation *memlet, Value param) {
   auto steps = indexSteps(memlet, param);
   if (!steps)
     return std::nullopt;
-  Value container = std::get<0>(memletParts(memlet));
-  steps = stepsDownViews(container, *steps);
-  // A reshape view's source is contiguous: the linear offset in the view's shape is the address.
-  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
-  auto strides = stridesInOrder(shape, rowMajorOrder(shape.size()));
-  if (!strides)
+  // The view's own strides in its root (none for a reshape of a strided view, whose rows are not evenly
+  // spaced); only constant ones give a distance.
+  auto layout = sdfg::stridedLayout(std::get<0>(memletParts(memlet)));
+  if (!layout)
     return std::nullopt;
-  return linearStride(*steps, *strides);
+  SmallVector<int64_t> strides;
+  for (const Monomial &stride : layout->strides) {
+    if (!stride.symbols.empty())
+      return std::nullopt;
+    strides.push_back(stride.coefficient);
+  }
+  return linearStride(*steps, strides);
 }
 
 double linesPerStep(std::optional<int64_t> stride) {
