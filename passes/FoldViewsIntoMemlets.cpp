@@ -87,8 +87,8 @@ bool foldMemlet(MemletOp memlet) {
 struct FoldViewsIntoMemlets : dmc::impl::FoldViewsIntoMemletsBase<FoldViewsIntoMemlets> {
   void runOnOperation() override {
     getOperation().walk([](sdfg::LoadOp load) { foldMemlet(load); });
-    // A wcr store keeps its view: the emitter proves a parallel iteration owns the element it resolves
-    // into from indices that are plain parameters, which folding a reshape would combine.
+    // A wcr store keeps its view: resolve-write-conflicts proves a parallel iteration owns the element
+    // it resolves into from indices that are plain parameters, which folding a reshape would combine.
     getOperation().walk([](sdfg::StoreOp store) {
       if (!store.getWcr())
         foldMemlet(store);

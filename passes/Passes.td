@@ -310,8 +310,8 @@ def ResolveWriteConflicts : Pass<"resolve-write-conflicts", "::dmc::sdfg::SDFGOp
     One parallel level per nest: an `omp` map inside another `omp` map becomes sequential. A wcr store
     is marked `owned` (`wcr(sum) owned`) when no two concurrently running iterations update its element:
     every parameter of each enclosing `omp` map is one of its indices, or the origin of a tile whose
-    parameter is (dialects/SDFG/WriteOwnership.h). The emitter synchronises every other wcr store. Runs last, before prepare-for-emission, at
-    every level. Legal because a nested parallel loop already ran inside one thread of the outer one, and
+    parameter is (dialects/SDFG/WriteOwnership.h). The emitter synchronises every other wcr store. Runs
+    last, before prepare-for-emission, at every level. Legal because a nested parallel loop already ran inside one thread of the outer one, and
     an update no other thread touches needs no synchronisation (the store verifier checks the claim).
   }];
 }

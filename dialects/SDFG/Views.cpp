@@ -9,6 +9,10 @@ namespace dmc::sdfg {
 
 bool isView(Operation *op) { return isa_and_nonnull<TransposeViewOp, ReshapeViewOp, SliceViewOp>(op); }
 
+bool isPerDimensionView(Operation *op) { return isa_and_nonnull<TransposeViewOp, SliceViewOp>(op); }
+
+bool coversSource(Operation *op) { return isa_and_nonnull<TransposeViewOp, ReshapeViewOp>(op); }
+
 Value rootOf(Value v) {
   while (isView(v.getDefiningOp()))
     v = v.getDefiningOp()->getOperand(0);

@@ -24,6 +24,14 @@ namespace dmc::sdfg {
 /// A transpose_view, reshape_view or slice_view.
 bool isView(mlir::Operation *op);
 
+/// A transpose or slice view: each of its indices is one index of its source (toSourceIndices), so a
+/// strided value stays strided through it.
+bool isPerDimensionView(mlir::Operation *op);
+
+/// A transpose or reshape view: it shows every element of its source exactly once, so writing all of
+/// the view writes all of the source.
+bool coversSource(mlir::Operation *op);
+
 /// The container a (possibly viewed) value ultimately refers to: an sdfg.alloc result or an argument.
 mlir::Value rootOf(mlir::Value v);
 

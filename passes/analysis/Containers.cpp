@@ -173,7 +173,7 @@ bool writesAllWithoutReading(Operation *first, Value root) {
   return llvm::any_of(node.getOutputs(), [&](Value out) {
     while (out != root) {
       Operation *def = out.getDefiningOp();
-      if (!isa_and_nonnull<sdfg::TransposeViewOp, sdfg::ReshapeViewOp>(def))
+      if (!sdfg::coversSource(def))
         return false;
       out = def->getOperand(0);
     }

@@ -92,6 +92,12 @@ TEST_F(ViewsTest, RootsAndContiguity) {
   EXPECT_FALSE(isContiguous(tagged("bad"))); // a reshape of a transpose
   EXPECT_TRUE(isView(tagged("bad").getDefiningOp()));
   EXPECT_FALSE(isView(t.getDefiningOp()));
+  EXPECT_TRUE(isPerDimensionView(tagged("tr").getDefiningOp()));
+  EXPECT_TRUE(isPerDimensionView(tagged("sl").getDefiningOp()));
+  EXPECT_FALSE(isPerDimensionView(tagged("r").getDefiningOp()));
+  EXPECT_TRUE(coversSource(tagged("tr").getDefiningOp()));
+  EXPECT_TRUE(coversSource(tagged("r").getDefiningOp()));
+  EXPECT_FALSE(coversSource(tagged("sl").getDefiningOp()));
 }
 
 TEST_F(ViewsTest, IndicesThroughTransposesAndSlices) {
