@@ -62,7 +62,12 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createMakeTransientsPersistent());
     sdfg.addPass(createFoldViewsIntoMemlets());
   }
-  // Last at every level: the emitter only prints.
+  addEmissionPasses(sdfg);
+}
+
+void addEmissionPasses(mlir::OpPassManager &sdfg) {
+  // Last at every level: the emitter only prints what these decide.
+  sdfg.addPass(createResolveWriteConflicts());
   sdfg.addPass(createPrepareForEmission());
 }
 

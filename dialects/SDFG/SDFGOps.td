@@ -227,11 +227,13 @@ def SDFG_StoreOp : SDFG_Op<"store", [ParentOneOf<["MapOp"]>]> {
     ```mlir
     sdfg.store %p, %C[%i, %j] wcr(sum) : !sdfg.array<f32[S, S]>
     ```
-    With `wcr(sum)` the stored value is added to the element (atomically when iterations of a parallel
-    map may write the same element).
+    With `wcr(sum)` the stored value is added to the element, synchronised (an atomic or critical
+    update) unless the store is `owned`: `wcr(sum) owned` says no two concurrently running iterations
+    update the element (WriteOwnership.h; set by resolve-write-conflicts, checked by the verifier).
   }];
   let arguments = (ins AnyTypeOf<[AnySignlessInteger, AnyFloat]>:$value, SDFG_ArrayType:$array,
-                       AffineMapAttr:$map, Variadic<Index>:$indices, OptionalAttr<SDFG_WCRAttr>:$wcr);
+                       AffineMapAttr:$map, Variadic<Index>:$indices, OptionalAttr<SDFG_WCRAttr>:$wcr,
+                       UnitAttr:$owned);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
 }

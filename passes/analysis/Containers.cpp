@@ -8,26 +8,9 @@ using namespace mlir;
 
 namespace dmc {
 
-bool isView(Operation *op) { return isa<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>(op); }
-
-Value rootOf(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (!isView(def))
-      break;
-    v = def->getOperand(0);
-  }
-  return v;
-}
-
 bool isPrivateTransient(Value v) {
   auto alloc = v.getDefiningOp<sdfg::AllocOp>();
   return alloc && alloc.getLifetime() != sdfg::Lifetime::persistent;
-}
-
-bool isContiguous(Value v) {
-  while (auto reshape = v.getDefiningOp<sdfg::ReshapeViewOp>())
-    v = reshape.getSource();
-  return !v.getDefiningOp() || isa<sdfg::AllocOp>(v.getDefiningOp());
 }
 
 Operation *soleOtherUser(Value v, Operation *except) {
@@ -190,7 +173,7 @@ bool writesAllWithoutReading(Operation *first, Value root) {
   return llvm::any_of(node.getOutputs(), [&](Value out) {
     while (out != root) {
       Operation *def = out.getDefiningOp();
-      if (!isa_and_nonnull<sdfg::TransposeViewOp, sdfg::ReshapeViewOp>(def))
+      if (!sdfg::coversSource(def))
         return false;
       out = def->getOperand(0);
     }

@@ -4,6 +4,7 @@
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/SubsetPropagation.h"
+#include "dialects/SDFG/Views.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
@@ -333,7 +334,7 @@ Bytes Analyzer::recordAccess(Operation *op, Value container, bool isWrite, Bytes
   Bytes bytes = elements;
   if (bytes.known)
     bytes = toBytes(mul(bytes.value, elementSize(type.getElementType())));
-  result.accesses.push_back(Access{op, getViewedContainer(container), isWrite, elements, bytes});
+  result.accesses.push_back(Access{op, rootOf(container), isWrite, elements, bytes});
   return bytes;
 }
 
@@ -360,7 +361,7 @@ void Analyzer::addTraffic(Value root, bool isWrite, Bytes bytes, Traffic &traffi
 /// A library node's or copy's access: moved bytes and accesses are the same.
 void Analyzer::addAccess(Operation *op, Value container, bool isWrite, Bytes elements, NodeMovement &node) {
   Bytes bytes = recordAccess(op, container, isWrite, elements);
-  Value root = getViewedContainer(container);
+  Value root = rootOf(container);
   addTraffic(root, isWrite, bytes, node.traffic, node);
   addTraffic(root, isWrite, bytes, node.accesses, node);
 }
@@ -448,7 +449,7 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
       for (auto [i, tile] : llvm::enumerate(call.getTiles())) {
         bool output = i >= call.getInputs().size();
         Bytes count = toBytes(i < sums.size() ? sums[i] : std::optional<int64_t>(0));
-        Value root = getViewedContainer(tile);
+        Value root = rootOf(tile);
         addTraffic(root, false, recordAccess(call, tile, false, count), node.accesses, node);
         if (output)
           addTraffic(root, true, recordAccess(call, tile, true, count), node.accesses, node);
@@ -484,7 +485,7 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
       return;
     }
     bool isStore = isa<StoreOp>(inner);
-    Value root = getViewedContainer(array);
+    Value root = rootOf(array);
     std::optional<int64_t> n = countOf(inner);
     Bytes count = toBytes(n);
     if (!isStore || wcr)
@@ -517,7 +518,7 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
     Bytes bytes = elements.known
                       ? toBytes(mul(elements.value, elementSize(cast<ArrayType>(array.getType()).getElementType())))
                       : elements;
-    auto [it, inserted] = perContainer.try_emplace({getViewedContainer(array), isWrite}, Bytes::of(0));
+    auto [it, inserted] = perContainer.try_emplace({rootOf(array), isWrite}, Bytes::of(0));
     it->second += bytes;
   }
   for (auto &[key, bytes] : perContainer) {
@@ -551,8 +552,8 @@ void Analyzer::visitState(StateOp state) {
     } else if (auto copy = dyn_cast<CopyOp>(&op)) {
       addAccess(&op, copy.getSource(), false, elementsOf(cast<ArrayType>(copy.getSource().getType())), node);
       addAccess(&op, copy.getDest(), true, elementsOf(cast<ArrayType>(copy.getDest().getType())), node);
-      node.label = result.containers[containerIndex.lookup(getViewedContainer(copy.getSource()))].name + " -> " +
-                   result.containers[containerIndex.lookup(getViewedContainer(copy.getDest()))].name;
+      node.label = result.containers[containerIndex.lookup(rootOf(copy.getSource()))].name + " -> " +
+                   result.containers[containerIndex.lookup(rootOf(copy.getDest()))].name;
     } else if (auto map = dyn_cast<MapOp>(&op)) {
       node.label = "map" + std::to_string(mapIndex++);
       countMapMovement(map, node);
@@ -569,7 +570,7 @@ void Analyzer::visitState(StateOp state) {
     node.op->walk([&](Operation *inner) {
       for (Value v : inner->getOperands())
         if (isa<ArrayType>(v.getType()))
-          used.insert(getViewedContainer(v));
+          used.insert(rootOf(v));
     });
   sm.liveTransients = Bytes::of(0);
   for (const ContainerMovement &c : result.containers) {
