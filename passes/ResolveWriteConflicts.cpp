@@ -34,7 +34,7 @@ struct ResolveWriteConflicts : dmc::impl::ResolveWriteConflictsBase<ResolveWrite
     // Outer maps first (pre-order), so an inner map sees its ancestors' final schedules.
     getOperation().walk<WalkOrder::PreOrder>([&](sdfg::MapOp map) {
       if (map.getSchedule() == sdfg::Schedule::omp && isInsideParallelMap(map))
-        map.setSchedule(sdfg::Schedule::sequential);
+        map.changeSchedule(sdfg::Schedule::sequential);
     });
     getOperation().walk([&](sdfg::StoreOp store) {
       if (store.getWcr() && sdfg::isOwnedByIteration(store))

@@ -173,7 +173,8 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map) {
   bool parallel = map.getSchedule() == sdfg::Schedule::omp;
   if (parallel) {
     emitWorkerBuffers(map);
-    os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "") << "\n";
+    os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "")
+       << (map.isDynamic() ? " schedule(dynamic, 1)" : "") << "\n";
   }
   for (unsigned i = 0; i < n; ++i) {
     std::string p = fresh("i");

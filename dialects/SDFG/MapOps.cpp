@@ -164,6 +164,12 @@ LogicalResult MapOp::verify() {
   for (BlockArgument param : getParams())
     if (!param.getType().isIndex())
       return emitOpError("parameters must have index type");
+  if (Attribute dynamic = (*this)->getAttr(kDynamicAttr)) {
+    if (!isa<UnitAttr>(dynamic))
+      return emitOpError("'dynamic' must be a unit attribute");
+    if (getSchedule() != Schedule::omp)
+      return emitOpError("'dynamic' needs schedule omp, got ") << stringifySchedule(getSchedule());
+  }
   if (failed(verifyIndexOperands(*this, getLowerOperands())) ||
       failed(verifyIndexOperands(*this, getUpperOperands(), /*allowTileExtents=*/true)) ||
       failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||

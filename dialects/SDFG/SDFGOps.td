@@ -189,8 +189,10 @@ def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateO
       ...
     }
     ```
-    Bounds are affine in the enclosing map parameters and the SDFG's symbols; the upper bound is
-    exclusive. Iterations may run in any order and in parallel: their writes must be disjoint or resolved
+    Bounds are affine in the enclosing map parameters and the SDFG's symbols (upper bounds also in tile
+    extents, `sdfg.min`); the upper bound is exclusive. An omp map with the unit attribute `dynamic`
+    (`attributes {dynamic}`) hands its iterations to threads one at a time, for iterations of unequal
+    cost. Iterations may run in any order and in parallel: their writes must be disjoint or resolved
     by a write-conflict resolution on the memlet.
   }];
   let arguments = (ins AffineMapAttr:$lowerBounds, AffineMapAttr:$upperBounds,
@@ -203,6 +205,16 @@ def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateO
     ::mlir::Block &getBodyBlock() { return getBody().front(); }
     ::mlir::Block::BlockArgListType getParams() { return getBodyBlock().getArguments(); }
     unsigned getNumParams() { return getBodyBlock().getNumArguments(); }
+    /// An omp map whose iterations cost unequally (the blocks of a tile nest, cut at the edges) hands
+    /// them out one at a time: the unit attribute `dynamic`.
+    static constexpr ::llvm::StringLiteral kDynamicAttr = "dynamic";
+    bool isDynamic() { return (*this)->hasAttr(kDynamicAttr); }
+    /// Sets the schedule; a map that stops being omp loses `dynamic`.
+    void changeSchedule(Schedule schedule) {
+      setSchedule(schedule);
+      if (schedule != Schedule::omp)
+        (*this)->removeAttr(kDynamicAttr);
+    }
   }];
 }
 

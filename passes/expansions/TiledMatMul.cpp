@@ -168,6 +168,8 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   uppers.push_back(dimExpr(e, top, M).ceilDiv(t.mc));
   uppers.push_back(dimExpr(e, top, N).ceilDiv(t.nc));
   sdfg::MapOp blocks = buildMap(e, zeros, uppers, top.values, sdfg::Schedule::omp);
+  // Blocks at C's edges are partial, so cheaper: threads take blocks one at a time.
+  blocks->setAttr(sdfg::MapOp::kDynamicAttr, e.b.getUnitAttr());
   OpBuilder::InsertionGuard guard(e.b);
   e.b.setInsertionPointToEnd(&blocks.getBodyBlock());
   ValueRange params = blocks.getBodyBlock().getArguments();

@@ -141,3 +141,16 @@ sdfg.sdfg @scope_outside_maps symbols(%M) inputs(%a: !sdfg.array<f32[M]>) output
     nn.relu ins(%a : !sdfg.array<f32[M]>) outs(%t : !sdfg.array<f32[M]>)
   }
 }
+
+// -----
+
+// Handing iterations out one at a time is a property of parallel maps only.
+sdfg.sdfg @dynamic_sequential symbols(%M) inputs(%a: !sdfg.array<f32[M]>) outputs(%c: !sdfg.array<f32[M]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'dynamic' needs schedule omp, got sequential}}
+    sdfg.map (%i) = (0) to (%M) attributes {dynamic} {
+      %v = sdfg.load %a[%i] : !sdfg.array<f32[M]>
+      sdfg.store %v, %c[%i] : !sdfg.array<f32[M]>
+    }
+  }
+}

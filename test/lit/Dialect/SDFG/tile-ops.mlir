@@ -9,8 +9,8 @@ sdfg.sdfg @gemm_block symbols(%M, %K) inputs(%a: !sdfg.array<f32[M, K]>) outputs
   %bp = sdfg.alloc {name = "bp", lifetime = #sdfg.lifetime<scope>} : !sdfg.array<f32[1, 64, 32]>
   %acc = sdfg.alloc {name = "acc", lifetime = #sdfg.lifetime<scope>} : !sdfg.array<f32[24, 32]>
   sdfg.state @s {
-    // CHECK: sdfg.map (%[[MB:.*]]) = (0) to (%M ceildiv 24) schedule(omp)
-    sdfg.map (%mb) = (0) to (%M ceildiv 24) schedule(omp) {
+    // CHECK: sdfg.map (%[[MB:.*]]) = (0) to (%M ceildiv 24) schedule(omp) attributes {dynamic}
+    sdfg.map (%mb) = (0) to (%M ceildiv 24) schedule(omp) attributes {dynamic} {
       // CHECK-NEXT: %[[ROWS:.*]] = sdfg.min (24, %M - %[[MB]] * 24)
       %rows = sdfg.min (24, %M - %mb * 24)
       %panels = sdfg.min (2, (%M - %mb * 24) ceildiv 12)
