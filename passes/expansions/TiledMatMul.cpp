@@ -199,9 +199,9 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
     AffineExpr zero = getAffineConstantExpr(0, ctx);
 
     // Packing: panel q of width W holds rows (A) or columns (B) origin + q*W + r of the block, r < W,
-    // as packed[q, p, r] for the panel's depth p < kc. The inner loop runs along the operand's
-    // contiguous dimension: r when the source is contiguous there (then both sides are unit-stride
-    // and the loop is a vector loop), else p.
+    // as packed[q, p, r] for the panel's depth p < kc. The inner loop runs over r, so the panel is
+    // written contiguously and the source is read along W rows (or columns) at once, each read
+    // sequentially as p advances; where the source is contiguous along r too, it is a vector loop.
     auto pack = [&](Value source, const Shape &shape, bool panelsAlongRows, Value packed, Value panels, int64_t width,
                     const Dim &edge, std::function<AffineExpr(AffineOperands &)> origin) {
       AffineOperands qo{{}, ctx};
@@ -213,21 +213,18 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
       Value w = buildMin(e, {constant(width), [&](AffineOperands &o) {
                                return dimExpr(e, o, edge) - origin(o) - o(qv) * width;
                              }});
-      // Rank-2 view of the source: (panel dim, depth dim) are (rows, cols) for A, (cols, rows) for B.
-      bool contiguousAlongR = !panelsAlongRows; // the last dim of the stored operand is the panel dim
+      // The stored operand's last dim is the panel dim unless its panels run along its rows.
+      bool contiguousAlongR = !panelsAlongRows;
       AffineOperands io{{}, ctx};
-      AffineExpr wExpr = io(w), kcExpr = io(kc);
-      SmallVector<AffineExpr> ub = contiguousAlongR ? SmallVector<AffineExpr>{kcExpr, wExpr}
-                                                    : SmallVector<AffineExpr>{wExpr, kcExpr};
-      sdfg::MapOp outer = buildMap(e, {zero}, {ub[0]}, io.values, sdfg::Schedule::sequential);
+      AffineExpr kcExpr = io(kc);
+      sdfg::MapOp outer = buildMap(e, {zero}, {kcExpr}, io.values, sdfg::Schedule::sequential);
       e.b.setInsertionPointToEnd(&outer.getBodyBlock());
       AffineOperands jo{{}, ctx};
-      AffineExpr innerExpr = contiguousAlongR ? jo(w) : jo(kc);
+      AffineExpr innerExpr = jo(w);
       sdfg::MapOp inner = buildMap(e, {zero}, {innerExpr}, jo.values,
                                    contiguousAlongR ? sdfg::Schedule::vector : sdfg::Schedule::sequential);
       e.b.setInsertionPointToEnd(&inner.getBodyBlock());
-      Value x = outer.getBodyBlock().getArgument(0), y = inner.getBodyBlock().getArgument(0);
-      Value r = contiguousAlongR ? y : x, p = contiguousAlongR ? x : y;
+      Value p = outer.getBodyBlock().getArgument(0), r = inner.getBodyBlock().getArgument(0);
       IndexFn along = [&, qv, r](AffineOperands &o) { return origin(o) + o(qv) * width + o(r); };
       IndexFn depth = [&, p](AffineOperands &o) { return kOrigin(o) + o(p); };
       // The stored matrix dims: panelsAlongRows means (along, depth) = (row, col).
