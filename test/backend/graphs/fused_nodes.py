@@ -5,8 +5,8 @@ import numpy as np
 
 erf = np.vectorize(math.erf)
 
-# The runtime kernels, the pure expansions of the fused nodes alone, and the pure expansions followed by
-# the map passes of -O3.
+# The runtime kernels, the pure expansions of the fused nodes alone, the pure expansions followed by
+# the map passes of -O3, and the tiled expansions.
 PIPELINES = [
     "choose-implementations{default=library},expand-library-nodes",
     "choose-implementations{default=pure},expand-library-nodes,fold-views-into-memlets",
@@ -14,6 +14,15 @@ PIPELINES = [
     "fuse-elementwise-maps,fuse-reductions,fuse-sibling-maps,fuse-tasklets,select-layouts,interchange-maps,"
     "vectorize-inner-maps,choose-schedules,remove-dead-containers,reuse-dead-buffers,choose-transient-storage,"
     "make-transients-persistent,fold-views-into-memlets",
+    # The tiled attention and fused_matmul: default blocks; blocks that cut S = 77 into partial query and
+    # key blocks (several key blocks per query block: the causal split, the window's band); the 6x16
+    # register tile with query blocks that are not whole register tiles.
+    "choose-implementations{default=pure attention=tiled fused_matmul=tiled},expand-library-nodes,"
+    "fold-views-into-memlets",
+    "choose-implementations{default=pure attention=tiled},expand-library-nodes{attention-block-q=32 "
+    "attention-block-k=64}",
+    "choose-implementations{default=pure attention=tiled fused_matmul=tiled},expand-library-nodes{register-tile=6x16 "
+    "attention-block-q=20 attention-block-k=48},choose-transient-storage,make-transients-persistent",
 ]
 
 
@@ -69,4 +78,7 @@ def reference(t):
         "c2": np.maximum(t["at"].T @ t["w2"], 0.0),
         "c3": gelu_tanh(t["at"].T @ t["w2"]) + np.exp(t["x"]),
         "g": 0.5 * t["at"].T @ t["w"].T + 2.0 * t["bias"],
+        "o4": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True),
+        "o5": attention(t["q"], t["k"], t["v"], 0.125, window=20),
+        "o6": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=30, stride=3),
     }
