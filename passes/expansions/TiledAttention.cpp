@@ -145,7 +145,7 @@ LogicalResult expandAttentionTiled(Expander &e) {
   Value rowPanels = buildMin(e, {constant(rowPanelsMax), [&](AffineOperands &o) { return rowsLeft(o).ceilDiv(mr); }});
   // Index arguments of the micro-kernels.
   Value depth = d.isSymbolic() ? e.symbolValue(d) : buildMin(e, {constant(d.value)});
-  Value width = buildMin(e, {constant(dv.value)});
+  Value width = d == dv ? depth : buildMin(e, {constant(dv.value)});
   Value overwrite = buildMin(e, {constant(0)}), accumulate = buildMin(e, {constant(1)});
 
   // Q's block, scaled (scale * (Q K^T) up to rounding), as A panels over its whole depth.
