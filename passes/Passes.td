@@ -56,7 +56,7 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     Option<"tileN", "tile-n", "int64_t", /*default=*/"0", "columns of a C block in the tiled GEMM (0: default)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"0", "depth of a packed panel in the tiled GEMM (0: default)">,
     Option<"attentionBlockQ", "attention-block-q", "int64_t", /*default=*/"0",
-           "query rows per block of the tiled attention (0: default, about 64)">,
+           "query rows per block of the tiled attention (0: default, 120 with the 12x32 register tile)">,
     Option<"attentionBlockK", "attention-block-k", "int64_t", /*default=*/"0",
            "keys per block of the tiled attention, a multiple of the register tile's columns (0: default, 256)">,
   ];

@@ -39,10 +39,10 @@ GemmTiling defaultGemmTiling(bool wideVectors);
 /// Block sizes of tiled attention: query blocks of `queries` rows (one omp iteration each), key blocks of
 /// `keys` (a multiple of the register tile's columns); the register tile is the GemmTiling's.
 struct AttentionTiling {
-  int64_t queries = 72, keys = 256;
+  int64_t queries = 120, keys = 256;
 };
-/// The default blocking for the register tile of `gemm`: about 64 queries (whole register tiles) and
-/// 256 keys, so a worker's blocks stay in L2.
+/// The default blocking for the register tile of `gemm`: at most 128 queries in whole register tiles and
+/// 256 keys, so a worker's blocks (about 440 KiB) stay in L2.
 AttentionTiling defaultAttentionTiling(const GemmTiling &gemm);
 
 /// Builds the replacement of one library node. The builder's insertion point starts just before the

