@@ -21,10 +21,10 @@
 //
 // The key-block range follows the generated mask: causal stops at the block of the block's last query
 // (sdfg.min), a window starts at the block of its first query minus the window (sdfg.max) and stops
-// after its last plus the window; with global tokens every block stays. With only a causal mask the
-// range splits into the blocks left of the diagonal (every position kept: no mask code) and those it
-// cuts. The element-wise mask map exists only where something is to be applied: an additive mask
-// input, or a generated mask on a block it may cut.
+// after its last plus the window; with global tokens every block stays. Without a stride the range
+// splits into the blocks the mask cuts and those where it keeps every position (left of the causal
+// diagonal, the middle of a wide band), which carry no mask code. The element-wise mask map exists only
+// where something is to be applied: an additive mask input, or a generated mask on a block it may cut.
 //
 // Every transient is of lifetime `scope` (one zeroed buffer per worker). Partial blocks pack only their
 // valid rows and columns; the register tiles past an edge compute on values an earlier block left in
@@ -70,18 +70,42 @@ SmallVector<KeyBlocks> keyBlockRanges(Expander &e, const GeneratedMask &gen, Ind
   if (w >= 0)
     ends.push_back([=](AffineOperands &o) { return (qLast(o) + w).floorDiv(bk) + 1; });
   Value last = buildMin(e, ends);
+  SmallVector<IndexFn> starts{zero};
+  if (w >= 0)
+    starts.push_back([=](AffineOperands &o) { return (q0(o) - w).floorDiv(bk); });
+  if (gen.stride != 0) // the stride cuts every block
+    return {{w >= 0 ? param(buildMax(e, starts)) : zero, param(last), true}};
+  // Blocks where every position is kept: kb >= fullFrom and kb < fullTo. Causal: the block's last key
+  // is at most the first query, (kb + 1) * bk - 1 <= q0. A window: the block's last key at most the
+  // first query plus the window, (kb + 1) * bk - 1 <= q0 + w, and its first key at least the last query
+  // minus the window, kb * bk >= q0 + bq - 1 - w.
+  SmallVector<IndexFn> fullTo{blocks}, fullFrom{zero};
+  if (gen.causal)
+    fullTo.push_back([=](AffineOperands &o) { return (q0(o) + 1).floorDiv(bk); });
   if (w >= 0) {
-    Value first = buildMax(e, {zero, [=](AffineOperands &o) { return (q0(o) - w).floorDiv(bk); }});
-    return {{param(first), param(last), true}};
+    // With causal, the causal end is the smaller (w >= 0): fullTo keeps one expression, so that the last
+    // range can start at it (a max cannot take a min).
+    if (!gen.causal)
+      fullTo.push_back([=](AffineOperands &o) { return (q0(o) + w + 1).floorDiv(bk); });
+    fullFrom.push_back([=](AffineOperands &o) { return (q0(o) + (bq - 1 - w)).ceilDiv(bk); });
   }
-  if (gen.causal && gen.stride == 0) {
-    // Blocks whose last key is at most the first query: (kb + 1) * bk - 1 <= q0.
-    IndexFn full = [=](AffineOperands &o) { return (q0(o) + 1).floorDiv(bk); };
-    Value fullEnd = buildMin(e, {blocks, full});
-    Value cutStart = buildMax(e, {zero, full});
-    return {{zero, param(fullEnd), false}, {param(cutStart), param(last), true}};
-  }
-  return {{zero, param(last), true}};
+  // [first, min(last, fullFrom)) cut, [max(first, fullFrom), min(last, fullTo)) kept, then
+  // [max(first, fullFrom, fullTo), last) cut: disjoint, and together [first, last), even when the kept
+  // range is empty.
+  SmallVector<IndexFn> beforeEnd{blocks}, keptStart = starts, afterStart = starts, keptEnd = ends;
+  beforeEnd.append(ends.begin() + 1, ends.end());
+  beforeEnd.append(fullFrom.begin() + 1, fullFrom.end());
+  keptStart.append(fullFrom.begin() + 1, fullFrom.end());
+  keptEnd.append(fullTo.begin() + 1, fullTo.end());
+  afterStart.append(fullFrom.begin() + 1, fullFrom.end());
+  afterStart.append(fullTo.begin() + 1, fullTo.end());
+  IndexFn first = w >= 0 ? param(buildMax(e, starts)) : zero;
+  SmallVector<KeyBlocks> ranges;
+  if (w >= 0) // before the band's kept blocks (causal alone has none there)
+    ranges.push_back({first, param(buildMin(e, beforeEnd)), true});
+  ranges.push_back({w >= 0 ? param(buildMax(e, keptStart)) : zero, param(buildMin(e, keptEnd)), false});
+  ranges.push_back({param(buildMax(e, afterStart)), param(last), true});
+  return ranges;
 }
 
 } // namespace

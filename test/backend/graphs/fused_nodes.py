@@ -79,6 +79,6 @@ def reference(t):
         "c3": gelu_tanh(t["at"].T @ t["w2"]) + np.exp(t["x"]),
         "g": 0.5 * t["at"].T @ t["w"].T + 2.0 * t["bias"],
         "o4": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True),
-        "o5": attention(t["q"], t["k"], t["v"], 0.125, window=20),
+        "o5": attention(t["q"], t["k"], t["v"], 0.125, window=50),
         "o6": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=30, stride=3),
     }

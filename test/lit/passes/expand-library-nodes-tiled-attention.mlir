@@ -26,7 +26,7 @@
 // CHECK:        sdfg.store %{{.*}}, %[[M]]
 // CHECK:        sdfg.store %{{.*}}, %[[L]]
 // CHECK:        %[[LAST:.*]] = sdfg.min (2, (%[[QB]] * 24 + 23) floordiv 64 + 1)
-// CHECK-NEXT:   %[[FULL:.*]] = sdfg.min (2, (%[[QB]] * 24 + 1) floordiv 64)
+// CHECK-NEXT:   %[[FULL:.*]] = sdfg.min (2, (%[[QB]] * 24 + 23) floordiv 64 + 1, (%[[QB]] * 24 + 1) floordiv 64)
 // CHECK-NEXT:   %[[CUT:.*]] = sdfg.max (0, (%[[QB]] * 24 + 1) floordiv 64)
 // CHECK-NEXT:   sdfg.map (%[[KB:.*]]) = (0) to (%[[FULL]]) {
 // CHECK-NEXT:     %[[COLS:.*]] = sdfg.min (64, %[[KB]] * -64 + 100)
@@ -63,16 +63,27 @@ sdfg.sdfg @causal inputs(%q: !sdfg.array<f32[2, 100, 16]>, %k: !sdfg.array<f32[2
 
 // -----
 
-// A window: one loop over the band of key blocks, from the block of the first query minus the window
-// (a tile start, sdfg.max) to the block of the last query plus the window, with the mask.
+// A window: the band of key blocks, from the block of the first query minus the window (a tile start,
+// sdfg.max) to the block of the last query plus the window, split into the blocks the window cuts (with
+// the mask) and those between where it keeps every position (none here: 24 + 64 - 2 > 2 * 10, so the
+// middle range is empty at run time).
 // CHECK-LABEL: sdfg.sdfg @window
 // CHECK:      sdfg.map (%[[QB:.*]]) = (0) to (5) schedule(omp) {
 // CHECK:        %[[LAST:.*]] = sdfg.min (2, (%[[QB]] * 24 + 33) floordiv 64 + 1)
 // CHECK-NEXT:   %[[FIRST:.*]] = sdfg.max (0, (%[[QB]] * 24 - 10) floordiv 64)
-// CHECK-NEXT:   sdfg.map (%{{.*}}) = (%[[FIRST]]) to (%[[LAST]]) {
+// CHECK-NEXT:   %[[BEFORE:.*]] = sdfg.min (2, (%[[QB]] * 24 + 33) floordiv 64 + 1, (%[[QB]] * 24 + 13) ceildiv 64)
+// CHECK-NEXT:   %[[KEPT:.*]] = sdfg.max (0, (%[[QB]] * 24 - 10) floordiv 64, (%[[QB]] * 24 + 13) ceildiv 64)
+// CHECK-NEXT:   %[[KEPTEND:.*]] = sdfg.min (2, (%[[QB]] * 24 + 33) floordiv 64 + 1, (%[[QB]] * 24 + 11) floordiv 64)
+// CHECK-NEXT:   %[[AFTER:.*]] = sdfg.max (0, (%[[QB]] * 24 - 10) floordiv 64, (%[[QB]] * 24 + 13) ceildiv 64, (%[[QB]] * 24 + 11) floordiv 64)
+// CHECK-NEXT:   sdfg.map (%{{.*}}) = (%[[FIRST]]) to (%[[BEFORE]]) {
 // CHECK:            arith.cmpi sle
 // CHECK:            sdfg.ukernel "softmax_update_row"
-// CHECK-NOT:    sdfg.map (%{{.*}}) = (%
+// CHECK:        sdfg.map (%{{.*}}) = (%[[KEPT]]) to (%[[KEPTEND]]) {
+// CHECK-NOT:        arith.cmpi
+// CHECK:            sdfg.ukernel "softmax_update_row"
+// CHECK:        sdfg.map (%{{.*}}) = (%[[AFTER]]) to (%[[LAST]]) {
+// CHECK:            arith.cmpi sle
+// CHECK:            sdfg.ukernel "softmax_update_row"
 sdfg.sdfg @window inputs(%q: !sdfg.array<f32[100, 16]>, %k: !sdfg.array<f32[100, 16]>, %v: !sdfg.array<f32[100, 8]>) outputs(%o: !sdfg.array<f32[100, 8]>) {
   sdfg.state @s {
     nn.attention ins(%q, %k, %v : !sdfg.array<f32[100, 16]>, !sdfg.array<f32[100, 16]>, !sdfg.array<f32[100, 8]>) outs(%o : !sdfg.array<f32[100, 8]>) {window = 10, impl = "tiled", label = "attn"}
