@@ -42,7 +42,7 @@ struct ChooseSchedules : dmc::impl::ChooseSchedulesBase<ChooseSchedules> {
         return;
       auto work = nestWork(m);
       if (work && *work < (int64_t)minParallelIterations) {
-        m.setSchedule(sdfg::Schedule::sequential);
+        m.changeSchedule(sdfg::Schedule::sequential);
         ++numSequential;
       }
     });

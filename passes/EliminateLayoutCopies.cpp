@@ -69,7 +69,7 @@ Operation *inState(Operation *op) {
 }
 
 /// The one op that writes X when X's only other user is the layout node: a node that writes strided
-/// views, or a map whose stores (through any view: the emitter resolves each element) are X's only
+/// views, or a map whose stores (through any view: sdfg::rootOffset resolves each element) are X's only
 /// other uses. Null otherwise.
 Operation *soleStridedProducer(Value x, Operation *layout) {
   if (Operation *node = soleOtherUser(x, layout)) {

@@ -63,13 +63,8 @@ bool foldMemlet(MemletOp memlet) {
   SmallVector<AffineExpr> indices(map.getResults());
   bool changed = false;
   while (Operation *def = array.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      indices = sdfg::sourceIndices<AffineExpr>(t, indices);
-      array = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      for (auto [i, off] : llvm::enumerate(s.getOffsets()))
-        indices[i] = indices[i] + off;
-      array = s.getSource();
+    if (Value source = sdfg::toSourceIndices(def, indices, [](AffineExpr index, int64_t off) { return index + off; })) {
+      array = source;
     } else if (auto r = dyn_cast<sdfg::ReshapeViewOp>(def)) {
       auto src = foldReshape(r, indices);
       if (!src)
@@ -94,8 +89,8 @@ struct FoldViewsIntoMemlets : dmc::impl::FoldViewsIntoMemletsBase<FoldViewsIntoM
   dmc::PassStatistic numViews{this, "views-erased", "views no longer used"};
   void runOnOperation() override {
     getOperation().walk([&](sdfg::LoadOp load) { numMemlets += foldMemlet(load); });
-    // A wcr store keeps its view: the emitter proves a parallel iteration owns the element it resolves
-    // into from indices that are plain parameters, which folding a reshape would combine.
+    // A wcr store keeps its view: resolve-write-conflicts proves a parallel iteration owns the element
+    // it resolves into from indices that are plain parameters, which folding a reshape would combine.
     getOperation().walk([&](sdfg::StoreOp store) {
       if (!store.getWcr())
         numMemlets += foldMemlet(store);

@@ -19,6 +19,10 @@ namespace dmc {
 /// Adds the passes of optimisation level 0-3 to `pm` (anchored on the module).
 void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel);
 
+/// Adds the passes that end every pipeline (-O levels and --passes lists) to `sdfg` (anchored on
+/// sdfg.sdfg): resolve-write-conflicts, then prepare-for-emission.
+void addEmissionPasses(mlir::OpPassManager &sdfg);
+
 /// Registers every pass and the pipelines dmc-O0 .. dmc-O3 with the global registry (for dmc-opt).
 void registerAllDmcPasses();
 

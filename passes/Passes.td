@@ -295,7 +295,7 @@ def FoldViewsIntoMemlets : Pass<"fold-views-into-memlets", "::dmc::sdfg::SDFGOp"
     expressions, a slice adds its offsets, a reshape (static shapes) linearises each group of view dims
     that makes up one source dim. A reshape that would split one index over several dims (division and
     remainder in every address) stays, and so do the views under it. Stores with wcr keep their views
-    (the emitter needs plain parameter indices to prove a parallel iteration owns the element). Views no
+    (resolve-write-conflicts needs plain parameter indices to prove a parallel iteration owns the element). Views no
     longer used are erased. Legal because each folded memlet addresses the same element as before.
   }];
 }
@@ -318,7 +318,8 @@ def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   let description = [{
     Runtime kernels take contiguous row-major tensors, so a library node reading a transposed or sliced
     view gets a copy in a fresh transient (and one writing such a view writes a transient copied back
-    afterwards). Every transient gets a unique identifier name. Runs last in every pipeline, so the
+    afterwards); the tiled kernels take strided views, so only their operands without a strided layout
+    (a reshape of a transposed or sliced view) get copies. Every transient gets a unique identifier name. Runs last in every pipeline, so the
     emitter only prints. Legal because a copy into a fresh transient preserves every value read, and the
     copy-back happens before any later reader in the state's order.
   }];
@@ -347,6 +348,18 @@ def ChooseImplementations : Pass<"choose-implementations", "::dmc::sdfg::SDFGOp"
     Option<"fusedMatmul", "fused_matmul", "std::string", /*default=*/"\"\"", "nn.fused_matmul">,
     Option<"attention", "attention", "std::string", /*default=*/"\"\"", "nn.attention">,
   ];
+}
+
+def ResolveWriteConflicts : Pass<"resolve-write-conflicts", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Decide which maps run in parallel and which wcr stores need an atomic or critical update";
+  let description = [{
+    One parallel level per nest: an `omp` map inside another `omp` map becomes sequential. A wcr store
+    is marked `owned` (`wcr(sum) owned`) when no two concurrently running iterations update its element:
+    every parameter of each enclosing `omp` map is one of its indices, or the origin of a tile whose
+    parameter is (dialects/SDFG/WriteOwnership.h). The emitter synchronises every other wcr store. Runs
+    last, before prepare-for-emission, at every level. Legal because a nested parallel loop already ran inside one thread of the outer one, and
+    an update no other thread touches needs no synchronisation (the store verifier checks the claim).
+  }];
 }
 
 #endif

@@ -2,7 +2,9 @@
 //
 // Runtime kernels take contiguous row-major tensors. A library node that reads a transposed or sliced
 // view gets a copy of it in a fresh contiguous transient; one that writes such a view writes a transient
-// that is copied into the view afterwards. Every transient also gets a unique identifier name, so the
+// that is copied into the view afterwards. The tiled kernels (fused_matmul, attention) take strided
+// views, so only their operands without a strided layout (a reshape of a transposed or sliced view,
+// sdfg::stridedLayout) get copies. Every transient also gets a unique identifier name, so the
 // emitter never has to invent or repair names.
 //
 //===----------------------------------------------------------------------===//
@@ -51,13 +53,13 @@ struct PrepareForEmission : dmc::impl::PrepareForEmissionBase<PrepareForEmission
     };
     sdfg.walk([&](nn::LibraryNode node) {
       Operation *op = node.getOperation();
-      if (isa<nn::FusedMatMulOp, nn::AttentionOp>(op)) // the tiled kernels take strided views
-        return;
+      // The tiled kernels take any view with a strided layout, the reference kernels contiguous ones.
+      bool takesStrided = isa<nn::FusedMatMulOp, nn::AttentionOp>(op);
       std::string label = node.getLabel() ? node.getLabel()->str() : "node";
       unsigned numInputs = node.getInputs().size();
       for (OpOperand &operand : op->getOpOperands()) {
         Value view = operand.get();
-        if (isContiguous(view))
+        if (takesStrided ? sdfg::stridedLayout(view).has_value() : isContiguous(view))
           continue;
         bool isInput = operand.getOperandNumber() < numInputs;
         auto tmp = newTransient(view, label + (isInput ? "_in" : "_out"));

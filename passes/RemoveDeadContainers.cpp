@@ -1,6 +1,8 @@
 //===- RemoveDeadContainers.cpp - erase unused transients and views -------===//
 #include "passes/Passes.h"
 
+#include "dialects/SDFG/Views.h"
+
 namespace dmc {
 #define GEN_PASS_DEF_REMOVEDEADCONTAINERS
 #include "passes/Passes.h.inc"
@@ -17,7 +19,7 @@ struct RemoveDeadContainers : dmc::impl::RemoveDeadContainersBase<RemoveDeadCont
     while (changed) {
       changed = false;
       getOperation().walk([&](Operation *op) {
-        if (isa<dmc::sdfg::TransposeViewOp, dmc::sdfg::ReshapeViewOp, dmc::sdfg::SliceViewOp, dmc::sdfg::AllocOp>(op) &&
+        if ((dmc::sdfg::isView(op) || isa<dmc::sdfg::AllocOp>(op)) &&
             op->use_empty()) {
           op->erase();
           ++numErased;

@@ -82,7 +82,7 @@ bool isIdentity(ArrayRef<int64_t> permutation) {
 /// takes strided views: it may become a strided view without new copies appearing.
 bool acceptsStridedView(Value v) {
   return llvm::all_of(v.getUsers(), [](Operation *user) {
-    if (isa<sdfg::TransposeViewOp, sdfg::SliceViewOp>(user))
+    if (sdfg::isPerDimensionView(user))
       return acceptsStridedView(user->getResult(0));
     return isa<sdfg::LoadOp, sdfg::StoreOp, sdfg::CopyOp, nn::FusedMatMulOp, nn::AttentionOp>(user);
   });

@@ -60,7 +60,7 @@ std::optional<double> iterationsOf(sdfg::MapOp map) {
 /// library node, a copy, a reshape) appears.
 bool collectMemlets(Value v, SmallVectorImpl<Operation *> &memlets) {
   for (Operation *user : v.getUsers()) {
-    if (isa<sdfg::TransposeViewOp, sdfg::SliceViewOp>(user)) {
+    if (sdfg::isPerDimensionView(user)) {
       if (!collectMemlets(user->getResult(0), memlets))
         return false;
     } else if (isa<sdfg::LoadOp, sdfg::StoreOp>(user)) {

@@ -5,7 +5,9 @@ Meant for a machine without MLIR (the device machine): scripts/peer_bench.sh bui
 the runtime's kernels there with the system compiler, then runs this. Both sides run in float32 on the
 same seeded inputs with the same thread count; the outputs are compared before anything is timed.
 
-usage: peer_bench.py --so LIB.so --graph samples/NAME.json [--bind S=N ...] [--repeat N] [--threads T]
+usage: peer_bench.py --so LIB.so [--so OTHER.so ...] --graph samples/NAME.json [--bind S=N ...] [--repeat N] [--threads T]
+
+Several --so (builds of the same graph, e.g. two pipelines) run interleaved with each other and PyTorch.
 """
 import argparse
 import ctypes
@@ -21,7 +23,7 @@ import torch
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--so", required=True)
+    p.add_argument("--so", action="append", required=True)
     p.add_argument("--graph", required=True)
     p.add_argument("--bind", action="append", default=[])
     p.add_argument("--repeat", type=int, default=10)
@@ -43,52 +45,65 @@ def main():
     syms = common.resolve_symbols(graph, False, binds)
     inputs = {k: v.float() for k, v in common.make_inputs(graph, syms, ref.INIT, 0).items()}
 
-    lib = ctypes.CDLL(os.path.abspath(a.so))
     name = graph["name"]
-    getattr(lib, "dmc_%s_manifest" % name).restype = ctypes.c_char_p
-    manifest = json.loads(getattr(lib, "dmc_%s_manifest" % name)())
-    create = getattr(lib, "dmc_%s_create" % name)
-    create.restype = ctypes.c_void_p
-    run = getattr(lib, "dmc_%s_run_packed" % name)
-    run.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]
-    unbound = [s["name"] for s in manifest["symbols"] if s["bound"] is None]
-    symbols = (ctypes.c_int64 * max(1, len(unbound)))(*[syms[s] for s in unbound])
-    arrays, outputs = [], {}
-    for arg in manifest["args"]:
-        shape = tuple(d if isinstance(d, int) else syms[d] for d in arg["shape"])
-        if arg["role"] == "input":
-            arrays.append(np.ascontiguousarray(inputs[arg["name"]].numpy(), dtype=np.float32))
-        else:
-            outputs[arg["name"]] = np.zeros(shape, dtype=np.float32)
-            arrays.append(outputs[arg["name"]])
-    pointers = (ctypes.c_void_p * len(arrays))(*[x.ctypes.data for x in arrays])
-    handle = create()
 
-    def dmc_run():
-        if run(handle, symbols, pointers) != 0:
-            raise SystemExit("dmc run failed")
+    def load(path):
+        """A run function for the library at `path`, and its outputs."""
+        lib = ctypes.CDLL(os.path.abspath(path))
+        getattr(lib, "dmc_%s_manifest" % name).restype = ctypes.c_char_p
+        manifest = json.loads(getattr(lib, "dmc_%s_manifest" % name)())
+        create = getattr(lib, "dmc_%s_create" % name)
+        create.restype = ctypes.c_void_p
+        run = getattr(lib, "dmc_%s_run_packed" % name)
+        run.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]
+        unbound = [s["name"] for s in manifest["symbols"] if s["bound"] is None]
+        symbols = (ctypes.c_int64 * max(1, len(unbound)))(*[syms[s] for s in unbound])
+        arrays, outputs = [], {}
+        for arg in manifest["args"]:
+            shape = tuple(d if isinstance(d, int) else syms[d] for d in arg["shape"])
+            if arg["role"] == "input":
+                arrays.append(np.ascontiguousarray(inputs[arg["name"]].numpy(), dtype=np.float32))
+            else:
+                outputs[arg["name"]] = np.zeros(shape, dtype=np.float32)
+                arrays.append(outputs[arg["name"]])
+        pointers = (ctypes.c_void_p * len(arrays))(*[x.ctypes.data for x in arrays])
+        handle = create()
+
+        def dmc_run():
+            if run(handle, symbols, pointers) != 0:
+                raise SystemExit("dmc run failed: " + path)
+        return dmc_run, outputs, arrays
 
     def torch_run():
         with torch.no_grad():
             return ref.reference(inputs, syms)
 
-    dmc_run()
+    builds = [(os.path.basename(path), *load(path)) for path in a.so]
     expected = torch_run()
-    err = max(float(np.max(np.abs(outputs[k] - expected[k].numpy())) / max(1.0, float(expected[k].abs().max())))
-              for k in outputs)
-    times = {"dmc": [], "torch": []}
+    times = {"torch": []}
+    for label, run, outputs, _ in builds:
+        run()
+        err = max(float(np.max(np.abs(outputs[k] - expected[k].numpy())) / max(1.0, float(expected[k].abs().max())))
+                  for k in outputs)
+        print("%s: max rel diff %.1e against the reference" % (label, err))
+        if not err < 1e-3:
+            raise SystemExit("%s: outputs differ from PyTorch's" % label)
+        times[label] = []
     for _ in range(a.repeat):
-        for label, fn in (("dmc", dmc_run), ("torch", torch_run)):
+        for label, fn in [(b[0], b[1]) for b in builds] + [("torch", torch_run)]:
             start = time.perf_counter()
             fn()
             times[label].append((time.perf_counter() - start) * 1e3)
     med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
-    print("%s: %d interleaved runs, %d torch threads, torch %s, max rel diff %.1e" %
-          (name, a.repeat, torch.get_num_threads(), torch.__version__, err))
-    print("  dmc   %10.3f ms  (%s)" % (med["dmc"], os.path.basename(a.so)))
-    print("  torch %10.3f ms  (the reference's eager ops, float32)" % med["torch"])
-    print("  dmc runs %.2fx as fast as PyTorch" % (med["torch"] / med["dmc"]))
-
+    print("%s: %d interleaved runs, %d torch threads, torch %s" % (name, a.repeat, torch.get_num_threads(),
+                                                                 torch.__version__))
+    for label, *_ in builds:
+        print("  %-28s %10.3f ms  %.2fx PyTorch" % (label, med[label], med["torch"] / med[label]))
+    print("  %-28s %10.3f ms  (the reference's eager ops, float32)" % ("torch", med["torch"]))
+    if len(builds) > 1:
+        base = builds[0][0]
+        for label, *_ in builds[1:]:
+            print("  %s / %s: %.2fx" % (label, base, med[base] / med[label]))
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,6 @@
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/backend/Emitter.h"
 
-#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <nlohmann/json.hpp>
@@ -132,13 +131,12 @@ LogicalResult emitSizeChecks(Emitter &e) {
 }
 
 LogicalResult emitTransients(Emitter &e) {
-  llvm::StringSet<> used;
-  for (auto [v, n] : e.names)
-    used.insert(n);
   for (auto alloc : e.sdfg.getBodyBlock().getOps<sdfg::AllocOp>()) {
-    std::string name = Emitter::containerName(alloc.getName().value_or("tmp"));
-    while (!used.insert(name).second)
-      name = name + "_" + std::to_string(used.size());
+    // Names are prepare-for-emission's: every transient has one, an identifier unique among the
+    // containers (SDFGOp verifier), so its prefixed form clashes with nothing.
+    if (!alloc.getName())
+      return alloc.emitOpError("has no name; prepare-for-emission names every transient before emission");
+    std::string name = Emitter::containerName(*alloc.getName());
     e.names[alloc] = name;
     if (alloc.getLifetime() == sdfg::Lifetime::scope && sdfg::getScopeOwner(alloc))
       continue; // declared with the map that owns it (EmitTile.cpp)
@@ -152,7 +150,7 @@ LogicalResult emitTransients(Emitter &e) {
       break;
     default: {
       // Sizes are checked and failures reported (dmcrt_alloc_shape) naming the transient and its symbols.
-      std::string what = stringLiteral("transient '" + alloc.getName().value_or("tmp").str() + "'");
+      std::string what = stringLiteral("transient '" + alloc.getName()->str() + "'");
       std::string args = shapeArguments(e, shape);
       if (alloc.getLifetime() == sdfg::Lifetime::persistent) {
         std::string ptr = e.fresh("persistent");
@@ -183,7 +181,7 @@ LogicalResult emitState(Emitter &e, sdfg::StateOp state) {
   e.os << "dmcrt_profile_begin(" << label << ");\n";
   for (Operation &op : state.getBodyBlock()) {
     LogicalResult r = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp map) { return e.emitMap(map, false); })
+        .Case([&](sdfg::MapOp map) { return e.emitMap(map); })
         .Case([&](sdfg::CopyOp copy) { return e.emitCopy(copy); })
         .Case<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>([&](Operation *) { return success(); })
         .Case<nn::FusedMatMulOp, nn::AttentionOp>([&](Operation *) { return e.emitTiledNode(&op); })
@@ -256,33 +254,21 @@ inline int64_t dmc_floordiv(int64_t a, int64_t b) { return a / b - ((a % b != 0)
 inline int64_t dmc_ceildiv(int64_t a, int64_t b) { return -dmc_floordiv(-a, b); }
 inline int64_t dmc_mod(int64_t a, int64_t b) { int64_t m = a % b; return m < 0 ? m + b : m; }
 
-// A transient of lifetime `scope` owned by a parallel loop: one zeroed part of `size` floats per worker.
-struct dmc_worker_buffer {
-  float *data = nullptr;
-  dmc_worker_buffer() = default;
-  ~dmc_worker_buffer() { dmcrt_free(data); }
-  dmc_worker_buffer(const dmc_worker_buffer &) = delete;
-  dmc_worker_buffer &operator=(const dmc_worker_buffer &) = delete;
-  int allocate(const char *what, int64_t size) {
+// The worker running the current iteration of a parallel loop (0 outside OpenMP), and how many there may be.
+inline int64_t dmc_worker() {
 #ifdef _OPENMP
-    const int64_t dims[2] = {omp_get_max_threads(), size};
+  return omp_get_thread_num();
 #else
-    const int64_t dims[2] = {1, size};
+  return 0;
 #endif
-    void *p = nullptr;
-    if (int rc = dmcrt_alloc_shape(&p, what, dims, nullptr, 2, sizeof(float))) return rc;
-    data = static_cast<float *>(p);
-    std::memset(data, 0, sizeof(float) * static_cast<size_t>(dims[0] * dims[1]));
-    return 0;
-  }
-  float *part(int64_t size) const {
+}
+inline int64_t dmc_workers() {
 #ifdef _OPENMP
-    return data + static_cast<int64_t>(omp_get_thread_num()) * size;
+  return omp_get_max_threads();
 #else
-    return data;
+  return 1;
 #endif
-  }
-};
+}
 
 // A transient's storage: 64-byte aligned, freed on every path out of the run function (or with its handle).
 struct dmc_buffer {
@@ -295,13 +281,16 @@ struct dmc_buffer {
   // Storage for shape dims[0..rank), kept when `data` already has that shape. The runtime checks the element
   // and byte counts before allocating; a status, with a message naming `what` and the symbols' values
   // (`names`) in dmcrt_last_error.
+  bool fresh = false; // whether the last allocate() allocated
   int allocate(const char *what, const int64_t *dims, const char *const *names, int rank) {
+    fresh = false;
     if (data && shape.size() == size_t(rank) && std::equal(dims, dims + rank, shape.begin())) return 0;
     dmcrt_free(data);
     data = nullptr;
     void *p = nullptr;
     if (int rc = dmcrt_alloc_shape(&p, what, dims, names, rank, sizeof(float))) return rc;
     data = static_cast<float *>(p);
+    fresh = true;
     try { shape.assign(dims, dims + rank); } catch (...) { shape.clear(); } // only the reuse is lost
     return 0;
   }
@@ -320,6 +309,15 @@ struct dmc_state {
     }
     int rc = buffers[slot]->allocate(what, dims, names, rank);
     *out = buffers[slot]->data;
+    return rc;
+  }
+  // The buffers of a transient of lifetime `scope` in the persistent `slot`: one part of `size` floats per
+  // worker of the parallel loop that owns it, kept across calls, zeroed when (re)allocated (a new thread
+  // count reallocates).
+  int workers(size_t slot, float **out, const char *what, int64_t size) {
+    const int64_t dims[2] = {dmc_workers(), size};
+    int rc = persistent(slot, out, what, dims, nullptr, 2);
+    if (rc == 0 && buffers[slot]->fresh) std::memset(*out, 0, sizeof(float) * static_cast<size_t>(dims[0] * dims[1]));
     return rc;
   }
   ~dmc_state() { for (dmc_buffer *b : buffers) delete b; }

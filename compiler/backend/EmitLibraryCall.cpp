@@ -13,12 +13,10 @@ using namespace mlir;
 namespace dmc {
 
 FailureOr<std::string> Emitter::contiguousPointer(Value container, Operation *user) {
-  while (auto reshape = container.getDefiningOp<sdfg::ReshapeViewOp>())
-    container = reshape.getSource();
-  if (Operation *def = container.getDefiningOp(); def && !isa<sdfg::AllocOp>(def))
-    return user->emitOpError("reads or writes a strided view (") << def->getName()
-           << "), which the -O0 backend cannot pass to a runtime kernel; copy it into a container first";
-  return nameOf(container);
+  if (!sdfg::isContiguous(container))
+    return user->emitOpError("reads or writes a strided view (a transpose or slice), which the -O0 backend "
+                             "cannot pass to a runtime kernel; copy it into a container first");
+  return nameOf(sdfg::rootOf(container));
 }
 
 FailureOr<std::string> Emitter::declareDescriptor(Value container, Operation *user) {

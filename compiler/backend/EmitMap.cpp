@@ -30,36 +30,18 @@ std::string Emitter::affineExpr(AffineExpr expr, ValueRange operands, unsigned n
   }
 }
 
-FailureOr<std::string> Emitter::elementRef(Value container, SmallVector<std::string> indices, Operation *user) {
-  // Walk views down to storage, rewriting indices: transpose permutes, slice offsets, reshape
-  // linearises in the view's shape (its source is contiguous by construction of the chain).
-  while (Operation *def = container.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      indices = sdfg::sourceIndices<std::string>(t, indices);
-      container = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      for (auto [i, off] : llvm::enumerate(s.getOffsets()))
-        if (off)
-          indices[i] = "(" + indices[i] + " + " + std::to_string(off) + ")";
-      container = s.getSource();
-    } else if (auto r = dyn_cast<sdfg::ReshapeViewOp>(def)) {
-      auto ptr = contiguousPointer(r.getSource(), user);
-      if (failed(ptr))
-        return failure();
-      Shape shape = r.getType().getShape();
-      std::string offset = "0";
-      for (size_t i = 0; i < shape.size(); ++i)
-        offset = i == 0 ? indices[0] : "(" + offset + ") * " + dimExpr(shape[i]) + " + " + indices[i];
-      return *ptr + "[" + offset + "]";
-    } else {
-      break;
-    }
-  }
-  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
-  std::string offset = shape.empty() ? "0" : indices[0];
-  for (size_t i = 1; i < shape.size(); ++i)
-    offset = "(" + offset + ") * " + dimExpr(shape[i]) + " + " + indices[i];
-  return nameOf(container) + "[" + offset + "]";
+std::string Emitter::elementRef(Value container, SmallVector<std::string> indices) {
+  // Which element of the root the view's element is: sdfg::rootOffset (Views.h). Indices are in
+  // bounds, hence non-negative, so C++'s / and % are the row-major split of a linear index.
+  sdfg::IndexArithmetic<std::string> cpp;
+  cpp.addOffset = [](const std::string &i, int64_t off) { return "(" + i + " + " + std::to_string(off) + ")"; };
+  cpp.mulAdd = [&](const std::string &a, const Dim &d, const std::string &b) {
+    return "(" + a + ") * " + dimExpr(d) + " + " + b;
+  };
+  cpp.div = [&](const std::string &i, const Dim &d) { return "(" + i + ") / " + dimExpr(d); };
+  cpp.mod = [&](const std::string &i, const Dim &d) { return "(" + i + ") % " + dimExpr(d); };
+  auto [root, offset] = sdfg::rootOffset<std::string>(container, std::move(indices), cpp, "0");
+  return nameOf(root) + "[" + offset + "]";
 }
 
 namespace {
@@ -178,56 +160,21 @@ LogicalResult Emitter::emitScalarRegion(Region &region, SmallVectorImpl<std::str
   return region.getParentOp()->emitOpError("region has no sdfg.yield");
 }
 
-FailureOr<std::string> Emitter::memletRef(Operation *memlet, Value array, AffineMap map, ValueRange indices) {
+std::string Emitter::memletRef(Value array, AffineMap map, ValueRange indices) {
   SmallVector<std::string> idx;
   for (AffineExpr e : map.getResults())
     idx.push_back(affineExpr(e, indices, map.getNumDims()));
-  return elementRef(array, idx, memlet);
+  return elementRef(array, idx);
 }
 
-/// True when `param` (of some map) ranges over [origin, origin + step of origin): the tile of a tile
-/// origin of the parallel map, which distinct origins never share.
-static bool tileOf(Value param, BlockArgument origin, sdfg::MapOp owner) {
-  auto arg = dyn_cast<BlockArgument>(param);
-  auto map = arg ? dyn_cast<sdfg::MapOp>(arg.getOwner()->getParentOp()) : sdfg::MapOp();
-  if (!map)
-    return false;
-  unsigned i = arg.getArgNumber();
-  AffineExpr lb = map.getLowerBounds().getResult(i), ub = map.getUpperBounds().getResult(i);
-  auto d = dyn_cast<AffineDimExpr>(lb);
-  if (!d || map.getLowerOperands()[d.getPosition()] != origin)
-    return false;
-  int64_t step = owner.getSteps()[origin.getArgNumber()];
-  for (unsigned k = 0; k < map.getUpperOperands().size(); ++k)
-    if (map.getUpperOperands()[k] == origin && ub == getAffineDimExpr(k, map.getContext()) + step)
-      return true;
-  return false;
-}
-
-/// True when distinct iterations of the parallel map `owner` store to distinct elements: every parameter
-/// of `owner` is, by itself, one of the store's indices, or a tile origin whose tile parameter is. (Its
-/// loops are collapsed, so two iterations differ in some parameter, hence in that index or tile.) Such a
-/// wcr store needs no atomic: one thread owns the element.
-static bool ownedByIteration(sdfg::StoreOp store, sdfg::MapOp owner) {
-  return llvm::all_of(owner.getParams(), [&](BlockArgument param) {
-    return llvm::any_of(store.getMap().getResults(), [&](AffineExpr e) {
-      auto d = dyn_cast<AffineDimExpr>(e);
-      if (!d)
-        return false;
-      Value index = store.getIndices()[d.getPosition()];
-      return index == param || tileOf(index, param, owner);
-    });
-  });
-}
-
-LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
-  bool parallel = map.getSchedule() == sdfg::Schedule::omp && !insideParallel;
-  if (parallel)
-    parallelMap = map;
+LogicalResult Emitter::emitMap(sdfg::MapOp map) {
   unsigned n = map.getNumParams();
+  // resolve-write-conflicts leaves one omp map per nest.
+  bool parallel = map.getSchedule() == sdfg::Schedule::omp;
   if (parallel) {
     emitWorkerBuffers(map);
-    os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "") << "\n";
+    os << "#pragma omp parallel for" << (n > 1 ? " collapse(" + std::to_string(n) + ")" : "")
+       << (map.isDynamic() ? " schedule(dynamic, 1)" : "") << "\n";
   }
   for (unsigned i = 0; i < n; ++i) {
     std::string p = fresh("i");
@@ -244,39 +191,34 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map, bool insideParallel) {
     bindWorkerBuffers(map);
   for (Operation &op : map.getBodyBlock()) {
     LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp inner) { return emitMap(inner, insideParallel || parallel); })
+        .Case([&](sdfg::MapOp inner) { return emitMap(inner); })
         .Case([&](sdfg::LoadOp load) -> LogicalResult {
-          auto ref = memletRef(load, load.getArray(), load.getMap(), load.getIndices());
-          if (failed(ref))
-            return failure();
+          std::string ref = memletRef(load.getArray(), load.getMap(), load.getIndices());
           std::string name = fresh("v");
-          os << "const " << cppScalarType(load.getType()) << " " << name << " = " << *ref << ";\n";
+          os << "const " << cppScalarType(load.getType()) << " " << name << " = " << ref << ";\n";
           names[load.getResult()] = name;
           return success();
         })
         .Case([&](sdfg::StoreOp store) -> LogicalResult {
-          auto ref = memletRef(store, store.getArray(), store.getMap(), store.getIndices());
-          if (failed(ref))
-            return failure();
+          std::string ref = memletRef(store.getArray(), store.getMap(), store.getIndices());
           std::string v = nameOf(store.getValue());
           if (!store.getWcr()) {
-            os << *ref << " = " << v << ";\n";
+            os << ref << " = " << v << ";\n";
             return success();
           }
-          // Iterations of a parallel map may resolve into the same element concurrently, unless each
-          // iteration owns the elements it stores to.
-          bool atomic = (insideParallel || parallel) && !ownedByIteration(store, parallelMap);
+          // Synchronised unless resolve-write-conflicts proved no other thread updates the element.
+          bool atomic = !store.getOwned();
           switch (*store.getWcr()) {
           case sdfg::WCR::sum:
-            os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " += " << v << ";\n";
+            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " += " << v << ";\n";
             break;
           case sdfg::WCR::product:
-            os << (atomic ? "#pragma omp atomic\n" : "") << *ref << " *= " << v << ";\n";
+            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " *= " << v << ";\n";
             break;
           case sdfg::WCR::max:
           case sdfg::WCR::min:
-            os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << *ref << " = std::"
-               << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << *ref << ", " << v << "); }\n";
+            os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << ref << " = std::"
+               << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << ref << ", " << v << "); }\n";
             break;
           }
           return success();
@@ -318,11 +260,7 @@ LogicalResult Emitter::emitCopy(sdfg::CopyOp copy) {
     os.indent();
     idx.push_back(p);
   }
-  auto src = elementRef(copy.getSource(), idx, copy);
-  auto dst = elementRef(copy.getDest(), idx, copy);
-  if (failed(src) || failed(dst))
-    return failure();
-  os << *dst << " = " << *src << ";\n";
+  os << elementRef(copy.getDest(), idx) << " = " << elementRef(copy.getSource(), idx) << ";\n";
   for (size_t i = 0; i < shape.size(); ++i) {
     os.unindent();
     os << "}\n";

@@ -3,8 +3,9 @@
 // What the tiled expansions add to maps: `sdfg.min` and `sdfg.max` become constants of the loop body, `sdfg.ukernel`
 // the call its micro-kernel table entry describes (dialects/SDFG/MicroKernels.h), and transients of
 // lifetime `scope` one buffer per worker of the omp map that owns them (sdfg::getScopeOwner): a heap
-// buffer holding all workers' parts is allocated, zeroed, before the parallel loop, and each iteration
-// takes its worker's part; stack and register ones are declared in the loop body.
+// buffer holding all workers' parts lives in the handle (allocated and zeroed on first use or when the
+// thread count changes), and each iteration takes its worker's part; stack and register ones are
+// declared in the loop body.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Emitter.h"
@@ -39,10 +40,7 @@ LogicalResult Emitter::emitMicroKernel(sdfg::UKernelOp call) {
       break;
     case sdfg::CallItem::Pointer: {
       AffineMap origin = call.getOrigin(item.value);
-      auto ref = memletRef(call, call.getTiles()[item.value], origin, call.getOriginIndices(item.value));
-      if (failed(ref))
-        return failure();
-      args.push_back("&" + *ref);
+      args.push_back("&" + memletRef(call.getTiles()[item.value], origin, call.getOriginIndices(item.value)));
       break;
     }
     case sdfg::CallItem::RowStride: {
@@ -68,9 +66,10 @@ void Emitter::emitWorkerBuffers(sdfg::MapOp owner) {
       continue;
     std::string all = fresh("workers"), count = fresh("size");
     os << "const int64_t " << count << " = " << numElementsExpr(alloc.getType().getShape()) << ";\n";
-    os << "dmc_worker_buffer " << all << ";\n";
-    os << "if (int _rc = " << all << ".allocate(" << stringLiteral("transient '" + alloc.getName().value_or("tmp").str() + "'")
-       << ", " << count << ")) return _rc;\n";
+    os << "float *" << all << " = nullptr;\n";
+    os << "if (int _rc = _state->workers(" << persistentSlots++ << ", &" << all << ", "
+       << stringLiteral("transient '" + alloc.getName().value_or("").str() + "'") << ", " << count
+       << ")) return _rc;\n";
     workerBuffers.push_back({alloc, all, count});
   }
 }
@@ -84,7 +83,7 @@ void Emitter::bindWorkerBuffers(sdfg::MapOp owner) {
   }
   for (WorkerBuffer &b : workerBuffers)
     if (sdfg::getScopeOwner(b.alloc) == owner)
-      os << "float *const " << nameOf(b.alloc) << " = " << b.buffer << ".part(" << b.size << ");\n";
+      os << "float *const " << nameOf(b.alloc) << " = " << b.buffer << " + dmc_worker() * " << b.size << ";\n";
 }
 
 } // namespace dmc

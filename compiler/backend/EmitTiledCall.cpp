@@ -1,7 +1,7 @@
 //===- EmitTiledCall.cpp - fused_matmul and attention as tiled-kernel calls ===//
 //
 // These nodes take strided views (docs/abi.md): each operand becomes a dmcrt_strided descriptor whose
-// base pointer, shape and strides are computed by walking the view chain down to its storage, so a
+// base pointer, offset and strides are the view chain's layout in its root (sdfg::stridedLayout), so a
 // transposed, sliced or reshaped container is passed in place.
 //
 //===----------------------------------------------------------------------===//
@@ -10,70 +10,35 @@
 using namespace mlir;
 
 namespace dmc {
-namespace {
-struct StridedLayout {
-  std::string base, offset = "0";
-  SmallVector<std::string> shape, strides;
-};
 
-SmallVector<std::string> rowMajorStrides(const Emitter &e, const Shape &shape) {
-  SmallVector<std::string> strides(shape.size(), "1");
-  for (size_t i = shape.size(); i-- > 1;)
-    strides[i - 1] = strides[i] == "1" ? e.dimExpr(shape[i]) : "(" + strides[i] + ") * " + e.dimExpr(shape[i]);
-  return strides;
-}
-} // namespace
-
-/// The layout of a container through its views; fails where a view is not a strided layout.
-static FailureOr<StridedLayout> layoutOf(Emitter &e, Value v, Operation *user) {
-  Shape shape = cast<sdfg::ArrayType>(v.getType()).getShape();
-  StridedLayout l;
-  for (const Dim &d : shape)
-    l.shape.push_back(e.dimExpr(d));
-  Operation *def = v.getDefiningOp();
-  if (auto t = dyn_cast_or_null<sdfg::TransposeViewOp>(def)) {
-    auto src = layoutOf(e, t.getSource(), user);
-    if (failed(src))
-      return failure();
-    l.base = src->base, l.offset = src->offset;
-    for (int64_t p : t.getPermutation())
-      l.strides.push_back(src->strides[p]);
-    return l;
-  }
-  if (auto s = dyn_cast_or_null<sdfg::SliceViewOp>(def)) {
-    auto src = layoutOf(e, s.getSource(), user);
-    if (failed(src))
-      return failure();
-    l.base = src->base, l.offset = src->offset, l.strides = src->strides;
-    for (auto [i, off] : llvm::enumerate(s.getOffsets()))
-      if (off)
-        l.offset += " + " + std::to_string(off) + " * (" + src->strides[i] + ")";
-    return l;
-  }
-  auto ptr = e.contiguousPointer(v, user); // allocations, arguments and reshapes of them
-  if (failed(ptr))
-    return failure();
-  l.base = *ptr;
-  l.strides = rowMajorStrides(e, shape);
-  return l;
+std::string Emitter::elementCountExpr(const Monomial &m) const {
+  std::string e = std::to_string(m.coefficient) + "LL";
+  for (const std::string &symbol : m.symbols)
+    e += " * " + dimExpr(Dim::named(symbol));
+  return e;
 }
 
 FailureOr<std::string> Emitter::declareStrided(Value container, Operation *user) {
   if (!cast<sdfg::ArrayType>(container.getType()).getElementType().isF32())
     return user->emitOpError("runs on f32 only");
-  auto l = layoutOf(*this, container, user);
-  if (failed(l))
-    return failure();
-  if (l->shape.size() > 8)
-    return user->emitOpError("has a container of rank ") << l->shape.size() << "; the runtime takes rank <= 8";
+  std::optional<sdfg::StridedLayout> l = sdfg::stridedLayout(container);
+  if (!l)
+    return user->emitOpError("reads or writes a view without a strided layout (a reshape of a transpose or "
+                             "slice); prepare-for-emission copies such operands into a container");
+  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
+  if (shape.size() > 8)
+    return user->emitOpError("has a container of rank ") << shape.size() << "; the runtime takes rank <= 8";
+  std::string offset = "0";
+  for (const Monomial &term : l->offset)
+    offset += " + " + elementCountExpr(term);
   std::string name = fresh("s");
-  os << "dmcrt_strided " << name << "{const_cast<float *>(" << l->base << ") + " << l->offset << ", "
-     << l->shape.size() << ", {";
-  for (size_t i = 0; i < l->shape.size(); ++i)
-    os << (i ? ", " : "") << l->shape[i];
+  os << "dmcrt_strided " << name << "{const_cast<float *>(" << nameOf(l->root) << ") + " << offset << ", "
+     << shape.size() << ", {";
+  for (size_t i = 0; i < shape.size(); ++i)
+    os << (i ? ", " : "") << dimExpr(shape[i]);
   os << "}, {";
   for (size_t i = 0; i < l->strides.size(); ++i)
-    os << (i ? ", " : "") << l->strides[i];
+    os << (i ? ", " : "") << elementCountExpr(l->strides[i]);
   os << "}};\n";
   return name;
 }

@@ -4,6 +4,7 @@
 
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/Views.h"
 
 #include "mlir/Support/IndentedOstream.h"
 #include "llvm/ADT/DenseMap.h"
@@ -36,12 +37,12 @@ public:
   /// A fresh local name; it starts with '_', which prefixed names never do.
   std::string fresh(llvm::StringRef stem) { return "_" + stem.str() + std::to_string(counter++); }
   unsigned persistentSlots = 0;
-  /// The map whose loops carry the OpenMP pragma around what is being emitted (valid inside it).
-  sdfg::MapOp parallelMap;
   const std::string &nameOf(mlir::Value v) const { return names.find(v)->second; }
 
   /// The C++ expression of a dimension: a constant or a symbol's variable.
   std::string dimExpr(const Dim &d) const;
+  /// An element count (a stride or offset term), as a C++ int64_t expression.
+  std::string elementCountExpr(const Monomial &m) const;
   /// Product of the dims, as a C++ int64_t expression.
   std::string numElementsExpr(const Shape &shape) const;
 
@@ -75,14 +76,12 @@ public:
   llvm::SmallVector<WorkerBuffer> workerBuffers;
 
   // Maps, memlets and tasklets (EmitMap.cpp).
-  mlir::LogicalResult emitMap(sdfg::MapOp map, bool insideParallel);
+  mlir::LogicalResult emitMap(sdfg::MapOp map);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);
   /// `base[offset]` for an element of `container` at C++ index expressions, through any views.
-  mlir::FailureOr<std::string> elementRef(mlir::Value container, llvm::SmallVector<std::string> indices,
-                                          mlir::Operation *user);
+  std::string elementRef(mlir::Value container, llvm::SmallVector<std::string> indices);
   /// The element a load or store names: its affine indices, through views.
-  mlir::FailureOr<std::string> memletRef(mlir::Operation *memlet, mlir::Value array, mlir::AffineMap map,
-                                         mlir::ValueRange indices);
+  std::string memletRef(mlir::Value array, mlir::AffineMap map, mlir::ValueRange indices);
   /// C++ for an affine expression whose dims/symbols are the given operands.
   std::string affineExpr(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims);
   /// Emits scalar ops of a region (tasklet body, edge condition); the yielded values' expressions are

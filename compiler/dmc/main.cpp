@@ -70,7 +70,7 @@ cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after e
 cl::opt<std::string> passPipeline(
     "passes",
     cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
-             "'expand-library-nodes,interchange-maps'; prepare-for-emission is appended"),
+             "'expand-library-nodes,interchange-maps'; resolve-write-conflicts and prepare-for-emission are appended"),
     cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<bool> passStats("pass-stats",
                         cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
@@ -207,7 +207,7 @@ bool checkReportOptions() {
   return true;
 }
 
-/// The -O level's pipeline, or the passes named by --passes followed by prepare-for-emission.
+/// The -O level's pipeline, or the passes named by --passes followed by the emission passes.
 mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level) {
   if (passPipeline.empty()) {
     dmc::buildPipeline(pm, level);
@@ -220,7 +220,7 @@ mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level)
     errs() << "dmc: error: --passes='" << passPipeline << "': " << message << "\n";
     return mlir::failure();
   }
-  sdfg.addPass(dmc::createPrepareForEmission());
+  dmc::addEmissionPasses(sdfg);
   return mlir::success();
 }
 

@@ -2,6 +2,7 @@
 #include "dialects/SDFG/SDFGOps.h"
 #include "dialects/SDFG/LocalSymbolRanges.h"
 #include "dialects/SDFG/SubsetPropagation.h"
+#include "dialects/SDFG/WriteOwnership.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -174,6 +175,12 @@ LogicalResult MapOp::verify() {
   for (BlockArgument param : getParams())
     if (!param.getType().isIndex())
       return emitOpError("parameters must have index type");
+  if (Attribute dynamic = (*this)->getAttr(kDynamicAttr)) {
+    if (!isa<UnitAttr>(dynamic))
+      return emitOpError("'dynamic' must be a unit attribute");
+    if (getSchedule() != Schedule::omp)
+      return emitOpError("'dynamic' needs schedule omp, got ") << stringifySchedule(getSchedule());
+  }
   if (failed(verifyIndexOperands(*this, getLowerOperands(), TileBounds::starts)) ||
       failed(verifyIndexOperands(*this, getUpperOperands(), TileBounds::extents)) ||
       failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||
@@ -208,6 +215,8 @@ static ParseResult parseMemletAccess(OpAsmParser &parser, OperationState &result
     if (!wcr)
       return parser.emitError(loc, "unknown write-conflict resolution '") << name << "' (sum, max, min, product)";
     result.addAttribute("wcr", WCRAttr::get(b.getContext(), *wcr));
+    if (succeeded(parser.parseOptionalKeyword("owned")))
+      result.addAttribute("owned", b.getUnitAttr());
   }
   if (parser.parseOptionalAttrDict(result.attributes) || parser.parseColonType(type) ||
       parser.resolveOperand(array, type, result.operands) ||
@@ -383,9 +392,15 @@ void StoreOp::print(OpAsmPrinter &p) {
   p << " " << getValue() << ", " << getArray() << "[";
   p.printAffineMapOfSSAIds(getMapAttr(), getIndices());
   p << "]";
-  if (auto wcr = getWcr())
+  SmallVector<StringRef, 3> elided = {getMapAttrName(), getWcrAttrName()};
+  if (auto wcr = getWcr()) {
     p << " wcr(" << stringifyWCR(*wcr) << ")";
-  p.printOptionalAttrDict((*this)->getAttrs(), {getMapAttrName(), getWcrAttrName()});
+    if (getOwned()) {
+      p << " owned";
+      elided.push_back(getOwnedAttrName());
+    }
+  }
+  p.printOptionalAttrDict((*this)->getAttrs(), elided);
   p << " : " << getArray().getType();
 }
 
@@ -396,6 +411,11 @@ LogicalResult StoreOp::verify() {
   // Also through views: a view of an input aliases its memory.
   if (StringRef input = getInputContainerName(getArray()); !input.empty())
     return emitOpError("writes input container '") << input << "'; inputs are read-only";
+  if (getOwned() && !getWcr())
+    return emitOpError("is marked owned without a write-conflict resolution; only wcr stores can be owned");
+  // The emitter leaves an owned update unsynchronised, so the claim must hold.
+  if (getOwned() && !isOwnedByIteration(*this))
+    return emitOpError("is marked owned, but iterations of an enclosing omp map may update the same element");
   return verifyMemlet(*this, getArray().getType(), getMap(), getIndices());
 }
 

@@ -1,5 +1,6 @@
 //===- SDFGOps.cpp - sdfg structure: sdfg, states, edges, containers -----===//
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/Views.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -445,17 +446,8 @@ LogicalResult SliceViewOp::verify() {
   return verifySameElementType(*this, in, out);
 }
 
-Value dmc::sdfg::getViewedContainer(Value container) {
-  while (Operation *def = container.getDefiningOp()) {
-    if (!isa<TransposeViewOp, ReshapeViewOp, SliceViewOp>(def))
-      break;
-    container = def->getOperand(0);
-  }
-  return container;
-}
-
 StringRef dmc::sdfg::getInputContainerName(Value container) {
-  auto arg = dyn_cast<BlockArgument>(getViewedContainer(container));
+  auto arg = dyn_cast<BlockArgument>(rootOf(container));
   auto sdfg = arg ? dyn_cast_or_null<SDFGOp>(arg.getOwner()->getParentOp()) : SDFGOp();
   if (!sdfg)
     return {};

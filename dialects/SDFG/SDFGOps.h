@@ -19,17 +19,6 @@ mlir::LogicalResult verifyScalarRegion(mlir::Operation *owner, mlir::Region &reg
                                        mlir::TypeRange yielded);
 /// The sdfg.sdfg enclosing `op`, or null.
 SDFGOp getEnclosingSDFG(mlir::Operation *op);
-/// The container `container` refers to: itself, or for a view the container it views (transitively).
-mlir::Value getViewedContainer(mlir::Value container);
-/// Indices into a transpose view's source from indices into the view (view dim i is source dim
-/// permutation[i]); T is whatever stands for an index (an expression, a string, a step).
-template <typename T>
-llvm::SmallVector<T> sourceIndices(TransposeViewOp view, llvm::ArrayRef<T> indices) {
-  llvm::SmallVector<T> source(indices.size());
-  for (auto [i, p] : llvm::enumerate(view.getPermutation()))
-    source[p] = indices[i];
-  return source;
-}
 /// When `container` is an input argument of its SDFG or a view of one, that argument's name; else empty.
 llvm::StringRef getInputContainerName(mlir::Value container);
 /// Where a transient of lifetime `scope` lives: the outermost omp map enclosing all its uses, which

@@ -189,8 +189,10 @@ def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateO
       ...
     }
     ```
-    Bounds are affine in the enclosing map parameters and the SDFG's symbols; the upper bound is
-    exclusive. Iterations may run in any order and in parallel: their writes must be disjoint or resolved
+    Bounds are affine in the enclosing map parameters and the SDFG's symbols (upper bounds also in tile
+    extents, `sdfg.min`); the upper bound is exclusive. An omp map with the unit attribute `dynamic`
+    (`attributes {dynamic}`) hands its iterations to threads one at a time, for iterations of unequal
+    cost. Iterations may run in any order and in parallel: their writes must be disjoint or resolved
     by a write-conflict resolution on the memlet.
   }];
   let arguments = (ins AffineMapAttr:$lowerBounds, AffineMapAttr:$upperBounds,
@@ -203,6 +205,16 @@ def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateO
     ::mlir::Block &getBodyBlock() { return getBody().front(); }
     ::mlir::Block::BlockArgListType getParams() { return getBodyBlock().getArguments(); }
     unsigned getNumParams() { return getBodyBlock().getNumArguments(); }
+    /// An omp map whose iterations cost unequally (the blocks of a tile nest, cut at the edges) hands
+    /// them out one at a time: the unit attribute `dynamic`.
+    static constexpr ::llvm::StringLiteral kDynamicAttr = "dynamic";
+    bool isDynamic() { return (*this)->hasAttr(kDynamicAttr); }
+    /// Sets the schedule; a map that stops being omp loses `dynamic`.
+    void changeSchedule(Schedule schedule) {
+      setSchedule(schedule);
+      if (schedule != Schedule::omp)
+        (*this)->removeAttr(kDynamicAttr);
+    }
   }];
 }
 
@@ -227,11 +239,13 @@ def SDFG_StoreOp : SDFG_Op<"store", [ParentOneOf<["MapOp"]>]> {
     ```mlir
     sdfg.store %p, %C[%i, %j] wcr(sum) : !sdfg.array<f32[S, S]>
     ```
-    With `wcr(sum)` the stored value is added to the element (atomically when iterations of a parallel
-    map may write the same element).
+    With `wcr(sum)` the stored value is added to the element, synchronised (an atomic or critical
+    update) unless the store is `owned`: `wcr(sum) owned` says no two concurrently running iterations
+    update the element (WriteOwnership.h; set by resolve-write-conflicts, checked by the verifier).
   }];
   let arguments = (ins AnyTypeOf<[AnySignlessInteger, AnyFloat]>:$value, SDFG_ArrayType:$array,
-                       AffineMapAttr:$map, Variadic<Index>:$indices, OptionalAttr<SDFG_WCRAttr>:$wcr);
+                       AffineMapAttr:$map, Variadic<Index>:$indices, OptionalAttr<SDFG_WCRAttr>:$wcr,
+                       UnitAttr:$owned);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
 }

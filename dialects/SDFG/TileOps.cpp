@@ -83,9 +83,7 @@ ParseResult parseTiles(OpAsmParser &parser, StringRef keyword, SmallVectorImpl<O
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Paren, [&]() -> ParseResult {
     NamedAttrList attrs;
     AffineMapAttr map;
-    // Each origin has operands of its own: the parser numbers the SSA ids of a map by their position in
-    // the list it is given, so a shared list would number an id already used by another tile wrongly.
-    SmallVector<OpAsmParser::UnresolvedOperand> own;
+    SmallVector<OpAsmParser::UnresolvedOperand> own; // the parser assigns, not appends, operands
     if (parser.parseOperand(tiles.emplace_back()) ||
         parser.parseAffineMapOfSSAIds(own, map, "origin", attrs, AsmParser::Delimiter::Square))
       return failure();

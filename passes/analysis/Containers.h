@@ -9,6 +9,7 @@
 #define DMC_PASSES_ANALYSIS_CONTAINERS_H
 
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/Views.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -16,16 +17,13 @@
 
 namespace dmc {
 
-bool isView(mlir::Operation *op);
-
-/// The container a (possibly viewed) value ultimately refers to: an sdfg.alloc result or an argument.
-mlir::Value rootOf(mlir::Value v);
+// What a view means (root, contiguity, index mapping, layout) is owned by dialects/SDFG/Views.h.
+using sdfg::isContiguous;
+using sdfg::isView;
+using sdfg::rootOf;
 
 /// A non-persistent `sdfg.alloc` result (not a view, not an argument): invisible outside the SDFG.
 bool isPrivateTransient(mlir::Value v);
-
-/// An allocation, an argument, or a chain of reshape views of one: dense row-major storage.
-bool isContiguous(mlir::Value v);
 
 /// The one op other than `except` that uses `v`; null when there is none or more than one.
 mlir::Operation *soleOtherUser(mlir::Value v, mlir::Operation *except);

@@ -2,7 +2,9 @@
 #include "passes/analysis/MovementAnalysis.h"
 
 #include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/SubsetPropagation.h"
+#include "dialects/SDFG/Views.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
@@ -102,6 +104,8 @@ private:
 
   // ---- execution counts of memlets ----
   void countMap(MapOp map, std::optional<int64_t> multiplier);
+  /// Adds `calls` x (the tile's elements at the current argument values) per operand of `call`.
+  void countKernelCall(UKernelOp call, std::optional<int64_t> calls);
   void markUnknown(MapOp map, bool boundsUnknown);
   std::optional<int64_t> countOf(Operation *memlet);
 
@@ -128,6 +132,8 @@ private:
   llvm::DenseMap<Value, int64_t> env;              // symbol values and enumerated map parameters
   llvm::DenseMap<Operation *, std::optional<int64_t>> executions; // memlet -> count (nullopt: unknown)
   llvm::DenseSet<Operation *> boundsUnknown;       // memlets under a map whose bounds have no value
+  // micro-kernel call -> elements of each tile (inputs then outputs) summed over its calls
+  llvm::DenseMap<Operation *, SmallVector<std::optional<int64_t>>> kernelElements;
   llvm::DenseMap<Value, size_t> containerIndex;    // root container -> index in result.containers
   std::set<std::string> missing;
   std::set<std::string> notes;
@@ -137,6 +143,20 @@ private:
 std::optional<int64_t> Analyzer::valueOf(Value v) {
   if (auto it = env.find(v); it != env.end())
     return it->second;
+  // A tile extent (sdfg.min): the smallest of its expressions; a tile start (sdfg.max): the largest.
+  Operation *def = v.getDefiningOp();
+  if (isa_and_nonnull<MinOp, MaxOp>(def)) {
+    bool isMin = isa<MinOp>(def);
+    AffineMap map = isMin ? cast<MinOp>(def).getMap() : cast<MaxOp>(def).getMap();
+    std::optional<int64_t> result;
+    for (AffineExpr e : map.getResults()) {
+      auto x = eval(e, def->getOperands(), map.getNumDims());
+      if (!x)
+        return std::nullopt;
+      result = !result ? *x : isMin ? std::min(*result, *x) : std::max(*result, *x);
+    }
+    return result;
+  }
   if (auto arg = dyn_cast<BlockArgument>(v))
     if (arg.getOwner()->getParentOp() == sdfg.getOperation())
       missing.insert(sdfg.getArgName(arg.getArgNumber()).str());
@@ -197,6 +217,8 @@ void Analyzer::markUnknown(MapOp map, bool boundsUnknown) {
       if (boundsUnknown)
         this->boundsUnknown.insert(op);
     }
+    if (auto call = dyn_cast<UKernelOp>(op))
+      kernelElements[call].assign(call.getTiles().size(), std::nullopt);
   });
 }
 
@@ -224,12 +246,22 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
 
   // Which of this map's parameters bound some inner map (at any depth).
   llvm::SmallSetVector<unsigned, 4> enumerated;
+  // Tile extents and starts (sdfg.min/max) stand for their operands in the bounds of inner maps and the sizes of
+  // micro-kernel calls, so the parameters they use are enumerated too.
   map.getBodyBlock().walk([&](MapOp inner) {
     for (OperandRange operands : {inner.getLowerOperands(), inner.getUpperOperands()})
       for (Value v : operands)
         if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
           enumerated.insert(arg.getArgNumber());
   });
+  map.getBodyBlock().walk([&](Operation *tileBound) {
+    if (!isa<MinOp, MaxOp>(tileBound))
+      return;
+    for (Value v : tileBound->getOperands())
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
+        enumerated.insert(arg.getArgNumber());
+  });
+
   std::optional<int64_t> rest = multiplier; // the dimensions not enumerated
   for (unsigned d = 0; d < n; ++d)
     if (!enumerated.contains(d))
@@ -239,6 +271,10 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
     if (isa<LoadOp, StoreOp>(op)) {
       auto [it, inserted] = executions.try_emplace(&op, 0);
       it->second = add(it->second, total);
+      continue;
+    }
+    if (auto call = dyn_cast<UKernelOp>(op)) {
+      countKernelCall(call, total);
       continue;
     }
     auto inner = dyn_cast<MapOp>(op);
@@ -279,6 +315,20 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
   }
 }
 
+void Analyzer::countKernelCall(UKernelOp call, std::optional<int64_t> calls) {
+  const MicroKernel *kernel = lookupMicroKernel(call.getKernel());
+  auto &sums = kernelElements[call];
+  if (sums.empty())
+    sums.assign(call.getTiles().size(), 0);
+  for (unsigned i = 0; i < call.getTiles().size(); ++i) {
+    const TileOperand &spec = i < kernel->inputs.size() ? kernel->inputs[i] : kernel->outputs[i - kernel->inputs.size()];
+    std::optional<int64_t> elements = calls;
+    for (const TileExtent &extent : spec.extents)
+      elements = mul(elements, extent.arg >= 0 ? valueOf(call.getArgs()[extent.arg]) : std::optional(extent.constant));
+    sums[i] = add(sums[i], elements);
+  }
+}
+
 std::optional<int64_t> Analyzer::countOf(Operation *memlet) {
   auto it = executions.find(memlet);
   return it == executions.end() ? std::optional<int64_t>(0) : it->second;
@@ -290,7 +340,7 @@ Bytes Analyzer::recordAccess(Operation *op, Value container, bool isWrite, Bytes
   Bytes bytes = elements;
   if (bytes.known)
     bytes = toBytes(mul(bytes.value, elementSize(type.getElementType())));
-  result.accesses.push_back(Access{op, getViewedContainer(container), isWrite, elements, bytes});
+  result.accesses.push_back(Access{op, rootOf(container), isWrite, elements, bytes});
   return bytes;
 }
 
@@ -317,7 +367,7 @@ void Analyzer::addTraffic(Value root, bool isWrite, Bytes bytes, Traffic &traffi
 /// A library node's or copy's access: moved bytes and accesses are the same.
 void Analyzer::addAccess(Operation *op, Value container, bool isWrite, Bytes elements, NodeMovement &node) {
   Bytes bytes = recordAccess(op, container, isWrite, elements);
-  Value root = getViewedContainer(container);
+  Value root = rootOf(container);
   addTraffic(root, isWrite, bytes, node.traffic, node);
   addTraffic(root, isWrite, bytes, node.accesses, node);
 }
@@ -398,6 +448,38 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
   // (addressed array, isWrite) -> box, in first-access order.
   llvm::MapVector<std::pair<Value, unsigned>, Box> boxes;
   map.walk([&](Operation *inner) {
+    if (auto call = dyn_cast<UKernelOp>(inner)) {
+      // A micro-kernel reads its input tiles and reads and updates its output tiles. Its distinct
+      // subset is the whole container (a tile nest's buffers are the kernel's working set).
+      auto &sums = kernelElements[call];
+      for (auto [i, tile] : llvm::enumerate(call.getTiles())) {
+        bool output = i >= call.getInputs().size();
+        Bytes count = toBytes(i < sums.size() ? sums[i] : std::optional<int64_t>(0));
+        Value root = rootOf(tile);
+        addTraffic(root, false, recordAccess(call, tile, false, count), node.accesses, node);
+        if (output)
+          addTraffic(root, true, recordAccess(call, tile, true, count), node.accesses, node);
+        auto type = cast<ArrayType>(tile.getType());
+        for (bool isWrite : {false, true}) {
+          if (isWrite && !output)
+            continue;
+          Box &box = boxes[{tile, isWrite}];
+          Box whole;
+          whole.empty = false;
+          for (const Dim &d : type.getShape()) {
+            auto size = d.isSymbolic() ? std::optional<int64_t>() : std::optional<int64_t>(d.value);
+            if (!size) {
+              whole.known = false;
+              break;
+            }
+            whole.lo.push_back(0);
+            whole.hi.push_back(*size - 1);
+          }
+          box = whole;
+        }
+      }
+      return;
+    }
     Value array;
     bool wcr = false;
     if (auto load = dyn_cast<LoadOp>(inner))
@@ -409,7 +491,7 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
       return;
     }
     bool isStore = isa<StoreOp>(inner);
-    Value root = getViewedContainer(array);
+    Value root = rootOf(array);
     std::optional<int64_t> n = countOf(inner);
     Bytes count = toBytes(n);
     if (!isStore || wcr)
@@ -442,7 +524,7 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
     Bytes bytes = elements.known
                       ? toBytes(mul(elements.value, elementSize(cast<ArrayType>(array.getType()).getElementType())))
                       : elements;
-    auto [it, inserted] = perContainer.try_emplace({getViewedContainer(array), isWrite}, Bytes::of(0));
+    auto [it, inserted] = perContainer.try_emplace({rootOf(array), isWrite}, Bytes::of(0));
     it->second += bytes;
   }
   for (auto &[key, bytes] : perContainer) {
@@ -476,8 +558,8 @@ void Analyzer::visitState(StateOp state) {
     } else if (auto copy = dyn_cast<CopyOp>(&op)) {
       addAccess(&op, copy.getSource(), false, elementsOf(cast<ArrayType>(copy.getSource().getType())), node);
       addAccess(&op, copy.getDest(), true, elementsOf(cast<ArrayType>(copy.getDest().getType())), node);
-      node.label = result.containers[containerIndex.lookup(getViewedContainer(copy.getSource()))].name + " -> " +
-                   result.containers[containerIndex.lookup(getViewedContainer(copy.getDest()))].name;
+      node.label = result.containers[containerIndex.lookup(rootOf(copy.getSource()))].name + " -> " +
+                   result.containers[containerIndex.lookup(rootOf(copy.getDest()))].name;
     } else if (auto map = dyn_cast<MapOp>(&op)) {
       node.label = "map" + std::to_string(mapIndex++);
       countMapMovement(map, node);
@@ -494,7 +576,7 @@ void Analyzer::visitState(StateOp state) {
     node.op->walk([&](Operation *inner) {
       for (Value v : inner->getOperands())
         if (isa<ArrayType>(v.getType()))
-          used.insert(getViewedContainer(v));
+          used.insert(rootOf(v));
     });
   sm.liveTransients = Bytes::of(0);
   for (const ContainerMovement &c : result.containers) {

@@ -1,5 +1,6 @@
 //===- StrideCost.cpp - how far a memlet's address jumps per loop step -===//
 #include "passes/analysis/StrideCost.h"
+#include "dialects/SDFG/Views.h"
 
 #include <cstdlib>
 
@@ -41,13 +42,6 @@ std::tuple<Value, AffineMap, ValueRange> memletParts(Operation *memlet) {
   auto store = cast<sdfg::StoreOp>(memlet);
   return {store.getArray(), store.getMap(), store.getIndices()};
 }
-
-SmallVector<int64_t> rowMajorOrder(size_t rank) {
-  SmallVector<int64_t> order;
-  for (size_t i = 0; i < rank; ++i)
-    order.push_back(i);
-  return order;
-}
 } // namespace
 
 int64_t linearStride(ArrayRef<int64_t> steps, ArrayRef<int64_t> strides) {
@@ -72,16 +66,8 @@ std::optional<SmallVector<int64_t>> indexSteps(Operation *memlet, Value param) {
 /// Walks the view chain from the memlet's container towards the root, carrying the index steps; stops
 /// at the root or at a reshape view, which `container` is left at.
 static std::optional<SmallVector<int64_t>> stepsDownViews(Value &container, SmallVector<int64_t> steps) {
-  while (Operation *def = container.getDefiningOp()) {
-    if (auto t = dyn_cast<sdfg::TransposeViewOp>(def)) {
-      steps = sdfg::sourceIndices<int64_t>(t, steps);
-      container = t.getSource();
-    } else if (auto s = dyn_cast<sdfg::SliceViewOp>(def)) {
-      container = s.getSource(); // offsets do not change steps
-    } else {
-      break;
-    }
-  }
+  // Offsets do not change steps.
+  container = sdfg::throughTransposesAndSlices(container, steps, [](int64_t step, int64_t) { return step; });
   return steps;
 }
 
@@ -113,14 +99,18 @@ std::optional<int64_t> addressStride(Operation *memlet, Value param) {
   auto steps = indexSteps(memlet, param);
   if (!steps)
     return std::nullopt;
-  Value container = std::get<0>(memletParts(memlet));
-  steps = stepsDownViews(container, *steps);
-  // A reshape view's source is contiguous: the linear offset in the view's shape is the address.
-  Shape shape = cast<sdfg::ArrayType>(container.getType()).getShape();
-  auto strides = stridesInOrder(shape, rowMajorOrder(shape.size()));
-  if (!strides)
+  // The view's own strides in its root (none for a reshape of a strided view, whose rows are not evenly
+  // spaced); only constant ones give a distance.
+  auto layout = sdfg::stridedLayout(std::get<0>(memletParts(memlet)));
+  if (!layout)
     return std::nullopt;
-  return linearStride(*steps, *strides);
+  SmallVector<int64_t> strides;
+  for (const Monomial &stride : layout->strides) {
+    if (!stride.symbols.empty())
+      return std::nullopt;
+    strides.push_back(stride.coefficient);
+  }
+  return linearStride(*steps, strides);
 }
 
 double linesPerStep(std::optional<int64_t> stride) {

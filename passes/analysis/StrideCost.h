@@ -33,8 +33,9 @@ std::optional<llvm::SmallVector<int64_t>> stridesInOrder(const Shape &shape, llv
 /// The address step of index steps `steps` in a layout with `strides`: their dot product.
 int64_t linearStride(llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> strides);
 
-/// Elements the memlet's storage address moves per step of `param`, views resolved; nullopt when not
-/// known (symbolic shapes, non-linear indices).
+/// Elements the memlet's storage address moves per step of `param`, views resolved by their strided
+/// layout (sdfg::stridedLayout); nullopt when not known (symbolic strides, non-linear indices, a reshape
+/// of a strided view).
 std::optional<int64_t> addressStride(mlir::Operation *memlet, mlir::Value param);
 
 /// Cache lines touched per step of a loop that moves an address by `stride` elements (1 when unknown).

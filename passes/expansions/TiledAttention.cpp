@@ -159,6 +159,9 @@ LogicalResult expandAttentionTiled(Expander &e) {
     uppers.push_back(dimFn(e, b));
   uppers.push_back([&](AffineOperands &o) { return dimExpr(e, o, sq).ceilDiv(bq); });
   sdfg::MapOp blocks = buildMap(e, uppers, sdfg::Schedule::omp);
+  // Query blocks cost unequally (a causal or banded mask visits more key blocks for later queries; the
+  // last block is partial): threads take them one at a time.
+  blocks->setAttr(sdfg::MapOp::kDynamicAttr, e.b.getUnitAttr());
   OpBuilder::InsertionGuard guard(e.b);
   e.b.setInsertionPointToEnd(&blocks.getBodyBlock());
   ValueRange params = blocks.getBodyBlock().getArguments();

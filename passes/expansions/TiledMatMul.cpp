@@ -69,6 +69,8 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   uppers.push_back([&](AffineOperands &o) { return dimExpr(e, o, M).ceilDiv(t.mc); });
   uppers.push_back([&](AffineOperands &o) { return dimExpr(e, o, N).ceilDiv(t.nc); });
   sdfg::MapOp blocks = buildMap(e, uppers, sdfg::Schedule::omp);
+  // Blocks at C's edges are partial, so cheaper: threads take blocks one at a time.
+  blocks->setAttr(sdfg::MapOp::kDynamicAttr, e.b.getUnitAttr());
   OpBuilder::InsertionGuard guard(e.b);
   e.b.setInsertionPointToEnd(&blocks.getBodyBlock());
   ValueRange params = blocks.getBodyBlock().getArguments();

@@ -14,6 +14,13 @@ PIPELINES = [
     "fuse-elementwise-maps,fuse-reductions,fuse-sibling-maps,fuse-tasklets,select-layouts,interchange-maps,"
     "vectorize-inner-maps,choose-schedules,remove-dead-containers,reuse-dead-buffers,choose-transient-storage,"
     "make-transients-persistent,fold-views-into-memlets",
+    # The fused matmuls as tile nests: the default blocking, then blocks and panels that every dim cuts
+    # unevenly (M = 77, K = 40, N = 24 and 40), on both register tiles.
+    "choose-implementations{default=library fused_matmul=tiled},expand-library-nodes,fold-views-into-memlets",
+    "choose-implementations{default=library fused_matmul=tiled},"
+    "expand-library-nodes{register-tile=6x16 tile-m=18 tile-n=16 tile-k=7},fold-views-into-memlets",
+    "choose-implementations{default=library fused_matmul=tiled},"
+    "expand-library-nodes{register-tile=12x32 tile-m=24 tile-n=32 tile-k=16}",
     # The tiled attention and fused_matmul: default blocks; blocks that cut S = 77 into partial query and
     # key blocks (several key blocks per query block: the causal split, the window's band); the 6x16
     # register tile with query blocks that are not whole register tiles.

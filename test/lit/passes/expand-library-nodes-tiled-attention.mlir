@@ -14,7 +14,7 @@
 // CHECK-DAG:  %[[O:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_acc"} : <f32[24, 32]>
 // CHECK-DAG:  %[[PP:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_p"} : <f32[2, 64, 12]>
 // CHECK-DAG:  %[[PV:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_v"} : <f32[1, 64, 32]>
-// CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (2, 5) schedule(omp) {
+// CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (2, 5) schedule(omp) attributes {dynamic} {
 // CHECK-NEXT:   %[[ROWS:.*]] = sdfg.min (24, %[[QB]] * -24 + 100)
 // CHECK-NEXT:   %[[RP:.*]] = sdfg.min (2, (%[[QB]] * -24 + 100) ceildiv 12)
 // CHECK-NEXT:   %[[D:.*]] = sdfg.min (16)
@@ -68,7 +68,7 @@ sdfg.sdfg @causal inputs(%q: !sdfg.array<f32[2, 100, 16]>, %k: !sdfg.array<f32[2
 // the mask) and those between where it keeps every position (none here: 24 + 64 - 2 > 2 * 10, so the
 // middle range is empty at run time).
 // CHECK-LABEL: sdfg.sdfg @window
-// CHECK:      sdfg.map (%[[QB:.*]]) = (0) to (5) schedule(omp) {
+// CHECK:      sdfg.map (%[[QB:.*]]) = (0) to (5) schedule(omp) attributes {dynamic} {
 // CHECK:        %[[LAST:.*]] = sdfg.min (2, (%[[QB]] * 24 + 33) floordiv 64 + 1)
 // CHECK-NEXT:   %[[FIRST:.*]] = sdfg.max (0, (%[[QB]] * 24 - 10) floordiv 64)
 // CHECK-NEXT:   %[[BEFORE:.*]] = sdfg.min (2, (%[[QB]] * 24 + 33) floordiv 64 + 1, (%[[QB]] * 24 + 13) ceildiv 64)
@@ -95,7 +95,7 @@ sdfg.sdfg @window inputs(%q: !sdfg.array<f32[100, 16]>, %k: !sdfg.array<f32[100,
 // Global tokens keep their rows and columns in every block: all key blocks, each with the mask; an
 // additive mask is added (broadcast over the batch) on every block.
 // CHECK-LABEL: sdfg.sdfg @global
-// CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (3, 5) schedule(omp) {
+// CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (3, 5) schedule(omp) attributes {dynamic} {
 // CHECK-NOT:    sdfg.max
 // CHECK:        sdfg.map (%[[KB:.*]]) = (0) to (2) {
 // CHECK:            %[[X:.*]] = sdfg.load %mask[%[[QB]] * 24 + %{{.*}}, %[[KB]] * 64 + %{{.*}}] : !sdfg.array<f32[100, 100]>

@@ -33,3 +33,24 @@ sdfg.sdfg @contiguous inputs(%x: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array
     nn.exp ins(%r : !sdfg.array<f32[32]>) outs(%y : !sdfg.array<f32[32]>)
   }
 }
+
+// -----
+
+// The tiled kernels take strided views: a transposed operand stays, but a reshape of a transposed view
+// has no strided layout (its rows are not evenly spaced) and is copied into a contiguous transient.
+// CHECK-LABEL: sdfg.sdfg @tiled
+// CHECK: %[[XT:.*]] = sdfg.transpose_view %x
+// CHECK: %[[XR:.*]] = sdfg.reshape_view %[[XT]]
+// CHECK: %[[IN:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<state>, name = "mm_in"} : <f32[8, 4]>
+// CHECK-NOT: sdfg.alloc
+// CHECK: sdfg.state @s
+// CHECK-NEXT: sdfg.copy %[[XR]] -> %[[IN]]
+// CHECK-NEXT: nn.fused_matmul ins(%[[IN]], %[[WT:.*]] : {{.*}}) outs(%y :
+sdfg.sdfg @tiled inputs(%x: !sdfg.array<f32[8, 4]>, %w: !sdfg.array<f32[4, 4]>) outputs(%y: !sdfg.array<f32[8, 4]>) {
+  %xt = sdfg.transpose_view %x [1, 0] : !sdfg.array<f32[8, 4]> -> !sdfg.array<f32[4, 8]>
+  %xr = sdfg.reshape_view %xt : !sdfg.array<f32[4, 8]> -> !sdfg.array<f32[8, 4]>
+  %wt = sdfg.transpose_view %w [1, 0] : !sdfg.array<f32[4, 4]> -> !sdfg.array<f32[4, 4]>
+  sdfg.state @s {
+    nn.fused_matmul ins(%xr, %wt : !sdfg.array<f32[8, 4]>, !sdfg.array<f32[4, 4]>) outs(%y : !sdfg.array<f32[8, 4]>) {label = "mm"}
+  }
+}

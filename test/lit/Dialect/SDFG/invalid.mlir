@@ -664,3 +664,33 @@ sdfg.sdfg @duplicate_container_name inputs(%x: !sdfg.array<f32[4]>) outputs(%y: 
     nn.exp ins(%t : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>)
   }
 }
+
+// -----
+
+// `owned` is a claim the emitter relies on (no atomic): it needs a wcr, and it must be provable.
+sdfg.sdfg @owned_without_wcr symbols(%S) outputs(%B: !sdfg.array<f32[S]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%S) {
+      %c = sdfg.tasklet () -> f32 {
+        %z = arith.constant 0.0 : f32
+        sdfg.yield %z : f32
+      }
+      // expected-error @+1 {{'sdfg.store' op is marked owned without a write-conflict resolution; only wcr stores can be owned}}
+      sdfg.store %c, %B[%i] {owned} : !sdfg.array<f32[S]>
+    }
+  }
+}
+
+// -----
+
+sdfg.sdfg @owned_shared symbols(%S) inputs(%A: !sdfg.array<f32[S, 16]>) outputs(%B: !sdfg.array<f32[16]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%S) schedule(omp) {
+      sdfg.map (%k) = (0) to (16) {
+        %v = sdfg.load %A[%i, %k] : !sdfg.array<f32[S, 16]>
+        // expected-error @+1 {{'sdfg.store' op is marked owned, but iterations of an enclosing omp map may update the same element}}
+        sdfg.store %v, %B[%k] wcr(sum) owned : !sdfg.array<f32[16]>
+      }
+    }
+  }
+}

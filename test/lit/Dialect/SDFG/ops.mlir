@@ -206,3 +206,22 @@ sdfg.sdfg @edges symbols(%N) locals(%i, %j) outputs(%y: !sdfg.array<f32[N]>) att
     sdfg.yield %m, %N : index, index
   } {note = 1}
 }
+
+//===----------------------------------------------------------------------===//
+// An owned wcr store (one iteration of the omp map updates each element) and a synchronised one.
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: sdfg.sdfg @owned
+// CHECK:       sdfg.store %[[V:.*]], %y[%[[I:.*]]] wcr(sum) owned : !sdfg.array<f32[N]>
+// CHECK-NEXT:  sdfg.store %[[V]], %z[%{{.*}}] wcr(max) : !sdfg.array<f32[16]>
+sdfg.sdfg @owned symbols(%N) inputs(%x: !sdfg.array<f32[N, 16]>) outputs(%y: !sdfg.array<f32[N]>, %z: !sdfg.array<f32[16]>) {
+  sdfg.state @s {
+    sdfg.map (%i) = (0) to (%N) schedule(omp) {
+      sdfg.map (%k) = (0) to (16) {
+        %v = sdfg.load %x[%i, %k] : !sdfg.array<f32[N, 16]>
+        sdfg.store %v, %y[%i] wcr(sum) owned : !sdfg.array<f32[N]>
+        sdfg.store %v, %z[%k] wcr(max) : !sdfg.array<f32[16]>
+      }
+    }
+  }
+}

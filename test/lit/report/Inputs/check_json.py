@@ -8,7 +8,7 @@ assert d["graph"] == sys.argv[2], d["graph"]
 assert list(d) == ["graph", "bindings", "unknown_symbols", "notes", "passes", "totals", "containers", "states"], list(d)
 assert d["unknown_symbols"] == [] and d["notes"] == []
 
-assert [p["pass"] for p in d["passes"]] == ["import", "prepare-for-emission"], d["passes"]
+assert [p["pass"] for p in d["passes"]] == ["import", "resolve-write-conflicts", "prepare-for-emission"], d["passes"]
 step = d["passes"][0]
 assert (step["index"], step["read"], step["written"], step["moved"]) == (0, 800, 512, 1312), step
 assert (step["transients"], step["peak_transients"]) == (384, 384), step
