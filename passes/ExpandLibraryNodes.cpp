@@ -94,6 +94,18 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
           << tiling->nr << "), tile-k positive; got " << tiling->mc << ", " << tiling->nc << " and " << tiling->kc;
       return signalPassFailure();
     }
+    AttentionTiling attention = defaultAttentionTiling(*tiling);
+    if (attentionBlockQ > 0)
+      attention.queries = attentionBlockQ;
+    if (attentionBlockK > 0)
+      attention.keys = attentionBlockK;
+    if (attentionBlockQ < 0 || attentionBlockK < 0 || attention.keys % tiling->nr) {
+      sdfg.emitError("expand-library-nodes: attention-block-q must be positive and attention-block-k a positive "
+                     "multiple of ")
+          << tiling->nr << " (the register tile " << tiling->mr << "x" << tiling->nr << "); got "
+          << attention.queries << " and " << attention.keys;
+      return signalPassFailure();
+    }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
     bool ok = true;
     for (auto state : sdfg.getStates())
@@ -129,6 +141,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       Operation *before = op->getPrevNode();
       Expander e(op, names);
       e.gemmTiling = *tiling;
+      e.attentionTiling = attention;
       if (failed(fn(e))) {
         // Remove what was built for this node: the ops between `before` and it, and its transients.
         while (op->getPrevNode() != before)

@@ -34,7 +34,11 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     (elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul, attention); nodes of other
     families stay. `tiled` fused_matmul is a tile nest (passes/expansions/TiledMatMul.cpp): an omp map
     over C blocks of tile-m x tile-n, K panels of depth tile-k packed into per-worker buffers (lifetime
-    `scope`), register tiles computed by the micro-kernel (`sdfg.ukernel`), the epilogue per block row. Every node to expand is checked first: a
+    `scope`), register tiles computed by the micro-kernel (`sdfg.ukernel`), the epilogue per block row.
+    `tiled` attention is a flash-style tile nest (passes/expansions/TiledAttention.cpp): an omp map over
+    query blocks of attention-block-q rows, key blocks of attention-block-k streamed through the online
+    softmax (micro-kernel `softmax_update_row`) with both products on the GEMM micro-kernel, only the key
+    blocks the generated mask may keep, the mask applied only on blocks it may cut. Every node to expand is checked first: a
     node without an expansion leaves the SDFG unchanged and the pass fails with a diagnostic on that
     node. Legal because each expansion computes the node's semantics (docs/op-vocabulary.md) and
     touches only the node's containers and its own new transients.
@@ -51,6 +55,10 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     Option<"tileM", "tile-m", "int64_t", /*default=*/"0", "rows of a C block in the tiled GEMM (0: default)">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"0", "columns of a C block in the tiled GEMM (0: default)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"0", "depth of a packed panel in the tiled GEMM (0: default)">,
+    Option<"attentionBlockQ", "attention-block-q", "int64_t", /*default=*/"0",
+           "query rows per block of the tiled attention (0: default, 120 with the 12x32 register tile)">,
+    Option<"attentionBlockK", "attention-block-k", "int64_t", /*default=*/"0",
+           "keys per block of the tiled attention, a multiple of the register tile's columns (0: default, 256)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }

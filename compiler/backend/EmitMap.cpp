@@ -236,7 +236,8 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map) {
             names[result] = expr;
           return success();
         })
-        .Case([&](sdfg::MinOp min) { return emitTileExtent(min); })
+        .Case([&](sdfg::MinOp min) { return emitTileBound(min, min.getMap(), min.getOperands(), "min"); })
+        .Case([&](sdfg::MaxOp max) { return emitTileBound(max, max.getMap(), max.getOperands(), "max"); })
         .Case([&](sdfg::UKernelOp call) { return emitMicroKernel(call); })
         .Default([](Operation *o) { return o->emitOpError("cannot be emitted inside a map"); });
     if (failed(result))

@@ -1,6 +1,6 @@
 //===- EmitTile.cpp - tile nests: extents, micro-kernel calls, worker buffers ===//
 //
-// What the tiled expansions add to maps: `sdfg.min` becomes a constant of the loop body, `sdfg.ukernel`
+// What the tiled expansions add to maps: `sdfg.min` and `sdfg.max` become constants of the loop body, `sdfg.ukernel`
 // the call its micro-kernel table entry describes (dialects/SDFG/MicroKernels.h), and transients of
 // lifetime `scope` one buffer per worker of the omp map that owns them (sdfg::getScopeOwner): a heap
 // buffer holding all workers' parts lives in the handle (allocated and zeroed on first use or when the
@@ -15,14 +15,13 @@ using namespace mlir;
 
 namespace dmc {
 
-LogicalResult Emitter::emitTileExtent(sdfg::MinOp min) {
-  std::string name = fresh("extent");
-  AffineMap m = min.getMap();
-  os << "const int64_t " << name << " = std::min<int64_t>({";
-  for (auto [i, e] : llvm::enumerate(m.getResults()))
-    os << (i ? ", " : "") << affineExpr(e, min.getOperands(), m.getNumDims());
+LogicalResult Emitter::emitTileBound(Operation *op, AffineMap map, ValueRange operands, StringRef function) {
+  std::string name = fresh(function == "min" ? "extent" : "start");
+  os << "const int64_t " << name << " = std::" << function << "<int64_t>({";
+  for (auto [i, e] : llvm::enumerate(map.getResults()))
+    os << (i ? ", " : "") << affineExpr(e, operands, map.getNumDims());
   os << "});\n";
-  names[min.getResult()] = name;
+  names[op->getResult(0)] = name;
   return success();
 }
 

@@ -61,7 +61,9 @@ public:
   mlir::FailureOr<std::string> declareStrided(mlir::Value container, mlir::Operation *user);
 
   // Tile nests (EmitTile.cpp).
-  mlir::LogicalResult emitTileExtent(sdfg::MinOp min);
+  /// sdfg.min / sdfg.max: a constant of the loop body, std::min / std::max of the expressions.
+  mlir::LogicalResult emitTileBound(mlir::Operation *op, mlir::AffineMap map, mlir::ValueRange operands,
+                                    llvm::StringRef function);
   mlir::LogicalResult emitMicroKernel(sdfg::UKernelOp call);
   /// Before the parallel loop of `owner`: allocates the per-worker buffers of the transients it owns.
   void emitWorkerBuffers(sdfg::MapOp owner);

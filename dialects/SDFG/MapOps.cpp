@@ -12,15 +12,24 @@ using namespace dmc::sdfg;
 
 SDFGOp dmc::sdfg::getEnclosingSDFG(Operation *op) { return op->getParentOfType<SDFGOp>(); }
 
-/// Index expressions are then affine in symbols and parameters (and tile extents, which bounds proofs
-/// replace by any of their expressions), which subset propagation relies on.
-LogicalResult dmc::sdfg::verifyIndexOperands(Operation *op, ValueRange operands, bool allowTileExtents) {
+/// Index expressions are then affine in symbols and parameters (and tile extents and starts, which
+/// bounds proofs replace by any of their expressions in the direction they bound), which subset
+/// propagation relies on.
+LogicalResult dmc::sdfg::verifyIndexOperands(Operation *op, ValueRange operands, TileBounds allowed) {
   for (Value v : operands) {
     if (auto min = v.getDefiningOp<MinOp>()) {
-      if (!allowTileExtents)
-        return op->emitOpError("index operand cannot be a tile extent (sdfg.min); use it in map bounds");
+      if (allowed != TileBounds::extents)
+        return op->emitOpError("index operand cannot be a tile extent (sdfg.min); use it in map upper bounds "
+                               "and micro-kernel arguments");
       if (!min->getBlock()->getParentOp()->isProperAncestor(op))
         return op->emitOpError("tile extent operand must be defined in an enclosing map body");
+      continue;
+    }
+    if (auto max = v.getDefiningOp<MaxOp>()) {
+      if (allowed != TileBounds::starts)
+        return op->emitOpError("index operand cannot be a tile start (sdfg.max); use it in map lower bounds");
+      if (!max->getBlock()->getParentOp()->isProperAncestor(op))
+        return op->emitOpError("tile start operand must be defined in an enclosing map body");
       continue;
     }
     auto arg = dyn_cast<BlockArgument>(v);
@@ -30,7 +39,9 @@ LogicalResult dmc::sdfg::verifyIndexOperands(Operation *op, ValueRange operands,
     bool isParam = owner && isa<MapOp>(owner) && owner->isProperAncestor(op);
     if (!isSymbol && !isParam)
       return op->emitOpError("index operand must be an SDFG symbol or a parameter of an enclosing map")
-             << (allowTileExtents ? " or a tile extent (sdfg.min) of an enclosing map body" : "");
+             << (allowed == TileBounds::extents ? " or a tile extent (sdfg.min) of an enclosing map body"
+                 : allowed == TileBounds::starts ? " or a tile start (sdfg.max) of an enclosing map body"
+                                                 : "");
   }
   return success();
 }
@@ -170,15 +181,15 @@ LogicalResult MapOp::verify() {
     if (getSchedule() != Schedule::omp)
       return emitOpError("'dynamic' needs schedule omp, got ") << stringifySchedule(getSchedule());
   }
-  if (failed(verifyIndexOperands(*this, getLowerOperands())) ||
-      failed(verifyIndexOperands(*this, getUpperOperands(), /*allowTileExtents=*/true)) ||
+  if (failed(verifyIndexOperands(*this, getLowerOperands(), TileBounds::starts)) ||
+      failed(verifyIndexOperands(*this, getUpperOperands(), TileBounds::extents)) ||
       failed(verifyDivisors(*this, getLowerBounds(), getLowerOperands())) ||
       failed(verifyDivisors(*this, getUpperBounds(), getUpperOperands())))
     return failure();
   for (Operation &op : getBodyBlock())
-    if (!isa<MapOp, LoadOp, StoreOp, TaskletOp, MinOp, UKernelOp>(op))
+    if (!isa<MapOp, LoadOp, StoreOp, TaskletOp, MinOp, MaxOp, UKernelOp>(op))
       return op.emitOpError("cannot appear in a map; maps hold maps, memlets (sdfg.load/sdfg.store), "
-                            "tasklets, tile extents (sdfg.min) and micro-kernel calls (sdfg.ukernel)");
+                            "tasklets, tile extents and starts (sdfg.min/max) and micro-kernel calls (sdfg.ukernel)");
   return success();
 }
 
@@ -231,10 +242,10 @@ static LogicalResult verifyMemlet(Operation *op, ArrayType type, AffineMap map, 
 /// Proves that every index of a memlet lies in [0, dim) over the iteration space of all enclosing maps,
 /// for every positive value of the SDFG's free symbols; rejects the memlet when it cannot. `low` gives
 /// the smallest index per dimension and `high` the largest (the same map for a memlet; a tile's last
-/// element for a micro-kernel). The bounds come from boundOver (innermost parameter first,
-/// mod/floordiv conservatively; any expression of a tile extent `sdfg.min`), so the proof is sound but
-/// not complete: an index that is in bounds only because some range is empty, or only for particular
-/// symbol values, is rejected too.
+/// element for a micro-kernel). The bounds come from boundsOver (innermost parameter first,
+/// mod/floordiv conservatively; any expression of a tile extent `sdfg.min` or a tile start `sdfg.max`),
+/// so the proof is sound but not complete: an index that is in bounds only because some range is
+/// empty, or only for particular symbol values, is rejected too.
 LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, AffineMap low, AffineMap high,
                                            ValueRange indices) {
   SDFGOp sdfg = getEnclosingSDFG(op);
@@ -275,19 +286,30 @@ LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, Affine
   };
   for (unsigned index = 0; index < low.getNumResults(); ++index) {
     std::string whyNot;
-    auto min = boundOver(low.getResult(index), indices, low.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false,
-                         &whyNot);
-    auto maxes = min ? boundsOver(high.getResult(index), indices, high.getNumDims(), nullptr, /*wantMax=*/true,
-                                  &whyNot)
-                     : SmallVector<LinearExpr, 4>();
-    if (!min || maxes.empty())
+    auto mins = boundsOver(low.getResult(index), indices, low.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false,
+                           &whyNot);
+    auto maxes = !mins.empty() ? boundsOver(high.getResult(index), indices, high.getNumDims(), nullptr,
+                                            /*wantMax=*/true, &whyNot)
+                               : SmallVector<LinearExpr, 4>();
+    if (mins.empty() || maxes.empty())
       return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
-    auto least = withoutLocals(*min, false, index);
-    if (failed(least))
-      return failure();
-    if (!least->provablyAtLeast(0))
+    // Non-negative when any of the minima is provably >= 0.
+    std::optional<LinearExpr> shownLeast;
+    bool nonNegative = false;
+    for (const LinearExpr &min : mins) {
+      auto least = withoutLocals(min, false, index);
+      if (failed(least))
+        return failure();
+      if (least->provablyAtLeast(0)) {
+        nonNegative = true;
+        break;
+      }
+      if (!shownLeast)
+        shownLeast = *least;
+    }
+    if (!nonNegative)
       return op->emitOpError("index ") << index << " may be negative: its smallest value "
-                                       << least->format(nameOf) << " is not provably >= 0 (" << type << ")";
+                                       << shownLeast->format(nameOf) << " is not provably >= 0 (" << type << ")";
     // In bounds when dim - 1 - max >= 0 for every positive value of the symbols, for any of the maxima.
     LinearExpr limit = LinearExpr::of(-1);
     if (shape[index].isSymbolic()) {

@@ -36,6 +36,25 @@ MicroKernel activationKernel(llvm::StringRef name, int64_t code) {
   return k;
 }
 
+/// One online-softmax step of a query row over a block of n keys (runtime/include/dmc/runtime/ukernels.h):
+/// dmcrt_uk_softmax_update_row(n, dv, s, m, l, o) on the row's scores s[1 x n], its running maximum m[1]
+/// and sum l[1], and its output accumulator row o[1 x dv].
+MicroKernel softmaxUpdateRowKernel() {
+  MicroKernel k;
+  k.name = "softmax_update_row";
+  k.function = "dmcrt_uk_softmax_update_row";
+  k.outputs = {TileOperand{{TileExtent::fixed(1), TileExtent::ofArg(0)}, {}, false},
+               TileOperand{{TileExtent::fixed(1)}, {}, false}, TileOperand{{TileExtent::fixed(1)}, {}, false},
+               TileOperand{{TileExtent::fixed(1), TileExtent::ofArg(1)}, {}, false}};
+  k.argNames = {"n", "dv"};
+  k.call = {{CallItem::Arg, 0},     {CallItem::Arg, 1},     {CallItem::Pointer, 0},
+            {CallItem::Pointer, 1}, {CallItem::Pointer, 2}, {CallItem::Pointer, 3}};
+  return k;
+}
+
+// max, subtract and exp, sum per score; the rescaling of o.
+int64_t softmaxUpdateRowFlops(llvm::ArrayRef<int64_t> a) { return 4 * a[0] + a[1]; }
+
 const std::vector<MicroKernel> &table() {
   static const std::vector<MicroKernel> kernels = [] {
     std::vector<MicroKernel> t;
@@ -47,6 +66,8 @@ const std::vector<MicroKernel> &table() {
     t.push_back(activationKernel("relu_row", 1));
     t.push_back(activationKernel("gelu_erf_row", 2));
     t.push_back(activationKernel("gelu_tanh_row", 3));
+    t.push_back(softmaxUpdateRowKernel());
+    t.back().flops = softmaxUpdateRowFlops;
     return t;
   }();
   return kernels;

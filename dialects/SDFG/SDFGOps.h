@@ -29,9 +29,14 @@ MapOp getScopeOwner(AllocOp alloc);
 /// largest (dims then symbols over `indices`); emits the reason on `op` when it cannot.
 mlir::LogicalResult verifyIndexBounds(mlir::Operation *op, ArrayType type, mlir::AffineMap low, mlir::AffineMap high,
                                       mlir::ValueRange indices);
-/// Index operands of maps, memlets and tile ops must be SDFG symbols or parameters of enclosing maps;
-/// with `allowTileExtents`, also `sdfg.min` values of an enclosing map body.
-mlir::LogicalResult verifyIndexOperands(mlir::Operation *op, mlir::ValueRange operands, bool allowTileExtents = false);
+/// Which tile bounds an index operand list may use besides symbols and parameters: none (memlets),
+/// tile extents `sdfg.min` (map upper bounds, micro-kernel arguments) or tile starts `sdfg.max` (map
+/// lower bounds), defined in an enclosing map body.
+enum class TileBounds { none, extents, starts };
+/// Index operands of maps, memlets and tile ops must be SDFG symbols or parameters of enclosing maps,
+/// or the tile bounds `allowed`.
+mlir::LogicalResult verifyIndexOperands(mlir::Operation *op, mlir::ValueRange operands,
+                                        TileBounds allowed = TileBounds::none);
 /// Rejects divisions and remainders by values that are not provably positive.
 mlir::LogicalResult verifyDivisors(mlir::Operation *op, mlir::AffineMap map, mlir::ValueRange operands);
 } // namespace dmc::sdfg

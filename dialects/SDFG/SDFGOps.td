@@ -293,6 +293,24 @@ def SDFG_MinOp : SDFG_Op<"min", [Pure, ParentOneOf<["MapOp"]>]> {
   let hasVerifier = 1;
 }
 
+def SDFG_MaxOp : SDFG_Op<"max", [Pure, ParentOneOf<["MapOp"]>]> {
+  let summary = "the largest of affine expressions: the start of a tile range that may be cut by an edge";
+  let description = [{
+    ```mlir
+    %first = sdfg.max (0, (%qb * 64 - 16) floordiv 128)
+    sdfg.map (%kb) = (%first) to (%blocks) { ... }
+    ```
+    The mirror of `sdfg.min`: an index value for the lower bounds of maps nested in the same map body
+    (a band of blocks, as a sliding-window mask keeps); memlet indices, upper bounds and micro-kernel
+    arguments cannot use it. Its operands are SDFG symbols and parameters of enclosing maps. Bounds
+    proofs may use any of its expressions as a lower bound.
+  }];
+  let arguments = (ins AffineMapAttr:$map, Variadic<Index>:$operands);
+  let results = (outs Index:$result);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
 def SDFG_UKernelOp : SDFG_Op<"ukernel", [ParentOneOf<["MapOp"]>, AttrSizedOperandSegments]> {
   let summary = "a call of a runtime micro-kernel on tiles of containers";
   let description = [{

@@ -135,12 +135,12 @@ unsigned nestingDepth(Operation *op) {
 constexpr unsigned kMaxEliminations = 4096;
 constexpr unsigned kMaxCandidates = 16;
 
-/// The sdfg.min that defines `v`, when it lies inside `scope`.
-MinOp innerMinValue(Value v, Operation *scope) {
-  auto min = v.getDefiningOp<MinOp>();
-  if (!min || (scope && !scope->isProperAncestor(min)))
-    return {};
-  return min;
+/// The sdfg.min or sdfg.max that defines `v`, when it lies inside `scope`.
+Operation *innerTileBound(Value v, Operation *scope) {
+  Operation *def = v.getDefiningOp();
+  if (!isa_and_nonnull<MinOp, MaxOp>(def) || (scope && !scope->isProperAncestor(def)))
+    return nullptr;
+  return def;
 }
 
 // Rounding divisions by b > 0 (no overflow: |a / b| <= |a|).
@@ -175,10 +175,10 @@ public:
     return all.front();
   }
 
-  /// Every bound eliminate() can derive: one per choice among the expressions of the `sdfg.min`
-  /// values met (each is a sound bound; a proof may use whichever works). False on failure.
+  /// Every bound eliminate() can derive: one per choice among the expressions of the `sdfg.min` and
+  /// `sdfg.max` values met (each is a sound bound; a proof may use whichever works). False on failure.
   bool eliminateAll(LinearExpr e, bool wantMax, SmallVectorImpl<LinearExpr> &out, unsigned step = 0) {
-    // Each step replaces the parameter of the innermost map left (or a min value defined in a map body,
+    // Each step replaces the parameter of the innermost map left (or a min/max value defined in a map body,
     // before that map's own parameters) by a bound in symbols and parameters of strictly enclosing maps
     // (their bounds cannot use their own parameters), so this terminates; the cap only guards against IR
     // whose map verifier has not run yet.
@@ -193,8 +193,8 @@ public:
         unsigned depth = 0;
         if (auto [map, index] = innerMapParam(value, scope); map)
           depth = 2 * nestingDepth(map);
-        else if (MinOp min = innerMinValue(value, scope))
-          depth = 2 * nestingDepth(min) - 1;
+        else if (Operation *tileBound = innerTileBound(value, scope))
+          depth = 2 * nestingDepth(tileBound) - 1;
         if (depth && depth >= deepest) {
           innermost = value;
           deepest = depth;
@@ -207,17 +207,21 @@ public:
       }
       int64_t coeff = e.terms.lookup(innermost);
       bool takeMax = (coeff > 0) == wantMax;
-      if (MinOp min = innerMinValue(innermost, scope)) {
-        // min(a, b) <= a and <= b: in the direction of its upper bound, every expression is a bound.
-        if (!takeMax) {
-          fail("the smallest value of a tile extent (sdfg.min) is not bounded");
+      if (Operation *tileBound = innerTileBound(innermost, scope)) {
+        // min(a, b) <= a and <= b: in the direction of its upper bound, every expression is a bound;
+        // max(a, b) >= a and >= b: likewise towards its lower bound.
+        bool isMin = isa<MinOp>(tileBound);
+        if (takeMax != isMin) {
+          fail(isMin ? "the smallest value of a tile extent (sdfg.min) is not bounded"
+                     : "the largest value of a tile start (sdfg.max) is not bounded");
           return false;
         }
         e.terms.erase(innermost);
-        AffineMap m = min.getMap();
+        AffineMap m = isMin ? cast<MinOp>(tileBound).getMap() : cast<MaxOp>(tileBound).getMap();
+        ValueRange operands = tileBound->getOperands();
         bool any = false;
         for (AffineExpr alternative : m.getResults()) {
-          auto replacement = relax(alternative, min.getOperands(), m.getNumDims(), true);
+          auto replacement = relax(alternative, operands, m.getNumDims(), isMin);
           if (!replacement)
             continue;
           LinearExpr forked = e;

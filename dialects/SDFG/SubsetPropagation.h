@@ -72,8 +72,9 @@ std::optional<LinearExpr> boundOver(mlir::AffineExpr expr, mlir::ValueRange oper
                                     mlir::Operation *scope, bool wantMax, std::string *whyNot = nullptr);
 
 /// Every bound of `expr` the elimination can derive, all sound: one per choice among the expressions of
-/// the `sdfg.min` values it meets (a tile's extent is below each of them), capped at 16. A proof holds
-/// when it holds for any of them. Empty when none is found.
+/// the `sdfg.min` values (upper bounds: a tile's extent is below each of them) and `sdfg.max` values
+/// (lower bounds: a tile's start is above each) it meets, capped at 16. A proof holds when it holds for
+/// any of them. Empty when none is found.
 llvm::SmallVector<LinearExpr, 4> boundsOver(mlir::AffineExpr expr, mlir::ValueRange operands, unsigned numDims,
                                             mlir::Operation *scope, bool wantMax, std::string *whyNot = nullptr);
 

@@ -1,4 +1,4 @@
-//===- TileOps.cpp - tile extents (sdfg.min) and micro-kernel calls -------===//
+//===- TileOps.cpp - tile extents and starts (sdfg.min/max), micro-kernel calls ===//
 #include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/SDFGOps.h"
 
@@ -9,15 +9,15 @@ using namespace mlir;
 using namespace dmc::sdfg;
 
 //===----------------------------------------------------------------------===//
-// MinOp
+// MinOp, MaxOp
 //===----------------------------------------------------------------------===//
 
-// %rows = sdfg.min (96, %M - %mb * 96)
-ParseResult MinOp::parse(OpAsmParser &parser, OperationState &result) {
+namespace {
+// (%a, %b + 1): the expressions as an affine map of SSA ids.
+ParseResult parseExpressions(OpAsmParser &parser, OperationState &result, StringRef mapAttrName) {
   SmallVector<OpAsmParser::UnresolvedOperand> operands;
   AffineMapAttr map;
-  if (parser.parseAffineMapOfSSAIds(operands, map, getMapAttrName(result.name), result.attributes,
-                                    AsmParser::Delimiter::Paren) ||
+  if (parser.parseAffineMapOfSSAIds(operands, map, mapAttrName, result.attributes, AsmParser::Delimiter::Paren) ||
       parser.parseOptionalAttrDict(result.attributes) ||
       parser.resolveOperands(operands, parser.getBuilder().getIndexType(), result.operands))
     return failure();
@@ -25,22 +25,41 @@ ParseResult MinOp::parse(OpAsmParser &parser, OperationState &result) {
   return success();
 }
 
-void MinOp::print(OpAsmPrinter &p) {
+void printExpressions(OpAsmPrinter &p, Operation *op, AffineMapAttr map, ValueRange operands, StringRef mapAttrName) {
   p << " (";
-  p.printAffineMapOfSSAIds(getMapAttr(), getOperands());
+  p.printAffineMapOfSSAIds(map, operands);
   p << ")";
-  p.printOptionalAttrDict((*this)->getAttrs(), {getMapAttrName()});
+  p.printOptionalAttrDict(op->getAttrs(), {mapAttrName});
 }
 
-LogicalResult MinOp::verify() {
-  if (getMap().getNumResults() == 0)
-    return emitOpError("needs at least one expression");
-  if (getMap().getNumInputs() != getOperands().size())
-    return emitOpError("map and operands disagree in number");
-  if (failed(verifyIndexOperands(*this, getOperands())))
+LogicalResult verifyExpressions(Operation *op, AffineMap map, ValueRange operands) {
+  if (map.getNumResults() == 0)
+    return op->emitOpError("needs at least one expression");
+  if (map.getNumInputs() != operands.size())
+    return op->emitOpError("map and operands disagree in number");
+  if (failed(verifyIndexOperands(op, operands)))
     return failure();
-  return verifyDivisors(*this, getMap(), getOperands());
+  return verifyDivisors(op, map, operands);
 }
+} // namespace
+
+// %rows = sdfg.min (96, %M - %mb * 96)
+ParseResult MinOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseExpressions(parser, result, getMapAttrName(result.name));
+}
+
+void MinOp::print(OpAsmPrinter &p) { printExpressions(p, *this, getMapAttr(), getOperands(), getMapAttrName()); }
+
+LogicalResult MinOp::verify() { return verifyExpressions(*this, getMap(), getOperands()); }
+
+// %first = sdfg.max (0, (%qb * 64 - 16) floordiv 128)
+ParseResult MaxOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseExpressions(parser, result, getMapAttrName(result.name));
+}
+
+void MaxOp::print(OpAsmPrinter &p) { printExpressions(p, *this, getMapAttr(), getOperands(), getMapAttrName()); }
+
+LogicalResult MaxOp::verify() { return verifyExpressions(*this, getMap(), getOperands()); }
 
 //===----------------------------------------------------------------------===//
 // UKernelOp
@@ -147,7 +166,7 @@ LogicalResult UKernelOp::verify() {
   if (inputsUsed != getIndices().size())
     return emitOpError("origin maps and index operands disagree in number");
   if (failed(verifyIndexOperands(*this, getIndices())) ||
-      failed(verifyIndexOperands(*this, getArgs(), /*allowTileExtents=*/true)))
+      failed(verifyIndexOperands(*this, getArgs(), TileBounds::extents)))
     return failure();
   for (auto [i, tile] : llvm::enumerate(getTiles())) {
     auto type = cast<ArrayType>(tile.getType());

@@ -143,15 +143,19 @@ private:
 std::optional<int64_t> Analyzer::valueOf(Value v) {
   if (auto it = env.find(v); it != env.end())
     return it->second;
-  if (auto min = v.getDefiningOp<MinOp>()) { // a tile extent: the smallest of its expressions
-    std::optional<int64_t> least;
-    for (AffineExpr e : min.getMap().getResults()) {
-      auto x = eval(e, min.getOperands(), min.getMap().getNumDims());
+  // A tile extent (sdfg.min): the smallest of its expressions; a tile start (sdfg.max): the largest.
+  Operation *def = v.getDefiningOp();
+  if (isa_and_nonnull<MinOp, MaxOp>(def)) {
+    bool isMin = isa<MinOp>(def);
+    AffineMap map = isMin ? cast<MinOp>(def).getMap() : cast<MaxOp>(def).getMap();
+    std::optional<int64_t> result;
+    for (AffineExpr e : map.getResults()) {
+      auto x = eval(e, def->getOperands(), map.getNumDims());
       if (!x)
         return std::nullopt;
-      least = least ? std::min(*least, *x) : *x;
+      result = !result ? *x : isMin ? std::min(*result, *x) : std::max(*result, *x);
     }
-    return least;
+    return result;
   }
   if (auto arg = dyn_cast<BlockArgument>(v))
     if (arg.getOwner()->getParentOp() == sdfg.getOperation())
@@ -242,7 +246,7 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
 
   // Which of this map's parameters bound some inner map (at any depth).
   llvm::SmallSetVector<unsigned, 4> enumerated;
-  // Tile extents (sdfg.min) stand for their operands in the bounds of inner maps and the sizes of
+  // Tile extents and starts (sdfg.min/max) stand for their operands in the bounds of inner maps and the sizes of
   // micro-kernel calls, so the parameters they use are enumerated too.
   map.getBodyBlock().walk([&](MapOp inner) {
     for (OperandRange operands : {inner.getLowerOperands(), inner.getUpperOperands()})
@@ -250,8 +254,10 @@ void Analyzer::countMap(MapOp map, std::optional<int64_t> multiplier) {
         if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
           enumerated.insert(arg.getArgNumber());
   });
-  map.getBodyBlock().walk([&](MinOp min) {
-    for (Value v : min.getOperands())
+  map.getBodyBlock().walk([&](Operation *tileBound) {
+    if (!isa<MinOp, MaxOp>(tileBound))
+      return;
+    for (Value v : tileBound->getOperands())
       if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &map.getBodyBlock())
         enumerated.insert(arg.getArgNumber());
   });

@@ -36,6 +36,15 @@ struct GemmTiling {
 /// The default blocking: the widest register tile when the target has 512-bit vectors.
 GemmTiling defaultGemmTiling(bool wideVectors);
 
+/// Block sizes of tiled attention: query blocks of `queries` rows (one omp iteration each), key blocks of
+/// `keys` (a multiple of the register tile's columns); the register tile is the GemmTiling's.
+struct AttentionTiling {
+  int64_t queries = 120, keys = 256;
+};
+/// The default blocking for the register tile of `gemm`: at most 128 queries in whole register tiles and
+/// 256 keys, so a worker's blocks (about 440 KiB) stay in L2.
+AttentionTiling defaultAttentionTiling(const GemmTiling &gemm);
+
 /// Builds the replacement of one library node. The builder's insertion point starts just before the
 /// node (in its state); `map` moves it into map bodies and back.
 class Expander {
@@ -48,6 +57,8 @@ public:
   mlir::Operation *node;
   /// Block sizes of tiled GEMMs (expand-library-nodes' options).
   GemmTiling gemmTiling;
+  /// Block sizes of tiled attention (expand-library-nodes' options).
+  AttentionTiling attentionTiling;
 
   /// The node's label, or its op name without the dialect, as a stem for transient names.
   std::string stem() const;
@@ -122,6 +133,9 @@ bool isFusedMatMul(mlir::Operation *op);
 mlir::LogicalResult expandFusedMatMul(Expander &e);
 bool isAttention(mlir::Operation *op);
 mlir::LogicalResult expandAttention(Expander &e);
+/// nn.attention as a flash-style tile nest with the Expander's `attentionTiling` and the GEMM's register
+/// tile: per query block, key blocks streamed through the online softmax (TiledAttention.cpp).
+mlir::LogicalResult expandAttentionTiled(Expander &e);
 
 // Building blocks that several expansions share.
 
@@ -145,6 +159,10 @@ template <typename MaskedOp>
 GeneratedMask generatedMaskOf(MaskedOp op) {
   return {op.getCausal(), (int64_t)op.getWindow(), (int64_t)op.getStride(), op.getGlobalTokens()};
 }
+/// i1: is (i, j) (query, key) kept by the generated mask `gen`? Built in a tasklet body from index
+/// values; null when every position is kept.
+mlir::Value keptByMask(const GeneratedMask &gen, mlir::OpBuilder &b, mlir::Location loc, mlir::Value i,
+                       mlir::Value j);
 /// out = softmax(scale * x + mask) along `axis`, with the generated mask: Softmax.cpp's four maps.
 struct SoftmaxSpec {
   mlir::Value x, mask, out;

@@ -25,10 +25,7 @@ namespace dmc::expansions {
 
 bool isSoftmax(Operation *op) { return isa<nn::SoftmaxOp>(op); }
 
-namespace {
-/// i1: is (i, j) kept by the generated mask `gen`? Built from index-typed tasklet arguments; null when
-/// every position is kept.
-Value kept(const GeneratedMask &gen, OpBuilder &b, Location loc, Value i, Value j) {
+Value keptByMask(const GeneratedMask &gen, OpBuilder &b, Location loc, Value i, Value j) {
   using P = arith::CmpIPredicate;
   auto c = [&](int64_t v) { return indexConst(b, loc, v); };
   Value keep; // null: everything kept so far
@@ -60,7 +57,6 @@ Value kept(const GeneratedMask &gen, OpBuilder &b, Location loc, Value i, Value 
   }
   return keep;
 }
-} // namespace
 
 LogicalResult expandSoftmax(Expander &e) {
   auto op = cast<nn::SoftmaxOp>(e.node);
@@ -122,7 +118,7 @@ void buildSoftmax(Expander &e, const SoftmaxSpec &spec) {
       args = args.drop_front();
     }
     if (generated) {
-      if (Value keep = kept(gen, b, e.loc, args[0], args[1]))
+      if (Value keep = keptByMask(gen, b, e.loc, args[0], args[1]))
         v = b.create<arith::SelectOp>(e.loc, keep, v, floatConst(b, e.loc, type, negInf));
       args = args.drop_front(2);
     }

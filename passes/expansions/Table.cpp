@@ -32,6 +32,9 @@ const ExpansionEntry kExpansions[] = {
     // `tiled` fused_matmul: a tile nest of maps over packed panels and the runtime's GEMM micro-kernel.
     {"fused_matmul", "tiled", expandFusedMatMulTiled},
     {"attention", "pure", expandAttention},
+    // `tiled` attention: query blocks in parallel, key blocks streamed through the online softmax on the
+    // GEMM micro-kernel, only the blocks the generated mask keeps.
+    {"attention", "tiled", expandAttentionTiled},
 };
 } // namespace
 

@@ -69,6 +69,10 @@ extern "C" float dmcrt_uk_exp_sum(int64_t n, float* x, float shift) { return uk(
 
 extern "C" void dmcrt_uk_scale(int64_t n, float* x, float s) { uk().scale(n, x, s); }
 
+extern "C" void dmcrt_uk_softmax_update_row(int64_t n, int64_t dv, float* s, float* m, float* l, float* o) {
+  uk().softmax_update_row(n, dv, s, m, l, o);
+}
+
 extern "C" const char* dmcrt_uk_isa(void) { return uk().isa; }
 
 extern "C" const dmcrt_uk_kernels* dmcrt_uk_kernels_for(const char* isa) {

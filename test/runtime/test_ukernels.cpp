@@ -2,7 +2,7 @@
 // double-precision loops and std:: functions written here: GEMM tiles at depths 0, 1, odd and longer
 // than a panel, accumulating or not, on unaligned pointers with a padded row stride, and nothing
 // written outside the tile; the element-wise kernels at lengths around the vector widths, with -inf,
-// +inf, NaN and values beyond exp's range.
+// +inf, NaN and values beyond exp's range; the online-softmax row update streamed over blocks.
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -226,6 +226,62 @@ TEST_P(UKernels, ScaleMatchesFloatProduct) {
     }
 }
 
+// A row streamed block by block (as a tile nest does: update, then o += P V of the block) gives the
+// softmax of the whole row times V, against double loops: blocks of lengths around the vector widths,
+// the first ones fully masked (o starts as NaN garbage, which the first kept block must overwrite),
+// masked entries inside kept blocks, and scores whose maximum rises from block to block.
+TEST_P(UKernels, SoftmaxUpdateRowStreamsTheSoftmax) {
+  const int64_t dv = 19;
+  const std::vector<int64_t> blocks = {16, 1, 17, 15, 0, 100, 16};
+  const Tensor v = random_tensor({int64_t(200) * dv}, 81);
+  std::vector<float> row;  // every score of the row, in order
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    std::vector<float> x = inputs(blocks[b], -3.0f + 2.0f * b, 1.0f + 2.0f * b, {-kInf}, 82 + b);
+    if (b < 2) x.assign(blocks[b], -kInf);  // nothing kept in the first two blocks
+    row.insert(row.end(), x.begin(), x.end());
+  }
+  float m = -kInf, l = 0.0f;
+  std::vector<float> o(dv, std::nanf(""));
+  int64_t k0 = 0;
+  for (int64_t n : blocks) {
+    std::vector<float> s(row.begin() + k0, row.begin() + k0 + n);
+    uk->softmax_update_row(n, dv, s.data(), &m, &l, o.data());
+    for (int64_t j = 0; j < n; ++j) {
+      if (row[k0 + j] == -kInf) {
+        ASSERT_EQ(s[j], 0.0f) << "a masked score must give probability 0";
+      }
+      if (m == -kInf) continue;  // nothing kept yet: o is not read
+      for (int64_t d = 0; d < dv; ++d) o[d] += s[j] * v.v[(k0 + j) * dv + d];
+    }
+    k0 += n;
+  }
+  double mx = -kInf, sum = 0;
+  for (float x : row) mx = std::max<double>(mx, x);
+  EXPECT_EQ(m, float(mx));
+  std::vector<double> want(dv, 0.0);
+  for (size_t j = 0; j < row.size(); ++j) {
+    const double p = row[j] == -kInf ? 0.0 : std::exp(double(row[j]) - mx);
+    sum += p;
+    for (int64_t d = 0; d < dv; ++d) want[d] += p * v.v[j * dv + d];
+  }
+  expect_value(sum, l, 1e-5, 0, "l");
+  for (int64_t d = 0; d < dv; ++d) expect_value(want[d] / sum, o[d] / l, 1e-5, 1e-6, "o[" + std::to_string(d) + "]");
+}
+
+// A row with nothing kept: the scores become zeros and m, l and o keep their values (the caller's 0
+// for l, so the row outputs 0).
+TEST_P(UKernels, SoftmaxUpdateRowLeavesAFullyMaskedRow) {
+  for (int64_t n : kLengths) {
+    std::vector<float> s(n, -kInf), o = {1.5f, -2.0f, 7.0f};
+    float m = -kInf, l = 0.0f;
+    uk->softmax_update_row(n, 3, s.data(), &m, &l, o.data());
+    EXPECT_EQ(m, -kInf);
+    EXPECT_EQ(l, 0.0f);
+    EXPECT_EQ(o, (std::vector<float>{1.5f, -2.0f, 7.0f}));
+    for (float x : s) ASSERT_EQ(x, 0.0f) << "n " << n;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, UKernels, ::testing::Values("avx512", "avx2", "generic"),
                          [](const auto& info) { return std::string(info.param); });
 
@@ -258,6 +314,12 @@ TEST(UKernelsDispatch, EntryPointsCallTheChosenBuild) {
   dmcrt_uk_scale(50, via_entry.data(), 3.0f);
   chosen->scale(50, via_table.data(), 3.0f);
   EXPECT_EQ(via_entry, via_table);
+  float m_entry = 0.5f, l_entry = 2.0f, m_table = 0.5f, l_table = 2.0f;
+  dmcrt_uk_softmax_update_row(40, 30, via_entry.data(), &m_entry, &l_entry, via_entry.data() + 40);
+  chosen->softmax_update_row(40, 30, via_table.data(), &m_table, &l_table, via_table.data() + 40);
+  EXPECT_EQ(via_entry, via_table);
+  EXPECT_EQ(m_entry, m_table);
+  EXPECT_EQ(l_entry, l_table);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@ import numpy as np
 
 erf = np.vectorize(math.erf)
 
-# The runtime kernels, the pure expansions of the fused nodes alone, and the pure expansions followed by
-# the map passes of -O3.
+# The runtime kernels, the pure expansions of the fused nodes alone, the pure expansions followed by
+# the map passes of -O3, and the tiled expansions.
 PIPELINES = [
     "choose-implementations{default=library},expand-library-nodes",
     "choose-implementations{default=pure},expand-library-nodes,fold-views-into-memlets",
@@ -21,6 +21,15 @@ PIPELINES = [
     "expand-library-nodes{register-tile=6x16 tile-m=18 tile-n=16 tile-k=7},fold-views-into-memlets",
     "choose-implementations{default=library fused_matmul=tiled},"
     "expand-library-nodes{register-tile=12x32 tile-m=24 tile-n=32 tile-k=16}",
+    # The tiled attention and fused_matmul: default blocks; blocks that cut S = 77 into partial query and
+    # key blocks (several key blocks per query block: the causal split, the window's band); the 6x16
+    # register tile with query blocks that are not whole register tiles.
+    "choose-implementations{default=pure attention=tiled fused_matmul=tiled},expand-library-nodes,"
+    "fold-views-into-memlets",
+    "choose-implementations{default=pure attention=tiled},expand-library-nodes{attention-block-q=32 "
+    "attention-block-k=64}",
+    "choose-implementations{default=pure attention=tiled fused_matmul=tiled},expand-library-nodes{register-tile=6x16 "
+    "attention-block-q=20 attention-block-k=48},choose-transient-storage,make-transients-persistent",
 ]
 
 
@@ -76,4 +85,7 @@ def reference(t):
         "c2": np.maximum(t["at"].T @ t["w2"], 0.0),
         "c3": gelu_tanh(t["at"].T @ t["w2"]) + np.exp(t["x"]),
         "g": 0.5 * t["at"].T @ t["w"].T + 2.0 * t["bias"],
+        "o4": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True),
+        "o5": attention(t["q"], t["k"], t["v"], 0.125, window=50),
+        "o6": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=30, stride=3),
     }

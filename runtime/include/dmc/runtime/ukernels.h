@@ -55,6 +55,17 @@ DMCRT_API float dmcrt_uk_exp_sum(int64_t n, float* x, float shift);
 /* x[j] *= s for j < n, in place (rescales a row of an output accumulator). */
 DMCRT_API void dmcrt_uk_scale(int64_t n, float* x, float s);
 
+/* One step of the streaming (online) softmax of attention, on one query row and one block of n keys:
+ *   m_new = max(*m, max_j s[j]);  c = exp(*m - m_new);  s[j] = exp(s[j] - m_new);
+ *   *l = *l * c + sum_j s[j];  o[d] *= c for d < dv;  *m = m_new
+ * s holds the row's scaled scores (-inf where masked; masked entries become 0). While no position of
+ * the row has been kept (*m and every s[j] -inf) nothing changes except s, which becomes zeros: *l and
+ * o keep whatever they hold, so a row with no kept position ends with its initial *l (0 by the
+ * caller) and outputs 0, as dmcrt_softmax. At the row's first kept block (*m == -inf, s not all -inf)
+ * o's old content is ignored and overwritten by zeros, and *l = sum_j s[j]. NaN scores are skipped by
+ * the maximum and give NaN in s and *l, as dmcrt_uk_exp_sum. */
+DMCRT_API void dmcrt_uk_softmax_update_row(int64_t n, int64_t dv, float* s, float* m, float* l, float* o);
+
 /* The build in use: "avx512", "avx2" or "generic". */
 DMCRT_API const char* dmcrt_uk_isa(void);
 
@@ -67,6 +78,7 @@ typedef struct {
   float (*max)(int64_t n, const float* x);
   float (*exp_sum)(int64_t n, float* x, float shift);
   void (*scale)(int64_t n, float* x, float s);
+  void (*softmax_update_row)(int64_t n, int64_t dv, float* s, float* m, float* l, float* o);
 } dmcrt_uk_kernels;
 
 /* The build named `isa` ("avx512", "avx2", "generic"); NULL when this library was built without it

@@ -430,7 +430,7 @@ sdfg.sdfg @scalar_op_in_map symbols(%S) inputs(%A: !sdfg.array<f32[S]>) {
   sdfg.state @s {
     sdfg.map (%i) = (0) to (%S) {
       %v = sdfg.load %A[%i] : !sdfg.array<f32[S]>
-      // expected-error @+1 {{'arith.addf' op cannot appear in a map; maps hold maps, memlets (sdfg.load/sdfg.store), tasklets, tile extents (sdfg.min) and micro-kernel calls (sdfg.ukernel)}}
+      // expected-error @+1 {{'arith.addf' op cannot appear in a map; maps hold maps, memlets (sdfg.load/sdfg.store), tasklets, tile extents and starts (sdfg.min/max) and micro-kernel calls (sdfg.ukernel)}}
       %w = arith.addf %v, %v : f32
     }
   }
