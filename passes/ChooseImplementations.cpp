@@ -38,6 +38,8 @@ struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplem
     };
     if (!dmc::nn::isImplName(defaultImpl))
       return badValue("default", defaultImpl);
+    if (!attentionGlobalTokens.empty() && !dmc::nn::isImplName(attentionGlobalTokens))
+      return badValue("attention-global-tokens", attentionGlobalTokens);
     llvm::StringMap<StringRef> choiceOf;
     for (const Family &family : families())
       choiceOf[family.name] = defaultImpl;
@@ -58,6 +60,9 @@ struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplem
         const Family *family = familyOf(&op);
         StringRef given = dmc::nn::getImpl(&op);
         StringRef choice = !given.empty() ? given : family ? choiceOf[family->name] : StringRef("library");
+        if (auto attention = dyn_cast<dmc::nn::AttentionOp>(op);
+            given.empty() && attention && !attention.getGlobalTokens().empty() && !attentionGlobalTokens.empty())
+          choice = attentionGlobalTokens;
         SmallVector<StringRef> available = implementationsOf(&op);
         if (!llvm::is_contained(available, choice)) {
           auto diag = op.emitOpError("has no '") << choice << "' implementation (available: "

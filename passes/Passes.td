@@ -347,6 +347,8 @@ def ChooseImplementations : Pass<"choose-implementations", "::dmc::sdfg::SDFGOp"
     Option<"layout", "layout", "std::string", /*default=*/"\"\"", "transpose, reshape, slice, concat">,
     Option<"fusedMatmul", "fused_matmul", "std::string", /*default=*/"\"\"", "nn.fused_matmul">,
     Option<"attention", "attention", "std::string", /*default=*/"\"\"", "nn.attention">,
+    Option<"attentionGlobalTokens", "attention-global-tokens", "std::string", /*default=*/"\"\"",
+           "nn.attention with global tokens (empty: as `attention`)">,
   ];
 }
 

@@ -22,8 +22,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   // -O1/-O2: pure expansion into maps and tasklets; -O2 then removes redundant copies, fuses maps and
   //          chooses layouts, loop orders and schedules.
   // -O3: node-level fusion (attention, matmul epilogues), then the kernel choice: element-wise nodes
-  //      become maps that fuse, the rest runtime calls (tile nests over micro-kernels, where chosen, are
-  //      expanded after the map passes, which have nothing to do in them); layout copies become views.
+  //      become maps that fuse, attention a tile nest over micro-kernels (expanded after the map passes,
+  //      which have nothing to do in it), the rest runtime calls; layout copies become views.
   if (optLevel == 1 || optLevel == 2) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
@@ -43,6 +43,10 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     // The tile nests of fused matmuls (`fused_matmul=tiled`) match the runtime's tiled kernel on 2 threads
     // but not yet on 16 (docs/performance.md): until they win everywhere, -O3 calls the runtime kernel.
     choice.fusedMatmul = "library";
+    // Flash-style attention tile nests beat the runtime's attention on every sample on the peer machine
+    // (docs/performance.md) except with global tokens, whose key blocks the nest does not skip yet.
+    choice.attention = "tiled";
+    choice.attentionGlobalTokens = "library";
     sdfg.addPass(createChooseImplementations(choice));
     // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
     static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef

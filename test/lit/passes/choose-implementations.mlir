@@ -35,3 +35,22 @@ sdfg.sdfg @mixed inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[16, 8]>,
     nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o : !sdfg.array<f32[4, 8]>)
   }
 }
+
+// -----
+
+// attention-global-tokens chooses for the attentions with global tokens apart (-O3 keeps them on the
+// runtime kernel, whose block skipping covers global tokens); the others follow `attention`.
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library attention=tiled attention-global-tokens=library" | FileCheck %s --check-prefix=GLOBAL
+// RUN: not dmc-opt %s -split-input-file --choose-implementations=attention-global-tokens=dense 2>&1 | FileCheck %s --check-prefix=BADGLOBAL
+// GLOBAL-LABEL: sdfg.sdfg @global_tokens
+// GLOBAL:       nn.attention {{.*}} {causal, impl = "tiled"}
+// GLOBAL-NEXT:  nn.attention {{.*}} {global_tokens = array<i64: 0>, impl = "library"}
+// GLOBAL-NEXT:  nn.attention {{.*}} {global_tokens = array<i64: 1>, impl = "pure"}
+// BADGLOBAL: error: choose-implementations: attention-global-tokens='dense' is not an implementation
+sdfg.sdfg @global_tokens inputs(%q: !sdfg.array<f32[4, 8]>) outputs(%o: !sdfg.array<f32[4, 8]>, %o2: !sdfg.array<f32[4, 8]>, %o3: !sdfg.array<f32[4, 8]>) {
+  sdfg.state @main {
+    nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o : !sdfg.array<f32[4, 8]>) {causal}
+    nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o2 : !sdfg.array<f32[4, 8]>) {global_tokens = array<i64: 0>}
+    nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o3 : !sdfg.array<f32[4, 8]>) {global_tokens = array<i64: 1>, impl = "pure"}
+  }
+}
