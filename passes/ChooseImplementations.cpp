@@ -64,9 +64,15 @@ struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplem
             given.empty() && attention && !attention.getGlobalTokens().empty() && !attentionGlobalTokens.empty())
           choice = attentionGlobalTokens;
         SmallVector<StringRef> available = implementationsOf(&op);
+        // An option's choice that this node cannot take (the family has it, for other nodes) leaves the
+        // node to the runtime; a node's own choice must be taken.
+        if (given.empty() && !llvm::is_contained(available, choice) && familyHasExpansion(&op, choice))
+          choice = "library";
         if (!llvm::is_contained(available, choice)) {
-          auto diag = op.emitOpError("has no '") << choice << "' implementation (available: "
-                                                 << joinNames(available) << ")";
+          auto diag = op.emitOpError("has no '") << choice << "' implementation";
+          if (const char *why = whyNotExpansion(&op, choice))
+            diag << " for this node: " << why;
+          diag << " (available: " << joinNames(available) << ")";
           if (given.empty() && family)
             diag << "; chosen by choose-implementations' " << family->name << " option";
           ok = false;

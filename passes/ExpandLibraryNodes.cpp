@@ -120,8 +120,10 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
           continue;
         ExpandFn fn = expansionOf(&op, chosen, dmc::nn::getImpl(&op).empty());
         if (!fn) {
-          op.emitOpError("has no '") << chosen << "' expansion (available: "
-                                     << joinNames(implementationsOf(&op)) << ")";
+          auto diag = op.emitOpError("has no '") << chosen << "' expansion";
+          if (const char *why = whyNotExpansion(&op, chosen))
+            diag << " for this node: " << why;
+          diag << " (available: " << joinNames(implementationsOf(&op)) << ")";
           ok = false;
         }
         nodes.push_back({&op, fn});

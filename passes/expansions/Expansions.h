@@ -136,6 +136,8 @@ mlir::LogicalResult expandAttention(Expander &e);
 /// nn.attention as a flash-style tile nest with the Expander's `attentionTiling` and the GEMM's register
 /// tile: per query block, key blocks streamed through the online softmax (TiledAttention.cpp).
 mlir::LogicalResult expandAttentionTiled(Expander &e);
+/// The tiled attention needs a constant head width of V: its accumulator is padded to the register tile.
+const char *whyNotTiledAttention(mlir::Operation *op);
 
 // Building blocks that several expansions share.
 
@@ -186,6 +188,9 @@ struct Family {
 struct ExpansionEntry {
   llvm::StringRef family, impl;
   ExpandFn expand;
+  /// Why the expansion does not take this node, or null when it does (the function itself null: it
+  /// takes every node of the family).
+  const char *(*whyNot)(mlir::Operation *) = nullptr;
 };
 /// Every family of library nodes (the names of expand-library-nodes' `only` and choose-implementations'
 /// options). Table.cpp holds both tables; add rows there.
@@ -197,6 +202,10 @@ const Family *familyOf(mlir::Operation *op);
 ExpandFn findExpansion(mlir::Operation *op, llvm::StringRef impl);
 /// The implementations `op` can be given: `library` (a runtime call) and those of its table rows.
 llvm::SmallVector<llvm::StringRef> implementationsOf(mlir::Operation *op);
+/// Whether the node's family has an expansion named `impl`, whether or not it takes this node.
+bool familyHasExpansion(mlir::Operation *op, llvm::StringRef impl);
+/// Why the family's expansion `impl` does not take this node, or null.
+const char *whyNotExpansion(mlir::Operation *op, llvm::StringRef impl);
 /// "a, b, c" for diagnostics.
 std::string joinNames(llvm::ArrayRef<llvm::StringRef> names);
 std::string familyNamesList();

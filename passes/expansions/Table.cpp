@@ -34,7 +34,7 @@ const ExpansionEntry kExpansions[] = {
     {"attention", "pure", expandAttention},
     // `tiled` attention: query blocks in parallel, key blocks streamed through the online softmax on the
     // GEMM micro-kernel, only the blocks the generated mask keeps.
-    {"attention", "tiled", expandAttentionTiled},
+    {"attention", "tiled", expandAttentionTiled, whyNotTiledAttention},
 };
 } // namespace
 
@@ -54,15 +54,30 @@ ExpandFn findExpansion(Operation *op, StringRef impl) {
     return nullptr;
   for (const ExpansionEntry &row : kExpansions)
     if (row.family == family->name && row.impl == impl)
-      return row.expand;
+      return !row.whyNot || !row.whyNot(op) ? row.expand : nullptr;
   return nullptr;
+}
+
+const char *whyNotExpansion(Operation *op, StringRef impl) {
+  const Family *family = familyOf(op);
+  for (const ExpansionEntry &row : kExpansions)
+    if (family && row.family == family->name && row.impl == impl && row.whyNot)
+      return row.whyNot(op);
+  return nullptr;
+}
+
+bool familyHasExpansion(Operation *op, StringRef impl) {
+  const Family *family = familyOf(op);
+  return family && llvm::any_of(kExpansions, [&](const ExpansionEntry &row) {
+           return row.family == family->name && row.impl == impl;
+         });
 }
 
 SmallVector<StringRef> implementationsOf(Operation *op) {
   SmallVector<StringRef> out;
   if (const Family *family = familyOf(op))
     for (const ExpansionEntry &row : kExpansions)
-      if (row.family == family->name)
+      if (row.family == family->name && (!row.whyNot || !row.whyNot(op)))
         out.push_back(row.impl);
   out.push_back("library");
   return out;

@@ -110,6 +110,13 @@ SmallVector<KeyBlocks> keyBlockRanges(Expander &e, const GeneratedMask &gen, Ind
 
 } // namespace
 
+const char *whyNotTiledAttention(Operation *op) {
+  auto attention = dyn_cast<nn::AttentionOp>(op);
+  if (attention && shapeOf(attention.getOutputs()[0]).back().isSymbolic())
+    return "it needs a constant head width of V (its accumulator is padded to the register tile)";
+  return nullptr;
+}
+
 LogicalResult expandAttentionTiled(Expander &e) {
   auto op = cast<nn::AttentionOp>(e.node);
   const GemmTiling &t = e.gemmTiling;

@@ -54,3 +54,18 @@ sdfg.sdfg @global_tokens inputs(%q: !sdfg.array<f32[4, 8]>) outputs(%o: !sdfg.ar
     nn.attention ins(%q, %q, %q : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>, !sdfg.array<f32[4, 8]>) outs(%o3 : !sdfg.array<f32[4, 8]>) {global_tokens = array<i64: 1>, impl = "pure"}
   }
 }
+
+// -----
+
+// An option's choice that a node cannot take leaves it to the runtime: the tiled attention needs a
+// constant head width of V.
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library attention=tiled" | FileCheck %s --check-prefix=CANNOT
+// CANNOT-LABEL: sdfg.sdfg @symbolic_value_width
+// CANNOT:       nn.attention {{.*}} {impl = "library"}
+// CANNOT-NEXT:  nn.attention {{.*}} {impl = "tiled"}
+sdfg.sdfg @symbolic_value_width symbols(%DV) inputs(%q: !sdfg.array<f32[9, 16]>, %v: !sdfg.array<f32[9, DV]>) outputs(%o: !sdfg.array<f32[9, DV]>, %o2: !sdfg.array<f32[9, 16]>) {
+  sdfg.state @s {
+    nn.attention ins(%q, %q, %v : !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, DV]>) outs(%o : !sdfg.array<f32[9, DV]>)
+    nn.attention ins(%q, %q, %q : !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, 16]>) outs(%o2 : !sdfg.array<f32[9, 16]>)
+  }
+}
