@@ -218,6 +218,11 @@ def cmd_minimise(args):
         graph = json.load(f)
     symbols = {k: v for k, v in graph["symbols"].items() if v is not None}
     symbols.update((k, int(v)) for k, v in (b.split("=") for b in args.bind))
+    unbound = sorted(k for k in graph["symbols"] if k not in symbols)
+    if unbound:
+        print("minimise: the run-time symbols %s need values: --bind %s=N (the failing run printed them)" %
+              (", ".join(unbound), unbound[0]), file=sys.stderr)
+        return 2
     ins = {i["name"]: np.load(os.path.join(args.inputs, i["name"] + ".npy")) for i in graph["inputs"]}
     case = Case(args.dmc, graph, symbols, ins)
     ok, kind, message = case.run(graph, args.level)
