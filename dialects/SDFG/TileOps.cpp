@@ -182,7 +182,7 @@ LogicalResult UKernelOp::verify() {
     if (spec.packed && isa_and_nonnull<TransposeViewOp, ReshapeViewOp, SliceViewOp>(tile.getDefiningOp()))
       return emitOpError("operand ") << i << " of '" << getKernel() << "' must be a packed container, not a view";
     for (auto [k, size] : llvm::enumerate(spec.trailingDims)) {
-      const dmc::Dim &d = type.getShape()[type.getRank() - 1 - k];
+      const dmc::Dim d = type.getShape()[type.getRank() - 1 - k]; // a copy: getShape() returns a temporary
       if (d.isSymbolic() || d.value != size)
         return emitOpError("operand ") << i << " of '" << getKernel() << "' needs dimension "
                                        << type.getRank() - 1 - k << " of size " << size << ", got " << type;
