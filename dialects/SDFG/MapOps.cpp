@@ -284,6 +284,23 @@ LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, Affine
     }
     return result;
   };
+  // Null when some candidate bound (local symbols replaced) satisfies `holds`; else the first candidate,
+  // for the diagnostic.
+  auto firstUnproven = [&](ArrayRef<LinearExpr> candidates, bool wantMax, unsigned index,
+                           llvm::function_ref<bool(const LinearExpr &)> holds)
+      -> FailureOr<std::optional<LinearExpr>> {
+    std::optional<LinearExpr> first;
+    for (const LinearExpr &candidate : candidates) {
+      auto bound = withoutLocals(candidate, wantMax, index);
+      if (failed(bound))
+        return failure();
+      if (holds(*bound))
+        return std::optional<LinearExpr>();
+      if (!first)
+        first = *bound;
+    }
+    return first;
+  };
   for (unsigned index = 0; index < low.getNumResults(); ++index) {
     std::string whyNot;
     auto mins = boundsOver(low.getResult(index), indices, low.getNumDims(), /*scope=*/nullptr, /*wantMax=*/false,
@@ -294,22 +311,14 @@ LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, Affine
     if (mins.empty() || maxes.empty())
       return op->emitOpError("index ") << index << " of " << type << " cannot be bounded: " << whyNot;
     // Non-negative when any of the minima is provably >= 0.
-    std::optional<LinearExpr> shownLeast;
-    bool nonNegative = false;
-    for (const LinearExpr &min : mins) {
-      auto least = withoutLocals(min, false, index);
-      if (failed(least))
-        return failure();
-      if (least->provablyAtLeast(0)) {
-        nonNegative = true;
-        break;
-      }
-      if (!shownLeast)
-        shownLeast = *least;
-    }
-    if (!nonNegative)
+    auto unprovenLeast = firstUnproven(mins, /*wantMax=*/false, index,
+                                       [](const LinearExpr &least) { return least.provablyAtLeast(0); });
+    if (failed(unprovenLeast))
+      return failure();
+    if (*unprovenLeast)
       return op->emitOpError("index ") << index << " may be negative: its smallest value "
-                                       << shownLeast->format(nameOf) << " is not provably >= 0 (" << type << ")";
+                                       << (*unprovenLeast)->format(nameOf) << " is not provably >= 0 (" << type
+                                       << ")";
     // In bounds when dim - 1 - max >= 0 for every positive value of the symbols, for any of the maxima.
     LinearExpr limit = LinearExpr::of(-1);
     if (shape[index].isSymbolic()) {
@@ -319,26 +328,17 @@ LogicalResult dmc::sdfg::verifyIndexBounds(Operation *op, ArrayType type, Affine
       limit.terms[size] = 1;
     } else
       limit.constant += shape[index].value;
-    std::optional<LinearExpr> shown;
-    bool proven = false;
-    for (const LinearExpr &max : maxes) {
-      auto most = withoutLocals(max, true, index);
-      if (failed(most))
-        return failure();
+    auto unprovenMost = firstUnproven(maxes, /*wantMax=*/true, index, [&](const LinearExpr &most) {
       LinearExpr slack = limit;
-      slack.add(*most, -1);
-      if (slack.provablyAtLeast(0)) {
-        proven = true;
-        break;
-      }
-      if (!shown)
-        shown = *most;
-    }
-    if (!proven) {
+      return slack.add(most, -1).provablyAtLeast(0);
+    });
+    if (failed(unprovenMost))
+      return failure();
+    if (*unprovenMost) {
       std::string last = shape[index].isSymbolic() ? shape[index].symbol + " - 1"
                                                    : std::to_string(shape[index].value - 1);
       return op->emitOpError("index ") << index << " may run past dimension " << shape[index].str() << " of "
-                                       << type << ": its largest value " << shown->format(nameOf)
+                                       << type << ": its largest value " << (*unprovenMost)->format(nameOf)
                                        << " is not provably <= " << last;
     }
   }
