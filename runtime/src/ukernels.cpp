@@ -73,6 +73,16 @@ extern "C" void dmcrt_uk_softmax_update_row(int64_t n, int64_t dv, float* s, flo
   uk().softmax_update_row(n, dv, s, m, l, o);
 }
 
+extern "C" void dmcrt_uk_sum_row(int64_t n, const float* x, float* sum) { uk().sum_row(n, x, sum); }
+
+extern "C" void dmcrt_uk_max_row(int64_t n, const float* x, float* max) { uk().max_row(n, x, max); }
+
+extern "C" void dmcrt_uk_moments_row(int64_t n, const float* x, float* mean, float* var) {
+  uk().moments_row(n, x, mean, var);
+}
+
+extern "C" void dmcrt_uk_softmax_row(int64_t n, float* x, float* inv) { uk().softmax_row(n, x, inv); }
+
 extern "C" const char* dmcrt_uk_isa(void) { return uk().isa; }
 
 extern "C" const dmcrt_uk_kernels* dmcrt_uk_kernels_for(const char* isa) {

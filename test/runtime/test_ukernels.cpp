@@ -2,7 +2,8 @@
 // double-precision loops and std:: functions written here: GEMM tiles at depths 0, 1, odd and longer
 // than a panel, accumulating or not, on unaligned pointers with a padded row stride, and nothing
 // written outside the tile; the element-wise kernels at lengths around the vector widths, with -inf,
-// +inf, NaN and values beyond exp's range; the online-softmax row update streamed over blocks.
+// +inf, NaN and values beyond exp's range; the online-softmax row update streamed over blocks; the row
+// reductions of the tiled softmax, layer norm and reductions.
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -282,6 +283,94 @@ TEST_P(UKernels, SoftmaxUpdateRowLeavesAFullyMaskedRow) {
   }
 }
 
+// The row reductions of the tiled softmax, layer norm and reductions, at lengths around every build's
+// vector width and its four-accumulator stride (4 x 16 for AVX-512), against double loops.
+const int64_t kRowLengths[] = {0, 1, 3, 15, 16, 17, 63, 64, 65, 77, 100, 203};
+
+TEST_P(UKernels, SumRowMatchesDouble) {
+  for (int64_t n : kRowLengths) {
+    const std::vector<float> x = inputs(n, -10, 10, {1e3f, -1e3f}, 91);
+    double want = 0, magnitude = 0;
+    for (float v : x) want += v, magnitude += std::fabs(v);
+    float sum = std::nanf("");
+    uk->sum_row(n, x.data(), &sum);
+    // A float sum in any order is within (n + 1) eps/2 of sum |x| of the exact one.
+    EXPECT_NEAR(sum, want, (n + 1) * std::numeric_limits<float>::epsilon() / 2 * magnitude) << "n " << n;
+  }
+}
+
+TEST_P(UKernels, MaxRowMatchesStdAndKeepsNaN) {
+  for (int64_t n : kRowLengths)
+    for (const auto& specials : {std::vector<float>{}, {-kInf, 3e38f}, {kInf}, {std::nanf("")}}) {
+      const std::vector<float> x = inputs(n, -100, 100, specials, 92);
+      double want = -INFINITY;
+      for (float v : x) want = std::isnan(v) || std::isnan(want) ? NAN : std::max(want, double(v));
+      float got = 0.0f;
+      uk->max_row(n, x.data(), &got);
+      expect_value(want, got, 0, 0, "max, n " + std::to_string(n));
+    }
+  // A NaN in the scalar tail and one in a whole vector, each alone.
+  for (int64_t at : {0, 16}) {
+    std::vector<float> x(17, 1.0f);
+    x[at] = std::nanf("");
+    float got = 0.0f;
+    uk->max_row(17, x.data(), &got);
+    EXPECT_TRUE(std::isnan(got)) << "NaN at " << at;
+  }
+}
+
+TEST_P(UKernels, MomentsRowMatchesTwoPassDouble) {
+  for (int64_t n : kRowLengths)
+    for (float offset : {0.0f, 100.0f}) {  // a large mean: the two passes avoid E[x^2] - E[x]^2
+      std::vector<float> x = inputs(n, -3, 3, {}, 93);
+      for (float& v : x) v += offset;
+      double mean = 0, var = 0;
+      for (float v : x) mean += v;
+      mean = n ? mean / n : 0;
+      for (float v : x) var += (v - mean) * (v - mean);
+      var = n ? var / n : 0;
+      float got_mean = std::nanf(""), got_var = std::nanf("");
+      uk->moments_row(n, x.data(), &got_mean, &got_var);
+      expect_value(mean, got_mean, 1e-6, 1e-6, "mean, n " + std::to_string(n));
+      expect_value(var, got_var, 1e-4, 1e-5, "variance, n " + std::to_string(n));
+    }
+}
+
+TEST_P(UKernels, SoftmaxRowMatchesStd) {
+  for (int64_t n : kRowLengths)
+    for (const auto& specials : {std::vector<float>{}, {-kInf, -kInf, -200.0f}}) {
+      const std::vector<float> x = inputs(n, -20, 20, specials, 94);
+      std::vector<float> y = x;
+      float inv = std::nanf("");
+      uk->softmax_row(n, y.data(), &inv);
+      double mx = -INFINITY, sum = 0;
+      for (float v : x) mx = std::max<double>(mx, v);
+      for (float v : x) sum += v == -kInf ? 0.0 : std::exp(double(v) - mx);
+      for (int64_t j = 0; j < n; ++j) {
+        const double want = x[j] == -kInf ? 0.0 : std::exp(double(x[j]) - mx) / sum;
+        expect_value(want, y[j] * inv, 1e-5, 1e-7, "n " + std::to_string(n) + ", x " + std::to_string(x[j]));
+      }
+    }
+}
+
+// Nothing kept, or only NaN: zeros and a factor 0, so the row outputs 0; a NaN among kept entries makes
+// the row NaN.
+TEST_P(UKernels, SoftmaxRowOfMaskedRowIsZero) {
+  for (int64_t n : kRowLengths) {
+    for (float fill : {-kInf, std::nanf("")}) {
+      std::vector<float> x(n, fill);
+      float inv = 1.0f;
+      uk->softmax_row(n, x.data(), &inv);
+      EXPECT_EQ(inv, 0.0f) << "n " << n;
+      for (float v : x) ASSERT_EQ(v * inv, 0.0f) << "n " << n;
+    }
+  }
+  std::vector<float> x = {1.0f, std::nanf(""), 2.0f};
+  float inv = 0.0f;
+  uk->softmax_row(3, x.data(), &inv);
+  EXPECT_TRUE(std::isnan(inv));
+}
+
 INSTANTIATE_TEST_SUITE_P(Builds, UKernels, ::testing::Values("avx512", "avx2", "generic"),
                          [](const auto& info) { return std::string(info.param); });
 
@@ -320,6 +409,21 @@ TEST(UKernelsDispatch, EntryPointsCallTheChosenBuild) {
   EXPECT_EQ(via_entry, via_table);
   EXPECT_EQ(m_entry, m_table);
   EXPECT_EQ(l_entry, l_table);
+  float r_entry[2], r_table[2];
+  dmcrt_uk_sum_row(77, via_entry.data(), r_entry);
+  chosen->sum_row(77, via_table.data(), r_table);
+  EXPECT_EQ(r_entry[0], r_table[0]);
+  dmcrt_uk_max_row(77, via_entry.data(), r_entry);
+  chosen->max_row(77, via_table.data(), r_table);
+  EXPECT_EQ(r_entry[0], r_table[0]);
+  dmcrt_uk_moments_row(77, via_entry.data(), r_entry, r_entry + 1);
+  chosen->moments_row(77, via_table.data(), r_table, r_table + 1);
+  EXPECT_EQ(r_entry[0], r_table[0]);
+  EXPECT_EQ(r_entry[1], r_table[1]);
+  dmcrt_uk_softmax_row(77, via_entry.data(), r_entry);
+  chosen->softmax_row(77, via_table.data(), r_table);
+  EXPECT_EQ(via_entry, via_table);
+  EXPECT_EQ(r_entry[0], r_table[0]);
 }
 
 }  // namespace

@@ -66,6 +66,29 @@ DMCRT_API void dmcrt_uk_scale(int64_t n, float* x, float s);
  * the maximum and give NaN in s and *l, as dmcrt_uk_exp_sum. */
 DMCRT_API void dmcrt_uk_softmax_update_row(int64_t n, int64_t dv, float* s, float* m, float* l, float* o);
 
+/* Row reductions for tile nests over the rows of softmax, layer normalisation and ReduceSum / ReduceMax /
+ * ReduceMean (passes/expansions/TiledRows.cpp), each on one contiguous row x[0 .. n) and writing its
+ * results through pointers (a tile nest's kernel call has no result). Summation runs in float, in
+ * vector lanes, so results differ from a sequential sum by rounding. */
+
+/* *sum = sum_{j<n} x[j] (0 for n == 0). */
+DMCRT_API void dmcrt_uk_sum_row(int64_t n, const float* x, float* sum);
+
+/* *max = max_{j<n} x[j]; -inf for n == 0. Unlike dmcrt_uk_max, a NaN element makes the result NaN
+ * (numpy.max and dmcrt_reduce do the same). */
+DMCRT_API void dmcrt_uk_max_row(int64_t n, const float* x, float* max);
+
+/* *mean = sum x[j] / n and *var = sum (x[j] - *mean)^2 / n (the biased variance, in two passes over
+ * the row, as dmcrt_layer_norm: no cancellation from E[x^2] - E[x]^2); both 0 for n == 0. */
+DMCRT_API void dmcrt_uk_moments_row(int64_t n, const float* x, float* mean, float* var);
+
+/* One whole softmax row, in place but for the last scaling: x[j] = exp(x[j] - max_k x[k]) (-inf gives
+ * 0) and *inv = 1 / sum_j x[j], so that x[j] * *inv is the softmax. A row with no entry above -inf (all
+ * masked, all NaN, or n == 0) becomes zeros with *inv = 0, so it outputs 0, as dmcrt_softmax. Other NaN
+ * entries are skipped by the maximum and make the sum, hence *inv and the whole row, NaN, as
+ * dmcrt_softmax. */
+DMCRT_API void dmcrt_uk_softmax_row(int64_t n, float* x, float* inv);
+
 /* The build in use: "avx512", "avx2" or "generic". */
 DMCRT_API const char* dmcrt_uk_isa(void);
 
@@ -79,6 +102,10 @@ typedef struct {
   float (*exp_sum)(int64_t n, float* x, float shift);
   void (*scale)(int64_t n, float* x, float s);
   void (*softmax_update_row)(int64_t n, int64_t dv, float* s, float* m, float* l, float* o);
+  void (*sum_row)(int64_t n, const float* x, float* sum);
+  void (*max_row)(int64_t n, const float* x, float* max);
+  void (*moments_row)(int64_t n, const float* x, float* mean, float* var);
+  void (*softmax_row)(int64_t n, float* x, float* inv);
 } dmcrt_uk_kernels;
 
 /* The build named `isa` ("avx512", "avx2", "generic"); NULL when this library was built without it
