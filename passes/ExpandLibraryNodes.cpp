@@ -106,6 +106,11 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
           << attention.queries << " and " << attention.keys;
       return signalPassFailure();
     }
+    if (rowBlock < 0) {
+      sdfg.emitError("expand-library-nodes: row-block must be positive (0: the default, ")
+          << Expander::kDefaultRowBlock << "); got " << rowBlock;
+      return signalPassFailure();
+    }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;
     bool ok = true;
     for (auto state : sdfg.getStates())
@@ -144,6 +149,8 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       Expander e(op, names);
       e.gemmTiling = *tiling;
       e.attentionTiling = attention;
+      if (rowBlock > 0)
+        e.rowBlock = rowBlock;
       if (failed(fn(e))) {
         // Remove what was built for this node: the ops between `before` and it, and its transients.
         while (op->getPrevNode() != before)

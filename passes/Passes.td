@@ -28,9 +28,9 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     A node's `impl` attribute (written by choose-implementations or the graph file) picks its expansion
     from the table in passes/expansions/Table.cpp; `impl = "library"` nodes stay (runtime calls). Nodes
     without the attribute use the `impl` option: `pure` (the default) is DaCe's pure expansion; `tiled`
-    expands MatMul and Gemm into the tiled form instead (an `nn.fused_matmul` without epilogue, which runs
-    on the runtime's register-tiled micro-kernel and reads strided views in place) and every other node
-    pure; `library` leaves them. `only=elementwise,reduce,...` restricts the pass to those families
+    expands into the tiled form of the node's family where it has one that takes the node (MatMul and
+    Gemm become an `nn.fused_matmul` without epilogue, which runs on the runtime's register-tiled
+    micro-kernel and reads strided views in place) and every other node pure; `library` leaves them. `only=elementwise,reduce,...` restricts the pass to those families
     (elementwise, matmul, softmax, layernorm, reduce, layout, fused_matmul, attention); nodes of other
     families stay. `tiled` fused_matmul is a tile nest (passes/expansions/TiledMatMul.cpp): an omp map
     over C blocks of tile-m x tile-n, K panels of depth tile-k packed into per-worker buffers (lifetime
@@ -38,7 +38,11 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
     `tiled` attention is a flash-style tile nest (passes/expansions/TiledAttention.cpp): an omp map over
     query blocks of attention-block-q rows, key blocks of attention-block-k streamed through the online
     softmax (micro-kernel `softmax_update_row`) with both products on the GEMM micro-kernel, only the key
-    blocks the generated mask may keep, the mask applied only on blocks it may cut. Every node to expand is checked first: a
+    blocks the generated mask may keep, the mask applied only on blocks it may cut. `tiled` softmax, layer
+    norm and reductions along the last axis (passes/expansions/TiledRows.cpp) are an omp map over blocks of
+    row-block rows, each row staged in a per-worker buffer by a vector map and reduced by a row
+    micro-kernel (softmax_row, moments_row, sum_row, max_row), the output written by a vector map.
+    Every node to expand is checked first: a
     node without an expansion leaves the SDFG unchanged and the pass fails with a diagnostic on that
     node. Legal because each expansion computes the node's semantics (docs/op-vocabulary.md) and
     touches only the node's containers and its own new transients.
@@ -59,6 +63,8 @@ def ExpandLibraryNodes : Pass<"expand-library-nodes", "::dmc::sdfg::SDFGOp"> {
            "query rows per block of the tiled attention (0: default, 120 with the 12x32 register tile)">,
     Option<"attentionBlockK", "attention-block-k", "int64_t", /*default=*/"0",
            "keys per block of the tiled attention, a multiple of the register tile's columns (0: default, 256)">,
+    Option<"rowBlock", "row-block", "int64_t", /*default=*/"0",
+           "rows per block (one omp iteration) of the tiled softmax, layer norm and reductions (0: default, 16)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }

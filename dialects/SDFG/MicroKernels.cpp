@@ -55,6 +55,32 @@ MicroKernel softmaxUpdateRowKernel() {
 // max, subtract and exp, sum per score; the rescaling of o.
 int64_t softmaxUpdateRowFlops(llvm::ArrayRef<int64_t> a) { return 4 * a[0] + a[1]; }
 
+/// A reduction of one contiguous row of n floats (rank-1 tiles: the tiled rows stage each row in a
+/// buffer of its own): `inputs` rows read, then `outputs` rows (written, extent n) and scalars (extent 1,
+/// the kernel's results), called as function(n, pointer of each tile in order)
+/// (runtime/include/dmc/runtime/ukernels.h).
+MicroKernel rowKernel(llvm::StringRef name, llvm::StringRef function, int inputRows, int outputRows, int scalars,
+                      int64_t (*flops)(llvm::ArrayRef<int64_t>)) {
+  MicroKernel k;
+  k.name = name;
+  k.function = function;
+  const TileOperand row{{TileExtent::ofArg(0)}, {}, false}, scalar{{TileExtent::fixed(1)}, {}, false};
+  k.inputs.assign(inputRows, row);
+  k.outputs.assign(outputRows, row);
+  k.outputs.insert(k.outputs.end(), scalars, scalar);
+  k.argNames = {"n"};
+  k.call = {{CallItem::Arg, 0}};
+  for (int i = 0; i < inputRows + outputRows + scalars; ++i)
+    k.call.push_back({CallItem::Pointer, i});
+  k.flops = flops;
+  return k;
+}
+
+// One operation per element (an add or a comparison); the moments add, subtract, square and add again;
+// the softmax row takes the maximum, subtracts, exponentiates and sums.
+int64_t perElement(llvm::ArrayRef<int64_t> a) { return a[0]; }
+int64_t fourPerElement(llvm::ArrayRef<int64_t> a) { return 4 * a[0]; }
+
 const std::vector<MicroKernel> &table() {
   static const std::vector<MicroKernel> kernels = [] {
     std::vector<MicroKernel> t;
@@ -68,6 +94,11 @@ const std::vector<MicroKernel> &table() {
     t.push_back(activationKernel("gelu_tanh_row", 3));
     t.push_back(softmaxUpdateRowKernel());
     t.back().flops = softmaxUpdateRowFlops;
+    // The rows of softmax, layer norm and the reductions (passes/expansions/TiledRows.cpp).
+    t.push_back(rowKernel("sum_row", "dmcrt_uk_sum_row", 1, 0, 1, perElement));
+    t.push_back(rowKernel("max_row", "dmcrt_uk_max_row", 1, 0, 1, perElement));
+    t.push_back(rowKernel("moments_row", "dmcrt_uk_moments_row", 1, 0, 2, fourPerElement));
+    t.push_back(rowKernel("softmax_row", "dmcrt_uk_softmax_row", 0, 1, 1, fourPerElement));
     return t;
   }();
   return kernels;

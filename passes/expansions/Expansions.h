@@ -59,6 +59,9 @@ public:
   GemmTiling gemmTiling;
   /// Block sizes of tiled attention (expand-library-nodes' options).
   AttentionTiling attentionTiling;
+  /// Rows per block of the tiled softmax, layer norm and reductions (expand-library-nodes' row-block).
+  int64_t rowBlock = kDefaultRowBlock;
+  static constexpr int64_t kDefaultRowBlock = 16;
 
   /// The node's label, or its op name without the dialect, as a stem for transient names.
   std::string stem() const;
@@ -127,6 +130,18 @@ bool isLayerNorm(mlir::Operation *op);
 mlir::LogicalResult expandLayerNorm(Expander &e);
 bool isReduce(mlir::Operation *op);
 mlir::LogicalResult expandReduce(Expander &e);
+/// The axes and keepdims of a reduce_sum, reduce_max or reduce_mean.
+struct ReduceAttrs {
+  llvm::ArrayRef<int64_t> axes;
+  bool keepdims;
+};
+ReduceAttrs reduceAttrsOf(mlir::Operation *op);
+/// Softmax, layer norm and reductions along the last axis as tile nests over blocks of rows, each row on
+/// the row micro-kernels (TiledRows.cpp); whyNot: the reduced axis is not the last alone, or not f32.
+mlir::LogicalResult expandSoftmaxTiled(Expander &e);
+mlir::LogicalResult expandLayerNormTiled(Expander &e);
+mlir::LogicalResult expandReduceTiled(Expander &e);
+const char *whyNotTiledRows(mlir::Operation *op);
 bool isLayout(mlir::Operation *op);
 mlir::LogicalResult expandLayout(Expander &e);
 bool isFusedMatMul(mlir::Operation *op);

@@ -19,17 +19,19 @@ namespace dmc::expansions {
 
 bool isReduce(Operation *op) { return isa<nn::ReduceSumOp, nn::ReduceMaxOp, nn::ReduceMeanOp>(op); }
 
+ReduceAttrs reduceAttrsOf(Operation *op) {
+  if (auto r = dyn_cast<nn::ReduceSumOp>(op))
+    return {r.getAxes(), r.getKeepdims()};
+  if (auto r = dyn_cast<nn::ReduceMaxOp>(op))
+    return {r.getAxes(), r.getKeepdims()};
+  auto r = cast<nn::ReduceMeanOp>(op);
+  return {r.getAxes(), r.getKeepdims()};
+}
+
 LogicalResult expandReduce(Expander &e) {
   auto node = cast<nn::LibraryNode>(e.node);
   Value x = node.getInputs()[0], out = node.getOutputs()[0];
-  ArrayRef<int64_t> axes;
-  bool keepdims;
-  if (auto r = dyn_cast<nn::ReduceSumOp>(e.node))
-    axes = r.getAxes(), keepdims = r.getKeepdims();
-  else if (auto r = dyn_cast<nn::ReduceMaxOp>(e.node))
-    axes = r.getAxes(), keepdims = r.getKeepdims();
-  else
-    axes = cast<nn::ReduceMeanOp>(e.node).getAxes(), keepdims = cast<nn::ReduceMeanOp>(e.node).getKeepdims();
+  auto [axes, keepdims] = reduceAttrsOf(e.node);
   bool isMax = isa<nn::ReduceMaxOp>(e.node), isMean = isa<nn::ReduceMeanOp>(e.node);
 
   Shape xs = shapeOf(x), os = shapeOf(out);

@@ -25,8 +25,13 @@ const ExpansionEntry kExpansions[] = {
     // the backend runs on the tiled micro-kernels.
     {"matmul", "tiled", expandMatMulTiled},
     {"softmax", "pure", expandSoftmax},
+    // `tiled` softmax, layer norm and reductions along the last axis: blocks of rows in parallel, each row
+    // staged in a per-worker buffer and reduced by a row micro-kernel (TiledRows.cpp).
+    {"softmax", "tiled", expandSoftmaxTiled, whyNotTiledRows},
     {"layernorm", "pure", expandLayerNorm},
+    {"layernorm", "tiled", expandLayerNormTiled, whyNotTiledRows},
     {"reduce", "pure", expandReduce},
+    {"reduce", "tiled", expandReduceTiled, whyNotTiledRows},
     {"layout", "pure", expandLayout},
     {"fused_matmul", "pure", expandFusedMatMul},
     // `tiled` fused_matmul: a tile nest of maps over packed panels and the runtime's GEMM micro-kernel.

@@ -97,6 +97,10 @@ SmallVector<IndexFn> addendIndices(const Shape &shape, const Shape &outShape, Va
     full.push_back(param(b));
   full.push_back(row);
   full.push_back(col);
+  return broadcastIndexFns(shape, outShape, full);
+}
+
+SmallVector<IndexFn> broadcastIndexFns(const Shape &shape, const Shape &outShape, ArrayRef<IndexFn> full) {
   SmallVector<IndexFn> out;
   size_t lead = outShape.size() - shape.size();
   for (size_t i = 0; i < shape.size(); ++i)

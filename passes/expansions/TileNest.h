@@ -1,6 +1,6 @@
 //===- TileNest.h - building blocks of the tiled expansions (internal) ----===//
 //
-// Tile nests (TiledMatMul.cpp, TiledAttention.cpp) are maps whose bounds and memlet indices are affine
+// Tile nests (TiledMatMul.cpp, TiledAttention.cpp, TiledRows.cpp) are maps whose bounds and memlet indices are affine
 // expressions over symbols, enclosing parameters and tile extents (sdfg.min, sdfg.max). These helpers
 // build them with the operands collected on the fly: an IndexFn turns an AffineOperands (the operand
 // list of the map being built) into an expression.
@@ -55,6 +55,9 @@ void storeAt(Expander &e, mlir::Value value, mlir::Value array, llvm::ArrayRef<I
 /// broadcast to the batch parameters `batch` of an iteration space with batch shape `batchOut`.
 llvm::SmallVector<IndexFn> matrixIndices(const Shape &shape, const Shape &batchOut, mlir::ValueRange batch,
                                          IndexFn row, IndexFn col);
+/// Indices of an operand of shape `shape` that NumPy-broadcasts to `outShape`, at the element `full` (one
+/// index per dim of `outShape`): a dim of 1 that stretches is read at 0.
+llvm::SmallVector<IndexFn> broadcastIndexFns(const Shape &shape, const Shape &outShape, llvm::ArrayRef<IndexFn> full);
 /// Indices of an addend broadcast to `outShape` (batch..., rows, cols) at its element (batch..., row, col).
 llvm::SmallVector<IndexFn> addendIndices(const Shape &shape, const Shape &outShape, mlir::ValueRange batch,
                                          IndexFn row, IndexFn col);

@@ -4,8 +4,10 @@
 Each NAME.mlir has a NAME.py beside it with PIPELINES (textual pass pipelines for `dmc run --passes`),
 inputs(rng) -> {name: array} and reference(inputs) -> {name: array}. For every pipeline, the inputs are
 written as .npy, `dmc run` computes the outputs, and every output must match the float64 reference to a
-max relative error below 1e-4 (as compare_samples.py). These graphs cover transformations that the
-samples do not trigger. Prints one line per graph and pipeline; exits 1 on any failure.
+max relative error below 1e-4 (as compare_samples.py). A NAME.py may also list AGREE, pairs (i, j) of
+indices into PIPELINES whose outputs must agree with each other to a max relative error below 1e-5 (an
+implementation against another that computes in the same precision). These graphs cover transformations
+that the samples do not trigger. Prints one line per graph and pipeline (and pair); exits 1 on any failure.
 
 usage: compare_graphs.py DMC_BINARY [name ...]
 """
@@ -18,7 +20,9 @@ import tempfile
 
 import numpy as np
 
-from tolerance import compare_outputs
+from tolerance import compare_outputs, relative_error
+
+AGREE_TOLERANCE = 1e-5
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,6 +35,7 @@ def load(path):
 
 
 def check(dmc, graph, module, pipeline):
+    """(ok, message, outputs): the outputs ({name: array}, empty when the run failed) against the reference."""
     ins = {k: v.astype(np.float32) for k, v in module.inputs(np.random.default_rng(0)).items()}
     expected = module.reference({k: v.astype(np.float64) for k, v in ins.items()})
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,9 +47,18 @@ def check(dmc, graph, module, pipeline):
         run = subprocess.run([dmc, "run", graph, "--passes=" + pipeline, "--inputs", in_dir, "--outputs", out_dir,
                               "--no-cache"], capture_output=True, text=True)
         if run.returncode != 0:
-            return False, "dmc run failed: " + run.stderr.strip()[-400:]
+            return False, "dmc run failed: " + run.stderr.strip()[-400:], {}
         ok, _, detail = compare_outputs(out_dir, expected)
-        return ok, detail
+        outputs = {name: np.load(os.path.join(out_dir, name + ".npy")) for name in expected} if ok else {}
+        return ok, detail, outputs
+
+
+def agree(a, b):
+    """(ok, message): every output of run b within AGREE_TOLERANCE of run a's."""
+    if not a or not b:
+        return False, "a run failed"
+    worst = max(relative_error(b[name], a[name]) for name in a)
+    return worst < AGREE_TOLERANCE, "max rel difference %.2e" % worst
 
 
 def main():
@@ -55,9 +69,16 @@ def main():
         if names and name not in names:
             continue
         module = load(os.path.join(HERE, "graphs", name + ".py"))
+        outputs = []
         for pipeline in module.PIPELINES:
-            ok, message = check(dmc, graph, module, pipeline)
+            ok, message, out = check(dmc, graph, module, pipeline)
+            outputs.append(out)
             print("%s %-18s %-70s %s" % ("PASS" if ok else "FAIL", name, pipeline, message), flush=True)
+            passed += ok
+            failed += not ok
+        for i, j in getattr(module, "AGREE", []):
+            ok, message = agree(outputs[i], outputs[j])
+            print("%s %-18s pipelines %d and %d agree: %s" % ("PASS" if ok else "FAIL", name, i, j, message), flush=True)
             passed += ok
             failed += not ok
     print("%d passed, %d failed" % (passed, failed))
