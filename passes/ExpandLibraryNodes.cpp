@@ -108,7 +108,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
     }
     if (rowBlock < 0) {
       sdfg.emitError("expand-library-nodes: row-block must be positive (0: the default, ")
-          << Expander::kDefaultRowBlock << "); got " << rowBlock;
+          << Expander::kDefaultRowBlock << "); got " << int64_t(rowBlock);
       return signalPassFailure();
     }
     SmallVector<std::pair<Operation *, ExpandFn>> nodes;

@@ -69,3 +69,26 @@ sdfg.sdfg @symbolic_value_width symbols(%DV) inputs(%q: !sdfg.array<f32[9, 16]>,
     nn.attention ins(%q, %q, %q : !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, 16]>, !sdfg.array<f32[9, 16]>) outs(%o2 : !sdfg.array<f32[9, 16]>)
   }
 }
+
+// -----
+
+// The tiled softmax, layer norm and reductions take rows along the last axis: along another, an option's
+// `tiled` leaves the node to the runtime.
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=pure softmax=tiled layernorm=tiled reduce=tiled" | FileCheck %s --check-prefix=ROWS
+// ROWS-LABEL: sdfg.sdfg @rows
+// ROWS:       nn.softmax {{.*}} {impl = "tiled"}
+// ROWS-NEXT:  nn.softmax {{.*}} {axis = 0 : i64, impl = "library"}
+// ROWS-NEXT:  nn.layer_norm {{.*}} {impl = "tiled"}
+// ROWS-NEXT:  nn.reduce_max {{.*}} {axes = array<i64: 1>, impl = "tiled"}
+// ROWS-NEXT:  nn.reduce_sum {{.*}} {axes = array<i64: 0>, impl = "library"}
+// ROWS-NEXT:  nn.reduce_mean {{.*}} {axes = array<i64: 0, 1>, impl = "library"}
+sdfg.sdfg @rows inputs(%x: !sdfg.array<f32[4, 8]>, %g: !sdfg.array<f32[8]>) outputs(%a: !sdfg.array<f32[4, 8]>, %b: !sdfg.array<f32[4, 8]>, %c: !sdfg.array<f32[4, 8]>, %d: !sdfg.array<f32[4, 1]>, %e: !sdfg.array<f32[1, 8]>, %f: !sdfg.array<f32[1, 1]>) {
+  sdfg.state @s {
+    nn.softmax ins(%x : !sdfg.array<f32[4, 8]>) outs(%a : !sdfg.array<f32[4, 8]>)
+    nn.softmax ins(%x : !sdfg.array<f32[4, 8]>) outs(%b : !sdfg.array<f32[4, 8]>) {axis = 0}
+    nn.layer_norm ins(%x, %g, %g : !sdfg.array<f32[4, 8]>, !sdfg.array<f32[8]>, !sdfg.array<f32[8]>) outs(%c : !sdfg.array<f32[4, 8]>)
+    nn.reduce_max ins(%x : !sdfg.array<f32[4, 8]>) outs(%d : !sdfg.array<f32[4, 1]>) {axes = array<i64: 1>}
+    nn.reduce_sum ins(%x : !sdfg.array<f32[4, 8]>) outs(%e : !sdfg.array<f32[1, 8]>) {axes = array<i64: 0>}
+    nn.reduce_mean ins(%x : !sdfg.array<f32[4, 8]>) outs(%f : !sdfg.array<f32[1, 1]>) {axes = array<i64: 0, 1>}
+  }
+}
