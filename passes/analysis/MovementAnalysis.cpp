@@ -467,8 +467,13 @@ void Analyzer::countMapMovement(MapOp map, NodeMovement &node) {
           Box whole;
           whole.empty = false;
           for (const Dim &d : type.getShape()) {
-            auto size = d.isSymbolic() ? std::optional<int64_t>() : std::optional<int64_t>(d.value);
+            // A symbolic dim (a row buffer of a length known at run time) takes its bound value.
+            std::optional<int64_t> size = d.isSymbolic() ? std::nullopt : std::optional<int64_t>(d.value);
+            if (auto it = bindings.find(d.symbol); d.isSymbolic() && it != bindings.end())
+              size = it->second;
             if (!size) {
+              if (d.isSymbolic())
+                missing.insert(d.symbol);
               whole.known = false;
               break;
             }
