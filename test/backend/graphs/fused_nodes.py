@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from masked_softmax import softmax
+
 erf = np.vectorize(math.erf)
 
 # The runtime kernels, the pure expansions of the fused nodes alone, the pure expansions followed by
@@ -44,28 +46,9 @@ def inputs(rng):
             "w2": n((40, 24)), "x": n((77, 24))}
 
 
-def attention(q, k, v, scale, mask=None, causal=False, window=-1, stride=0, global_tokens=()):
-    """docs/op-vocabulary.md: softmax(scale * Q K^T + mask) V with the generated masks; dropped positions
-    are 0 and a row with nothing kept is all 0."""
-    s = scale * q @ np.swapaxes(k, -1, -2)
-    if mask is not None:
-        s = s + mask
-    i = np.arange(s.shape[-2])[:, None]
-    j = np.arange(s.shape[-1])[None, :]
-    keep = np.ones(s.shape[-2:], bool)
-    if causal:
-        keep &= j <= i
-    if window >= 0:
-        keep &= abs(i - j) <= window
-    if stride > 0:
-        keep &= abs(i - j) % stride == 0
-    for t in global_tokens:
-        keep |= (i == t) | (j == t)
-    s = np.where(keep, s, -np.inf)
-    m = s.max(axis=-1, keepdims=True)
-    e = np.where(np.isneginf(s), 0.0, np.exp(s - np.where(np.isneginf(m), 0.0, m)))
-    total = e.sum(axis=-1, keepdims=True)
-    return np.where(total > 0, e / np.where(total > 0, total, 1.0), 0.0) @ v
+def attention(q, k, v, scale, **masks):
+    """docs/op-vocabulary.md: softmax(scale * Q K^T + mask) V with the generated masks."""
+    return softmax(q @ np.swapaxes(k, -1, -2), scale=scale, **masks) @ v
 
 
 def gelu_erf(x):

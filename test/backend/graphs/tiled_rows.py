@@ -1,6 +1,8 @@
 """NumPy reference of tiled_rows.mlir, and the pass pipelines to check it under."""
 import numpy as np
 
+from masked_softmax import softmax
+
 TILED = "choose-implementations{default=library softmax=tiled layernorm=tiled reduce=tiled}"
 # The runtime kernels, the pure expansions, then the tiled ones: the default blocks (77 rows = 4 x 16 +
 # 13), blocks of 5 (15 x 5 + 2) and of 1 row, one block larger than all rows, and blocks of 7 followed by
@@ -28,30 +30,6 @@ def inputs(rng):
     mask[7, ::2] = -np.inf
     return {"x": 3 * n((3, 77, 33)) + 1, "mask": mask, "sc": 4 * n((2, 77, 77)), "xt": n((33, 77)) - 2,
             "v": n((33,)), "g": n((33,)), "b": n((33,))}
-
-
-def softmax(x, axis=-1, scale=1.0, mask=None, causal=False, window=-1, stride=0, global_tokens=()):
-    """docs/op-vocabulary.md: dropped positions are 0 and a row with nothing kept is all 0."""
-    s = scale * x
-    if mask is not None:
-        s = s + mask
-    if causal or window >= 0 or stride > 0 or global_tokens:
-        i = np.arange(s.shape[-2])[:, None]
-        j = np.arange(s.shape[-1])[None, :]
-        keep = np.ones(s.shape[-2:], bool)
-        if causal:
-            keep &= j <= i
-        if window >= 0:
-            keep &= abs(i - j) <= window
-        if stride > 0:
-            keep &= abs(i - j) % stride == 0
-        for t in global_tokens:
-            keep |= (i == t) | (j == t)
-        s = np.where(keep, s, -np.inf)
-    m = s.max(axis=axis, keepdims=True)
-    e = np.where(np.isneginf(s), 0.0, np.exp(s - np.where(np.isneginf(m), 0.0, m)))
-    total = e.sum(axis=axis, keepdims=True)
-    return np.where(total > 0, e / np.where(total > 0, total, 1.0), 0.0)
 
 
 def layer_norm(x, g, b, eps=1e-5):
