@@ -22,8 +22,9 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
   // -O1/-O2: pure expansion into maps and tasklets; -O2 then removes redundant copies, fuses maps and
   //          chooses layouts, loop orders and schedules.
   // -O3: node-level fusion (attention, matmul epilogues), then the kernel choice: element-wise nodes
-  //      become maps that fuse, attention a tile nest over micro-kernels (expanded after the map passes,
-  //      which have nothing to do in it), the rest runtime calls; layout copies become views.
+  //      become maps that fuse, attention, softmax and layer norm tile nests over micro-kernels (expanded
+  //      after the map passes, which have nothing to do in them), the rest runtime calls; layout copies
+  //      become views.
   if (optLevel == 1 || optLevel == 2) {
     sdfg.addPass(createExpandLibraryNodes());
     sdfg.addPass(createRemoveDeadContainers());
@@ -47,6 +48,11 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     // (docs/performance.md) except with global tokens, whose key blocks the nest does not skip yet.
     choice.attention = "tiled";
     choice.attentionGlobalTokens = "library";
+    // Softmax and layer norm left by the fusions as tile nests over rows on the row micro-kernels: the
+    // runtime's kernels are scalar with double accumulators (docs/performance.md: layer norm 9x, softmax
+    // 2x faster alone; bert_encoder ties or wins). Reductions stay runtime calls (not measured yet).
+    choice.softmax = "tiled";
+    choice.layernorm = "tiled";
     sdfg.addPass(createChooseImplementations(choice));
     // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
     static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef
@@ -62,6 +68,12 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     contractions.only = kContractionsOnly;
     contractions.impl = "library"; // nodes without a choice stay
     sdfg.addPass(createExpandLibraryNodes(contractions));
+    // The row families after the map passes too, which would find nothing to do in their nests.
+    static const std::string kRowsOnly[] = {"softmax", "layernorm", "reduce"};
+    ExpandLibraryNodesOptions rows;
+    rows.only = kRowsOnly;
+    rows.impl = "library"; // nodes without a choice stay
+    sdfg.addPass(createExpandLibraryNodes(rows));
     sdfg.addPass(createRemoveDeadContainers());
     sdfg.addPass(createReuseDeadBuffers());
     sdfg.addPass(createChooseTransientStorage());
