@@ -43,10 +43,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     // The tile nests of fused matmuls (`fused_matmul=tiled`) match the runtime's tiled kernel on 2 threads
     // but not yet on 16 (docs/performance.md): until they win everywhere, -O3 calls the runtime kernel.
     choice.fusedMatmul = "library";
-    // Flash-style attention tile nests beat the runtime's attention on every sample on the peer machine
-    // (docs/performance.md) except with global tokens, whose key blocks the nest does not skip yet.
+    // Flash-style attention tile nests beat the runtime's attention on every sample (docs/performance.md).
     choice.attention = "tiled";
-    choice.attentionGlobalTokens = "library";
     sdfg.addPass(createChooseImplementations(choice));
     // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
     static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef
