@@ -13,8 +13,10 @@
 //       map (jp, ip) { ukernel gemm_MRxNR (packed_q[ip], packed_k[jp]) -> s[ip*MR, jp*NR], depth D }
 //       map (i, j) { s[i, j] = s[i, j] + mask[..] or -inf where the generated mask drops (i, j) }
 //       map (i) { ukernel softmax_update_row (s[i, 0], m[i], l[i], o[i, 0]) args(cols, Dv) }
-//       map (i, j) { packed_p[..] = s[i, j] }   map (j, d) { packed_v[..] = V[.., kb*BK + j, d] }
-//       map (jp, ip) { ukernel gemm_MRxNR (packed_p[ip], packed_v[jp]) -> o[ip*MR, jp*NR] += , depth cols }
+//       map (jp, ip) { ukernel gemm_MRxNR_rows (s[ip*MR, 0], V[.., kb*BK, jp*NR]) -> o[ip*MR, jp*NR] +=,
+//                      depth cols }                             P and V read in place, or where V's head
+//       (map (i, j) { packed_p[..] = s[i, j] }  map (j, d) { packed_v[..] = V[..] }    width is not whole
+//        map (jp, ip) { ukernel gemm_MRxNR (packed_p[ip], packed_v[jp]) -> o[..] += }) register tiles
 //     }
 //     map (i, d) { O[.., qb*BQ + i, d] = l[i] > 0 ? o[i, d] / l[i] : 0 }
 //   }
@@ -37,6 +39,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/SDFG/MicroKernels.h"
+#include "dialects/SDFG/Views.h"
 #include "passes/expansions/TileNest.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -210,8 +213,14 @@ LogicalResult expandAttentionTiled(Expander &e) {
   Value rowMax = local({c(bq)}, "row_max");
   Value rowSum = local({c(bq)}, "row_sum");
   Value acc = local({c(rowPanelsMax * mr), c(dvPanels * nr)}, "acc");
-  Value packedP = local({c(rowPanelsMax), c(bk), c(mr)}, "packed_p");
-  Value packedV = local({c(dvPanels), c(bk), c(nr)}, "packed_v");
+  // P V reads P (the scores' rows) and V in place where V's head width is whole register tiles and its
+  // rows are evenly spaced; otherwise both are packed into panels first.
+  StringRef rowsKernel = sdfg::gemmRowsKernel(t.kernel);
+  std::optional<sdfg::StridedLayout> vLayout = sdfg::stridedLayout(v);
+  const bool inPlacePV = !rowsKernel.empty() && dv.value % nr == 0 && vLayout && !vLayout->strides.empty() &&
+                         vLayout->strides.back() == Monomial{};
+  Value packedP = inPlacePV ? Value() : local({c(rowPanelsMax), c(bk), c(mr)}, "packed_p");
+  Value packedV = inPlacePV ? Value() : local({c(dvPanels), c(bk), c(nr)}, "packed_v");
 
   // The omp map over (batch..., qb).
   SmallVector<IndexFn> uppers;
@@ -322,7 +331,20 @@ LogicalResult expandAttentionTiled(Expander &e) {
                  {{param(i), constant(0)}, {param(i)}, {param(i)}, {param(i), constant(0)}}, {cols, width});
     });
 
-    // o += P V: P's rows as A panels (depth: the block's keys), V's columns as B panels.
+    // o += P V. In place: register tiles of P's rows (depth: the block's keys) times V's rows k0 ..
+    if (inPlacePV) {
+      sdfg::MapOp m = buildMap(e, {constant(dvPanels), param(rowPanels)}, sdfg::Schedule::sequential);
+      OpBuilder::InsertionGuard g(e.b);
+      e.b.setInsertionPointToEnd(&m.getBodyBlock());
+      Value jp = m.getBodyBlock().getArgument(0), ip = m.getBodyBlock().getArgument(1);
+      IndexFn rowOfTile = [=](AffineOperands &o) { return o(ip) * mr; };
+      IndexFn colOfTile = [=](AffineOperands &o) { return o(jp) * nr; };
+      callKernel(e, rowsKernel, {scores, v}, {acc},
+                 {{rowOfTile, constant(0)}, matrixIndices(vs, batchShape, batch, k0, colOfTile), {rowOfTile, colOfTile}},
+                 {cols, accumulate});
+      return;
+    }
+    // Packed: P's rows as A panels, V's columns as B panels.
     PanelPacking pp;
     pp.source = scores, pp.packed = packedP, pp.batchShape = {}, pp.batch = {};
     pp.alongIsRow = true, pp.width = mr, pp.panels = param(rowPanels), pp.depth = param(cols);

@@ -45,7 +45,7 @@ def inputs(rng):
     return {"q": n((3, 1, 77, 40)), "k": n((3, 1, 77, 40)), "v": n((3, 1, 77, 24)), "mask": mask,
             "q2": n((2, 3, 9, 24)), "k2": n((1, 3, 77, 24)), "v2": n((2, 1, 77, 40)), "q3": n((3, 1, 24)),
             "a": n((3, 77, 40)), "w": n((24, 40)), "bias": n((24,)), "res": n((3, 77, 24)), "at": n((40, 77)),
-            "w2": n((40, 24)), "x": n((77, 24))}
+            "w2": n((40, 24)), "x": n((77, 24)), "v32": n((1, 1, 77, 32))}
 
 
 def attention(q, k, v, scale, mask=None, causal=False, window=-1, stride=0, global_tokens=()):
@@ -96,4 +96,5 @@ def reference(t):
         "o8": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True, global_tokens=(50,)),
         "o9": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=4,
                         global_tokens=(1, 10, 20, 30, 40, 50, 60, 70)),
+        "o10": attention(t["q"], t["k"], t["v32"], 0.125, causal=True, window=20),
     }
