@@ -44,13 +44,11 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     // The tile nests of fused matmuls (`fused_matmul=tiled`) match the runtime's tiled kernel on 2 threads
     // but not yet on 16 (docs/performance.md): until they win everywhere, -O3 calls the runtime kernel.
     choice.fusedMatmul = "library";
-    // Flash-style attention tile nests beat the runtime's attention on every sample on the peer machine
-    // (docs/performance.md) except with global tokens, whose key blocks the nest does not skip yet.
+    // Flash-style attention tile nests beat the runtime's attention on every sample (docs/performance.md).
     choice.attention = "tiled";
-    choice.attentionGlobalTokens = "library";
     // Softmax and layer norm left by the fusions as tile nests over rows on the row micro-kernels: the
-    // runtime's kernels are scalar with double accumulators (docs/performance.md: layer norm 9x, softmax
-    // 2x faster alone; bert_encoder ties or wins). Reductions stay runtime calls (not measured yet).
+    // runtime's kernels are scalar with double accumulators (docs/performance.md: layer norm 5-10x and a
+    // causal softmax 5x faster alone; bert_encoder ties or wins). Reductions stay runtime calls (not timed).
     choice.softmax = "tiled";
     choice.layernorm = "tiled";
     sdfg.addPass(createChooseImplementations(choice));

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Emitter.h"
 #include "dialects/SDFG/MicroKernels.h"
+#include "dialects/SDFG/Views.h"
 
 using namespace mlir;
 
@@ -44,11 +45,13 @@ LogicalResult Emitter::emitMicroKernel(sdfg::UKernelOp call) {
       break;
     }
     case sdfg::CallItem::RowStride: {
+      // Elements between consecutive indices of the second-to-last dimension, in the root (the
+      // verifier proved the layout strided with a contiguous last dimension).
       Value tile = call.getTiles()[item.value];
-      if (!isa<BlockArgument>(tile) && !isa<sdfg::AllocOp>(tile.getDefiningOp()))
-        return call.emitOpError("needs the row stride of a container without views");
-      Shape shape = cast<sdfg::ArrayType>(tile.getType()).getShape();
-      args.push_back(shape.size() < 2 ? "1" : numElementsExpr(Shape(shape.end() - 1, shape.end())));
+      std::optional<sdfg::StridedLayout> layout = sdfg::stridedLayout(tile);
+      if (!layout || layout->strides.empty())
+        return call.emitOpError("needs the row stride of a strided container");
+      args.push_back(layout->strides.size() < 2 ? "1" : elementCountExpr(layout->strides[layout->strides.size() - 2]));
       break;
     }
     }

@@ -22,6 +22,26 @@ MicroKernel gemmKernel(llvm::StringRef name, llvm::StringRef function, int64_t m
   return k;
 }
 
+/// acc[MR x NR] (+)= A[MR x kc] B[kc x NR] with A and B read in place, rows of matrices of any row
+/// stride (the last two dims of their containers, which may be views):
+/// dmcrt_uk_gemm_MRxNR_rows(kc, a, lda, b, ldb, acc, ldacc, accumulate).
+MicroKernel gemmRowsKernel(llvm::StringRef name, llvm::StringRef function, int64_t mr, int64_t nr) {
+  MicroKernel k;
+  k.name = name;
+  k.function = function;
+  TileOperand a{{TileExtent::fixed(mr), TileExtent::ofArg(0)}, {}, false};
+  TileOperand b{{TileExtent::ofArg(0), TileExtent::fixed(nr)}, {}, false};
+  for (TileOperand *operand : {&a, &b})
+    operand->leadingUnitDims = operand->stridedRows = true;
+  k.inputs = {a, b};
+  k.outputs = {TileOperand{{TileExtent::fixed(mr), TileExtent::fixed(nr)}, {}, true}};
+  k.argNames = {"kc", "accumulate"};
+  k.call = {{CallItem::Arg, 0},       {CallItem::Pointer, 0}, {CallItem::RowStride, 0},
+            {CallItem::Pointer, 1},   {CallItem::RowStride, 1}, {CallItem::Pointer, 2},
+            {CallItem::RowStride, 2}, {CallItem::Arg, 1}};
+  return k;
+}
+
 int64_t gemmFlops12x32(llvm::ArrayRef<int64_t> a) { return 2 * 12 * 32 * a[0]; }
 int64_t gemmFlops6x16(llvm::ArrayRef<int64_t> a) { return 2 * 6 * 16 * a[0]; }
 
@@ -88,6 +108,10 @@ const std::vector<MicroKernel> &table() {
     t.back().flops = gemmFlops12x32;
     t.push_back(gemmKernel("gemm_6x16", "dmcrt_uk_gemm_6x16", 6, 16));
     t.back().flops = gemmFlops6x16;
+    t.push_back(gemmRowsKernel("gemm_12x32_rows", "dmcrt_uk_gemm_12x32_rows", 12, 32));
+    t.back().flops = gemmFlops12x32;
+    t.push_back(gemmRowsKernel("gemm_6x16_rows", "dmcrt_uk_gemm_6x16_rows", 6, 16));
+    t.back().flops = gemmFlops6x16;
     // Codes of dmcrt_activation (runtime/include/dmc/runtime/tiled.h).
     t.push_back(activationKernel("relu_row", 1));
     t.push_back(activationKernel("gelu_erf_row", 2));
@@ -114,6 +138,23 @@ const MicroKernel *lookupMicroKernel(llvm::StringRef name) {
 }
 
 llvm::ArrayRef<MicroKernel> microKernels() { return table(); }
+
+std::vector<TileExtent> tileExtents(const TileOperand &spec, int64_t rank) {
+  int64_t named = spec.extents.size();
+  if (rank < named || (!spec.leadingUnitDims && rank != named))
+    return {};
+  std::vector<TileExtent> extents(rank - named, TileExtent::fixed(1));
+  extents.insert(extents.end(), spec.extents.begin(), spec.extents.end());
+  return extents;
+}
+
+llvm::StringRef gemmRowsKernel(llvm::StringRef packedKernel) {
+  if (packedKernel == "gemm_12x32")
+    return "gemm_12x32_rows";
+  if (packedKernel == "gemm_6x16")
+    return "gemm_6x16_rows";
+  return {};
+}
 
 llvm::ArrayRef<RegisterTile> gemmRegisterTiles() {
   static const RegisterTile tiles[] = {{12, 32, "gemm_12x32"}, {6, 16, "gemm_6x16"}};

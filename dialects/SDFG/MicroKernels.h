@@ -33,7 +33,17 @@ struct TileOperand {
   std::vector<int64_t> trailingDims;
   /// The container must be a transient or argument of its own (no view), so its layout is row-major.
   bool packed = false;
+  /// `extents` name the last dimensions only; any before them have extent 1 (a tile of one matrix of a
+  /// batch, read in place).
+  bool leadingUnitDims = false;
+  /// The kernel reads rows of the tile through a row stride: the container may be a view, but its last
+  /// dimension must be contiguous and its rows evenly spaced (a strided layout, sdfg::stridedLayout).
+  bool stridedRows = false;
 };
+
+/// The extent of `spec`'s tile along each of the `rank` dimensions of its container; empty when the
+/// rank does not fit the kernel.
+std::vector<TileExtent> tileExtents(const TileOperand &spec, int64_t rank);
 
 /// One item of the C call: an argument, an operand's tile pointer, the row stride (elements between
 /// consecutive indices of the second-to-last dimension) of an operand, or a constant.
@@ -64,6 +74,9 @@ struct RegisterTile {
 };
 /// The GEMM kernels on packed panels, best first for wide vector units.
 llvm::ArrayRef<RegisterTile> gemmRegisterTiles();
+/// The kernel of the same register tile that reads A and B in place (rows with a row stride), or an
+/// empty name.
+llvm::StringRef gemmRowsKernel(llvm::StringRef packedKernel);
 
 } // namespace dmc::sdfg
 

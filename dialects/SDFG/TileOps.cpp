@@ -1,6 +1,7 @@
 //===- TileOps.cpp - tile extents and starts (sdfg.min/max), micro-kernel calls ===//
 #include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/SDFG/Views.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -176,11 +177,19 @@ LogicalResult UKernelOp::verify() {
     ValueRange indices = getOriginIndices(i);
     if (!type.getElementType().isF32())
       return emitOpError("runs on f32 containers, got ") << type;
-    if (origin.getNumResults() != (unsigned)type.getRank() || spec.extents.size() != (size_t)type.getRank())
-      return emitOpError("operand ") << i << " of '" << getKernel() << "' must have rank " << spec.extents.size()
+    std::vector<TileExtent> extents = tileExtents(spec, type.getRank());
+    if (origin.getNumResults() != (unsigned)type.getRank() || extents.empty())
+      return emitOpError("operand ") << i << " of '" << getKernel() << "' must have rank "
+                                     << spec.extents.size() << (spec.leadingUnitDims ? " or more" : "")
                                      << " with one origin index per dimension, got " << type;
     if (spec.packed && isa_and_nonnull<TransposeViewOp, ReshapeViewOp, SliceViewOp>(tile.getDefiningOp()))
       return emitOpError("operand ") << i << " of '" << getKernel() << "' must be a packed container, not a view";
+    if (spec.stridedRows) {
+      std::optional<StridedLayout> layout = stridedLayout(tile);
+      if (!layout || layout->strides.empty() || layout->strides.back() != dmc::Monomial{})
+        return emitOpError("operand ") << i << " of '" << getKernel()
+                                       << "' must have a contiguous last dimension and evenly spaced rows";
+    }
     for (auto [k, size] : llvm::enumerate(spec.trailingDims)) {
       const dmc::Dim d = type.getShape()[type.getRank() - 1 - k]; // a copy: getShape() returns a temporary
       if (d.isSymbolic() || d.value != size)
@@ -201,7 +210,7 @@ LogicalResult UKernelOp::verify() {
       asDims.push_back(getAffineDimExpr(origin.getNumDims() + s, ctx));
     AffineMap low = origin.replaceDimsAndSymbols({}, asDims, numInputs + getArgs().size(), 0);
     SmallVector<AffineExpr> last;
-    for (auto [d, extent] : llvm::enumerate(spec.extents))
+    for (auto [d, extent] : llvm::enumerate(extents))
       last.push_back(low.getResult(d) + (extent.arg >= 0 ? getAffineDimExpr(numInputs + extent.arg, ctx) - 1
                                                           : getAffineConstantExpr(extent.constant - 1, ctx)));
     AffineMap high = AffineMap::get(numInputs + getArgs().size(), 0, last, ctx);

@@ -64,6 +64,15 @@ bool collectAccesses(Operation *op, llvm::SmallPtrSetImpl<Value> &reads, llvm::S
       if (s.getWcr())
         reads.insert(rootOf(s.getArray()));
     });
+    // A micro-kernel reads its inputs' tiles and reads and updates its outputs' (sdfg.ukernel).
+    op->walk([&](sdfg::UKernelOp call) {
+      for (Value v : call.getInputs())
+        reads.insert(rootOf(v));
+      for (Value v : call.getOutputs()) {
+        reads.insert(rootOf(v));
+        writes.insert(rootOf(v));
+      }
+    });
     return true;
   }
   return false;

@@ -1,6 +1,8 @@
 //===- TileNest.cpp - building blocks of the tiled expansions -------------===//
 #include "passes/expansions/TileNest.h"
 
+#include <optional>
+
 using namespace mlir;
 
 namespace dmc::expansions {
@@ -60,13 +62,39 @@ void forRange(Expander &e, IndexFn upper, sdfg::Schedule schedule, llvm::functio
   body(m.getBodyBlock().getArgument(0));
 }
 
+namespace {
+/// The expressions of a min (`isMin`) or max without repeats and, of its constants, only the smallest
+/// (largest): the others never decide its value, and bounds proofs have the tighter one.
+SmallVector<IndexFn> withoutDominated(MLIRContext *ctx, ArrayRef<IndexFn> exprs, bool isMin) {
+  AffineOperands ops{{}, ctx};
+  SmallVector<AffineExpr> values;
+  std::optional<int64_t> best;
+  for (const IndexFn &f : exprs) {
+    values.push_back(f(ops));
+    if (auto c = dyn_cast<AffineConstantExpr>(values.back()))
+      if (!best || (isMin ? c.getValue() < *best : c.getValue() > *best))
+        best = c.getValue();
+  }
+  SmallVector<IndexFn> kept;
+  SmallVector<AffineExpr> keptValues;
+  for (auto [f, x] : llvm::zip(exprs, values)) {
+    auto c = dyn_cast<AffineConstantExpr>(x);
+    if (llvm::is_contained(keptValues, x) || (c && c.getValue() != *best))
+      continue;
+    kept.push_back(f);
+    keptValues.push_back(x);
+  }
+  return kept;
+}
+} // namespace
+
 Value buildMin(Expander &e, ArrayRef<IndexFn> exprs) {
-  auto [map, operands] = affineMapOf(e.b.getContext(), exprs);
+  auto [map, operands] = affineMapOf(e.b.getContext(), withoutDominated(e.b.getContext(), exprs, true));
   return e.b.create<sdfg::MinOp>(e.loc, e.b.getIndexType(), map, operands);
 }
 
 Value buildMax(Expander &e, ArrayRef<IndexFn> exprs) {
-  auto [map, operands] = affineMapOf(e.b.getContext(), exprs);
+  auto [map, operands] = affineMapOf(e.b.getContext(), withoutDominated(e.b.getContext(), exprs, false));
   return e.b.create<sdfg::MaxOp>(e.loc, e.b.getIndexType(), map, operands);
 }
 

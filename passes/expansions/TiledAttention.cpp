@@ -13,17 +13,22 @@
 //       map (jp, ip) { ukernel gemm_MRxNR (packed_q[ip], packed_k[jp]) -> s[ip*MR, jp*NR], depth D }
 //       map (i, j) { s[i, j] = s[i, j] + mask[..] or -inf where the generated mask drops (i, j) }
 //       map (i) { ukernel softmax_update_row (s[i, 0], m[i], l[i], o[i, 0]) args(cols, Dv) }
-//       map (i, j) { packed_p[..] = s[i, j] }   map (j, d) { packed_v[..] = V[.., kb*BK + j, d] }
-//       map (jp, ip) { ukernel gemm_MRxNR (packed_p[ip], packed_v[jp]) -> o[ip*MR, jp*NR] += , depth cols }
+//       map (jp, ip) { ukernel gemm_MRxNR_rows (s[ip*MR, 0], V[.., kb*BK, jp*NR]) -> o[ip*MR, jp*NR] +=,
+//                      depth cols }                             P and V read in place, or where V's head
+//       (map (i, j) { packed_p[..] = s[i, j] }  map (j, d) { packed_v[..] = V[..] }    width is not whole
+//        map (jp, ip) { ukernel gemm_MRxNR (packed_p[ip], packed_v[jp]) -> o[..] += }) register tiles
 //     }
 //     map (i, d) { O[.., qb*BQ + i, d] = l[i] > 0 ? o[i, d] / l[i] : 0 }
 //   }
 //
 // The key-block range follows the generated mask: causal stops at the block of the block's last query
 // (sdfg.min), a window starts at the block of its first query minus the window (sdfg.max) and stops
-// after its last plus the window; with global tokens every block stays. Without a stride the range
-// splits into the blocks the mask cuts and those where it keeps every position (left of the causal
-// diagonal, the middle of a wide band), which carry no mask code. The element-wise mask map exists only
+// after its last plus the window. Without a stride the range splits into the blocks the mask cuts and
+// those where it keeps every position (left of the causal diagonal, the middle of a wide band), which
+// carry no mask code. Global tokens add, outside the band, the key blocks of their columns for every
+// query block, and every other key block for the query blocks of their rows only (in a map of one
+// iteration for that block, none for the others); past kMaxGlobalTokenBlocks such blocks, every query
+// block visits every key block. The element-wise mask map exists only
 // where something is to be applied: an additive mask input, or a generated mask on a block it may cut.
 //
 // Every transient is of lifetime `scope` (one zeroed buffer per worker). Partial blocks pack only their
@@ -34,58 +39,71 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/SDFG/MicroKernels.h"
+#include "dialects/SDFG/Views.h"
 #include "passes/expansions/TileNest.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 using namespace mlir;
 
 namespace dmc::expansions {
 namespace {
 
-/// A range [first, last) of key blocks and whether the generated mask may cut its blocks.
+/// A range [first, last) of key blocks, whether the generated mask may cut its blocks, and the one
+/// query block it is for (-1: every query block).
 struct KeyBlocks {
   IndexFn first, last;
   bool masked;
+  int64_t queryBlock = -1;
 };
 
-/// The key-block ranges of the query block starting at row `q0` (an affine function of the omp map's
-/// parameter), for blocks of `bq` queries and `bk` keys, `blocks` key blocks in all.
-SmallVector<KeyBlocks> keyBlockRanges(Expander &e, const GeneratedMask &gen, IndexFn q0, int64_t bq, int64_t bk,
-                                      IndexFn blocks) {
+/// Past this many distinct blocks holding global tokens (their rows' query blocks and their columns' key
+/// blocks together), every query block visits every key block instead.
+constexpr size_t kMaxGlobalTokenBlocks = 8;
+
+/// The key-block ranges of the causal / window / stride mask `band` (no global tokens) for the query
+/// block starting at row `q0` (an affine function of the omp map's parameter), for blocks of `bq` queries
+/// and `bk` keys, `blocks` key blocks in all. `bandStart` and `bandEnd` get the band's first block and
+/// its end as single expressions (the range is [max(0, start), min(blocks, end))), null where the band
+/// starts at 0 or reaches the last block.
+SmallVector<KeyBlocks> bandRanges(Expander &e, const GeneratedMask &band, IndexFn q0, int64_t bq, int64_t bk,
+                                  IndexFn blocks, IndexFn &bandStart, IndexFn &bandEnd) {
   IndexFn zero = constant(0);
-  if (!gen.any())
+  if (!band.any())
     return {{zero, blocks, false}};
-  if (!gen.globalTokens.empty()) // a global token keeps its row and column in every block
-    return {{zero, blocks, true}};
   // Keys kept by the queries [q0, q0 + bq): j <= i (causal), |i - j| <= window.
-  int64_t w = gen.window;
+  int64_t w = band.window;
   IndexFn qLast = [=](AffineOperands &o) { return q0(o) + (bq - 1); };
   SmallVector<IndexFn> ends{blocks};
-  if (gen.causal)
+  if (band.causal)
     ends.push_back([=](AffineOperands &o) { return qLast(o).floorDiv(bk) + 1; });
   if (w >= 0)
     ends.push_back([=](AffineOperands &o) { return (qLast(o) + w).floorDiv(bk) + 1; });
+  // With causal the causal end is the smaller of the two (w >= 0).
+  if (ends.size() > 1)
+    bandEnd = ends[1];
   Value last = buildMin(e, ends);
   SmallVector<IndexFn> starts{zero};
   if (w >= 0)
-    starts.push_back([=](AffineOperands &o) { return (q0(o) - w).floorDiv(bk); });
-  if (gen.stride != 0) // the stride cuts every block
-    return {{w >= 0 ? param(buildMax(e, starts)) : zero, param(last), true}};
+    starts.push_back(bandStart = [=](AffineOperands &o) { return (q0(o) - w).floorDiv(bk); });
+  IndexFn first = w >= 0 ? param(buildMax(e, starts)) : zero;
+  if (band.stride != 0) // the stride cuts every block
+    return {{first, param(last), true}};
   // Blocks where every position is kept: kb >= fullFrom and kb < fullTo. Causal: the block's last key
   // is at most the first query, (kb + 1) * bk - 1 <= q0. A window: the block's last key at most the
   // first query plus the window, (kb + 1) * bk - 1 <= q0 + w, and its first key at least the last query
   // minus the window, kb * bk >= q0 + bq - 1 - w.
   SmallVector<IndexFn> fullTo{blocks}, fullFrom{zero};
-  if (gen.causal)
+  if (band.causal)
     fullTo.push_back([=](AffineOperands &o) { return (q0(o) + 1).floorDiv(bk); });
   if (w >= 0) {
     // With causal, the causal end is the smaller (w >= 0): fullTo keeps one expression, so that the last
     // range can start at it (a max cannot take a min).
-    if (!gen.causal)
+    if (!band.causal)
       fullTo.push_back([=](AffineOperands &o) { return (q0(o) + w + 1).floorDiv(bk); });
     fullFrom.push_back([=](AffineOperands &o) { return (q0(o) + (bq - 1 - w)).ceilDiv(bk); });
   }
@@ -99,12 +117,50 @@ SmallVector<KeyBlocks> keyBlockRanges(Expander &e, const GeneratedMask &gen, Ind
   keptEnd.append(fullTo.begin() + 1, fullTo.end());
   afterStart.append(fullFrom.begin() + 1, fullFrom.end());
   afterStart.append(fullTo.begin() + 1, fullTo.end());
-  IndexFn first = w >= 0 ? param(buildMax(e, starts)) : zero;
   SmallVector<KeyBlocks> ranges;
   if (w >= 0) // before the band's kept blocks (causal alone has none there)
     ranges.push_back({first, param(buildMin(e, beforeEnd)), true});
   ranges.push_back({w >= 0 ? param(buildMax(e, keptStart)) : zero, param(buildMin(e, keptEnd)), false});
   ranges.push_back({param(buildMax(e, afterStart)), param(last), true});
+  return ranges;
+}
+
+/// The key-block ranges of the query block starting at row `q0` under the generated mask `gen`: the
+/// band's (bandRanges), and outside the band, with global tokens, the key blocks holding a global
+/// column (for every query block) and the rest (only for the query blocks holding a global row). All
+/// disjoint, so that no key block is visited twice.
+SmallVector<KeyBlocks> keyBlockRanges(Expander &e, const GeneratedMask &gen, IndexFn q0, int64_t bq, int64_t bk,
+                                      IndexFn blocks) {
+  std::set<int64_t> columnBlocks, rowBlocks;
+  for (int64_t token : gen.globalTokens)
+    columnBlocks.insert(token / bk), rowBlocks.insert(token / bq);
+  GeneratedMask band = gen;
+  band.globalTokens = {};
+  if (band.any() && columnBlocks.size() + rowBlocks.size() > kMaxGlobalTokenBlocks)
+    return {{constant(0), blocks, true}};
+  IndexFn bandStart, bandEnd;
+  SmallVector<KeyBlocks> ranges = bandRanges(e, band, q0, bq, bk, blocks, bandStart, bandEnd);
+  if (gen.globalTokens.empty() || (!bandStart && !bandEnd)) // nothing outside the band
+    return ranges;
+  // [a, b) outside the band: [a, min(b, start)) before it and [max(a, end), b) after it. `blocks` in
+  // each upper bound keeps a token past a run-time sequence length out of range.
+  auto outside = [&](IndexFn a, IndexFn b, int64_t queryBlock) {
+    if (bandStart)
+      ranges.push_back({a, param(buildMin(e, {b, blocks, bandStart})), true, queryBlock});
+    if (bandEnd)
+      ranges.push_back({param(buildMax(e, {a, bandEnd})), param(buildMin(e, {b, blocks})), true, queryBlock});
+  };
+  for (int64_t c : columnBlocks)
+    outside(constant(c), constant(c + 1), -1);
+  for (int64_t g : rowBlocks) { // the gaps between the global columns' blocks
+    int64_t from = 0;
+    for (int64_t c : columnBlocks) {
+      if (from < c)
+        outside(constant(from), constant(c), g);
+      from = c + 1;
+    }
+    outside(constant(from), blocks, g);
+  }
   return ranges;
 }
 
@@ -157,8 +213,14 @@ LogicalResult expandAttentionTiled(Expander &e) {
   Value rowMax = local({c(bq)}, "row_max");
   Value rowSum = local({c(bq)}, "row_sum");
   Value acc = local({c(rowPanelsMax * mr), c(dvPanels * nr)}, "acc");
-  Value packedP = local({c(rowPanelsMax), c(bk), c(mr)}, "packed_p");
-  Value packedV = local({c(dvPanels), c(bk), c(nr)}, "packed_v");
+  // P V reads P (the scores' rows) and V in place where V's head width is whole register tiles and its
+  // rows are evenly spaced; otherwise both are packed into panels first.
+  StringRef rowsKernel = sdfg::gemmRowsKernel(t.kernel);
+  std::optional<sdfg::StridedLayout> vLayout = sdfg::stridedLayout(v);
+  const bool inPlacePV = !rowsKernel.empty() && dv.value % nr == 0 && vLayout && !vLayout->strides.empty() &&
+                         vLayout->strides.back() == Monomial{};
+  Value packedP = inPlacePV ? Value() : local({c(rowPanelsMax), c(bk), c(mr)}, "packed_p");
+  Value packedV = inPlacePV ? Value() : local({c(dvPanels), c(bk), c(nr)}, "packed_v");
 
   // The omp map over (batch..., qb).
   SmallVector<IndexFn> uppers;
@@ -269,7 +331,20 @@ LogicalResult expandAttentionTiled(Expander &e) {
                  {{param(i), constant(0)}, {param(i)}, {param(i)}, {param(i), constant(0)}}, {cols, width});
     });
 
-    // o += P V: P's rows as A panels (depth: the block's keys), V's columns as B panels.
+    // o += P V. In place: register tiles of P's rows (depth: the block's keys) times V's rows k0 ..
+    if (inPlacePV) {
+      sdfg::MapOp m = buildMap(e, {constant(dvPanels), param(rowPanels)}, sdfg::Schedule::sequential);
+      OpBuilder::InsertionGuard g(e.b);
+      e.b.setInsertionPointToEnd(&m.getBodyBlock());
+      Value jp = m.getBodyBlock().getArgument(0), ip = m.getBodyBlock().getArgument(1);
+      IndexFn rowOfTile = [=](AffineOperands &o) { return o(ip) * mr; };
+      IndexFn colOfTile = [=](AffineOperands &o) { return o(jp) * nr; };
+      callKernel(e, rowsKernel, {scores, v}, {acc},
+                 {{rowOfTile, constant(0)}, matrixIndices(vs, batchShape, batch, k0, colOfTile), {rowOfTile, colOfTile}},
+                 {cols, accumulate});
+      return;
+    }
+    // Packed: P's rows as A panels, V's columns as B panels.
     PanelPacking pp;
     pp.source = scores, pp.packed = packedP, pp.batchShape = {}, pp.batch = {};
     pp.alongIsRow = true, pp.width = mr, pp.panels = param(rowPanels), pp.depth = param(cols);
@@ -284,11 +359,31 @@ LogicalResult expandAttentionTiled(Expander &e) {
   };
 
   IndexFn keyBlocks = [&](AffineOperands &o) { return dimExpr(e, o, sk).ceilDiv(bk); };
-  for (const KeyBlocks &range : keyBlockRanges(e, gen, q0, bq, bk, keyBlocks)) {
+  SmallVector<KeyBlocks> ranges = keyBlockRanges(e, gen, q0, bq, bk, keyBlocks);
+  auto visit = [&](const KeyBlocks &range) {
     sdfg::MapOp loop = buildMap(e, {range.first}, {range.last}, sdfg::Schedule::sequential);
     OpBuilder::InsertionGuard g(e.b);
     e.b.setInsertionPointToEnd(&loop.getBodyBlock());
     keyBlock(loop.getBodyBlock().getArgument(0), range.masked);
+  };
+  for (const KeyBlocks &range : ranges)
+    if (range.queryBlock < 0)
+      visit(range);
+  // The ranges of one query block g: in a map of one iteration for qb = g and none for the others,
+  // [max(qb, g), min(qb, g) + 1).
+  std::set<int64_t> guarded;
+  for (const KeyBlocks &range : ranges)
+    if (range.queryBlock >= 0)
+      guarded.insert(range.queryBlock);
+  for (int64_t g : guarded) {
+    Value from = buildMax(e, {param(qb), constant(g)});
+    Value to = buildMin(e, {[=](AffineOperands &o) { return o(qb) + 1; }, constant(g + 1)});
+    sdfg::MapOp only = buildMap(e, {param(from)}, {param(to)}, sdfg::Schedule::sequential);
+    OpBuilder::InsertionGuard ig(e.b);
+    e.b.setInsertionPointToEnd(&only.getBodyBlock());
+    for (const KeyBlocks &range : ranges)
+      if (range.queryBlock == g)
+        visit(range);
   }
 
   // O = o / l per row, 0 for a row with nothing kept.

@@ -61,6 +61,16 @@ extern "C" void dmcrt_uk_gemm_6x16(int64_t kc, const float* a, const float* b, f
   uk().gemm_6x16(kc, a, b, acc, ldacc, accumulate);
 }
 
+extern "C" void dmcrt_uk_gemm_12x32_rows(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                                        float* acc, int64_t ldacc, int32_t accumulate) {
+  uk().gemm_12x32_rows(kc, a, lda, b, ldb, acc, ldacc, accumulate);
+}
+
+extern "C" void dmcrt_uk_gemm_6x16_rows(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                                       float* acc, int64_t ldacc, int32_t accumulate) {
+  uk().gemm_6x16_rows(kc, a, lda, b, ldb, acc, ldacc, accumulate);
+}
+
 extern "C" void dmcrt_uk_activation(int32_t activation, int64_t n, float* x) { uk().activation(activation, n, x); }
 
 extern "C" float dmcrt_uk_max(int64_t n, const float* x) { return uk().max(n, x); }

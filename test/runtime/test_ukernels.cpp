@@ -107,6 +107,54 @@ TEST_P(UKernels, Gemm6x16MatchesDoubleLoops) {
     for (bool accumulate : {false, true}) check_gemm(uk->gemm_6x16, 6, 16, kc, accumulate);
 }
 
+using GemmRowsFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t, int32_t);
+
+// One in-place call: A's MR rows lda = kc + 3 apart and B's kc rows ldb = NR + 7 apart, both starting one
+// float past a 64-byte boundary, the gaps between rows holding NaN (a read outside the tiles would show
+// in the result), the accumulator with a sentinel margin as in check_gemm.
+void check_gemm_rows(GemmRowsFn gemm, int64_t MR, int64_t NR, int64_t kc, bool accumulate) {
+  SCOPED_TRACE("kc " + std::to_string(kc) + (accumulate ? ", accumulating" : ""));
+  const int64_t lda = kc + 3, ldb = NR + 7, ldacc = NR + 5, rows = MR + 2;
+  const float nan = std::numeric_limits<float>::quiet_NaN(), sentinel = 12345.5f;
+  Tensor a = random_tensor({MR * lda + 1}, 31), b = random_tensor({std::max<int64_t>(kc, 1) * ldb + 1}, 32);
+  for (int64_t r = 0; r < MR; ++r)
+    for (int64_t p = kc; p < lda; ++p) a.v[1 + r * lda + p] = nan;
+  for (int64_t p = 0; p < kc; ++p)
+    for (int64_t c = NR; c < ldb; ++c) b.v[1 + p * ldb + c] = nan;
+  Tensor acc = random_tensor({rows * ldacc + 1}, 33, -4, 4);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < ldacc; ++c)
+      if (r >= MR || c >= NR) acc.v[1 + r * ldacc + c] = sentinel;
+  const std::vector<float> before = acc.v;
+  gemm(kc, a.v.data() + 1, lda, b.v.data() + 1, ldb, acc.v.data() + 1, ldacc, accumulate);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < ldacc; ++c) {
+      const int64_t at = 1 + r * ldacc + c;
+      if (r >= MR || c >= NR) {
+        ASSERT_EQ(acc.v[at], sentinel) << "written outside the tile at row " << r << ", column " << c;
+        continue;
+      }
+      double want = accumulate ? before[at] : 0.0, magnitude = std::fabs(want);
+      for (int64_t p = 0; p < kc; ++p) {
+        const double term = double(a.v[1 + r * lda + p]) * b.v[1 + p * ldb + c];
+        want += term;
+        magnitude += std::fabs(term);
+      }
+      const double bound = (kc + 2) * std::numeric_limits<float>::epsilon() / 2 * magnitude;
+      ASSERT_NEAR(acc.v[at], want, bound) << "row " << r << ", column " << c;
+    }
+}
+
+TEST_P(UKernels, Gemm12x32RowsMatchesDoubleLoops) {
+  for (int64_t kc : {0, 1, 7, 256, 301})
+    for (bool accumulate : {false, true}) check_gemm_rows(uk->gemm_12x32_rows, 12, 32, kc, accumulate);
+}
+
+TEST_P(UKernels, Gemm6x16RowsMatchesDoubleLoops) {
+  for (int64_t kc : {0, 1, 7, 256, 301})
+    for (bool accumulate : {false, true}) check_gemm_rows(uk->gemm_6x16_rows, 6, 16, kc, accumulate);
+}
+
 const int64_t kLengths[] = {0, 1, 15, 16, 17, 100};
 
 // n values in [lo, hi] with `specials` spread over them (each at a position that exists).

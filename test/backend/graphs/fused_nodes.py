@@ -32,6 +32,10 @@ PIPELINES = [
     "attention-block-k=64}",
     "choose-implementations{default=pure attention=tiled fused_matmul=tiled},expand-library-nodes{register-tile=6x16 "
     "attention-block-q=20 attention-block-k=48},choose-transient-storage,make-transients-persistent",
+    # Key blocks of 16 and query blocks of 12 on the 6x16 tile: the global tokens (3, 40, 76 and 50) lie in
+    # different query and key blocks, with band blocks between them.
+    "choose-implementations{default=pure attention=tiled},expand-library-nodes{register-tile=6x16 "
+    "attention-block-q=12 attention-block-k=16}",
 ]
 
 
@@ -43,7 +47,7 @@ def inputs(rng):
     return {"q": n((3, 1, 77, 40)), "k": n((3, 1, 77, 40)), "v": n((3, 1, 77, 24)), "mask": mask,
             "q2": n((2, 3, 9, 24)), "k2": n((1, 3, 77, 24)), "v2": n((2, 1, 77, 40)), "q3": n((3, 1, 24)),
             "a": n((3, 77, 40)), "w": n((24, 40)), "bias": n((24,)), "res": n((3, 77, 24)), "at": n((40, 77)),
-            "w2": n((40, 24)), "x": n((77, 24))}
+            "w2": n((40, 24)), "x": n((77, 24)), "v32": n((1, 1, 77, 32))}
 
 
 def attention(q, k, v, scale, **masks):
@@ -71,4 +75,9 @@ def reference(t):
         "o4": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True),
         "o5": attention(t["q"], t["k"], t["v"], 0.125, window=50),
         "o6": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=30, stride=3),
+        "o7": attention(t["q"], t["k"], t["v"], 0.125, window=10, global_tokens=(3, 40, 76)),
+        "o8": attention(t["q"], t["k"], t["v"], 0.125, mask=t["mask"], causal=True, global_tokens=(50,)),
+        "o9": attention(t["q"], t["k"], t["v"], 0.125, causal=True, window=4,
+                        global_tokens=(1, 10, 20, 30, 40, 50, 60, 70)),
+        "o10": attention(t["q"], t["k"], t["v32"], 0.125, causal=True, window=20),
     }

@@ -92,16 +92,34 @@ sdfg.sdfg @window inputs(%q: !sdfg.array<f32[100, 16]>, %k: !sdfg.array<f32[100,
 
 // -----
 
-// Global tokens keep their rows and columns in every block: all key blocks, each with the mask; an
-// additive mask is added (broadcast over the batch) on every block.
+// Global tokens beside a causal mask (token 3: key block 0, query block 0): the causal ranges with the
+// token's row and column in the mask; then, outside the band, the key block of the token's column (empty
+// here: causal keeps block 0) for every query block, and the other key blocks for query block 0 only, in
+// a map of one iteration when %qb = 0 and none otherwise. An additive mask is added (broadcast over the
+// batch) on every block.
 // CHECK-LABEL: sdfg.sdfg @global
 // CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (3, 5) schedule(omp) attributes {dynamic} {
-// CHECK-NOT:    sdfg.max
-// CHECK:        sdfg.map (%[[KB:.*]]) = (0) to (2) {
-// CHECK:            %[[X:.*]] = sdfg.load %mask[%[[QB]] * 24 + %{{.*}}, %[[KB]] * 64 + %{{.*}}] : !sdfg.array<f32[100, 100]>
+// CHECK:        %[[END:.*]] = sdfg.min (2, (%[[QB]] * 24 + 23) floordiv 64 + 1)
+// CHECK-NEXT:   %[[KEPT_END:.*]] = sdfg.min (2, (%[[QB]] * 24 + 23) floordiv 64 + 1, (%[[QB]] * 24 + 1) floordiv 64)
+// CHECK-NEXT:   %[[CUT_FROM:.*]] = sdfg.max (0, (%[[QB]] * 24 + 1) floordiv 64)
+// CHECK-NEXT:   %[[COLUMN_FROM:.*]] = sdfg.max (0, (%[[QB]] * 24 + 23) floordiv 64 + 1)
+// CHECK-NEXT:   %[[COLUMN_TO:.*]] = sdfg.min (1)
+// CHECK-NEXT:   %[[REST_FROM:.*]] = sdfg.max (1, (%[[QB]] * 24 + 23) floordiv 64 + 1)
+// CHECK-NEXT:   %[[REST_TO:.*]] = sdfg.min (2)
+// CHECK-NEXT:   sdfg.map (%[[KB:.*]]) = (0) to (%[[KEPT_END]]) {
+// CHECK:            %{{.*}} = sdfg.load %mask[%[[QB]] * 24 + %{{.*}}, %[[KB]] * 64 + %{{.*}}] : !sdfg.array<f32[100, 100]>
 // CHECK:            arith.addf
+// CHECK-NOT:        arith.ori
+// CHECK:        sdfg.map (%[[KB2:.*]]) = (%[[CUT_FROM]]) to (%[[END]]) {
+// CHECK:            %{{.*}} = sdfg.load %mask[%[[QB]] * 24 + %{{.*}}, %[[KB2]] * 64 + %{{.*}}] : !sdfg.array<f32[100, 100]>
 // CHECK:            arith.ori
-// CHECK-NOT:    sdfg.map (%{{.*}}) = (0) to (2) {
+// CHECK:        sdfg.map (%{{.*}}) = (%[[COLUMN_FROM]]) to (%[[COLUMN_TO]]) {
+// CHECK:            arith.ori
+// CHECK:        %[[ONLY_FROM:.*]] = sdfg.max (%[[QB]], 0)
+// CHECK-NEXT:   %[[ONLY_TO:.*]] = sdfg.min (%[[QB]] + 1, 1)
+// CHECK-NEXT:   sdfg.map (%{{.*}}) = (%[[ONLY_FROM]]) to (%[[ONLY_TO]]) {
+// CHECK-NEXT:     sdfg.map (%{{.*}}) = (%[[REST_FROM]]) to (%[[REST_TO]]) {
+// CHECK:              arith.ori
 sdfg.sdfg @global inputs(%q: !sdfg.array<f32[3, 100, 16]>, %k: !sdfg.array<f32[3, 100, 16]>, %v: !sdfg.array<f32[3, 100, 8]>, %mask: !sdfg.array<f32[100, 100]>) outputs(%o: !sdfg.array<f32[3, 100, 8]>) {
   sdfg.state @s {
     nn.attention ins(%q, %k, %v, %mask : !sdfg.array<f32[3, 100, 16]>, !sdfg.array<f32[3, 100, 16]>, !sdfg.array<f32[3, 100, 8]>, !sdfg.array<f32[100, 100]>) outs(%o : !sdfg.array<f32[3, 100, 8]>) {causal, global_tokens = array<i64: 3>, impl = "tiled", label = "attn"}

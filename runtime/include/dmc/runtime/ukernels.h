@@ -36,6 +36,15 @@ DMCRT_API void dmcrt_uk_gemm_12x32(int64_t kc, const float* a, const float* b, f
 DMCRT_API void dmcrt_uk_gemm_6x16(int64_t kc, const float* a, const float* b, float* acc, int64_t ldacc,
                                   int32_t accumulate);
 
+/* The same tiles on A and B read in place, rows of row-major matrices with any row stride:
+ *   acc[r*ldacc + c] = (accumulate ? acc[r*ldacc + c] : 0) + sum_{p<kc} a[r*lda + p] * b[p*ldb + c]
+ * for r < 12 (6), c < 32 (16): 12 rows of A of kc floats each, kc rows of B of 32 floats each. No
+ * padding: every element named is read, so the caller keeps the tile inside both matrices. */
+DMCRT_API void dmcrt_uk_gemm_12x32_rows(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                                        float* acc, int64_t ldacc, int32_t accumulate);
+DMCRT_API void dmcrt_uk_gemm_6x16_rows(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                                       float* acc, int64_t ldacc, int32_t accumulate);
+
 /* x[j] = act(x[j]) for j < n, in place, with the dmcrt_activation codes of tiled.h (relu: x > 0 ? x : 0,
  * so NaN gives 0; gelu_erf and gelu_tanh through vector erf (absolute error <= 2e-7) and tanh).
  * Any other code leaves x unchanged, as DMCRT_ACT_NONE does. */
@@ -102,6 +111,10 @@ typedef struct {
   float (*exp_sum)(int64_t n, float* x, float shift);
   void (*scale)(int64_t n, float* x, float s);
   void (*softmax_update_row)(int64_t n, int64_t dv, float* s, float* m, float* l, float* o);
+  void (*gemm_12x32_rows)(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb, float* acc,
+                          int64_t ldacc, int32_t accumulate);
+  void (*gemm_6x16_rows)(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb, float* acc,
+                         int64_t ldacc, int32_t accumulate);
   void (*sum_row)(int64_t n, const float* x, float* sum);
   void (*max_row)(int64_t n, const float* x, float* max);
   void (*moments_row)(int64_t n, const float* x, float* mean, float* var);

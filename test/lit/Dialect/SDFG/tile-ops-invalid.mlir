@@ -6,7 +6,7 @@ sdfg.sdfg @unknown_kernel symbols(%M) inputs(%a: !sdfg.array<f32[M]>) outputs(%c
   %t = sdfg.alloc {lifetime = #sdfg.lifetime<scope>} : !sdfg.array<f32[1, 16]>
   sdfg.state @s {
     sdfg.map (%i) = (0) to (1) {
-      // expected-error @+1 {{unknown micro-kernel 'gemm_1x1' (known: gemm_12x32, gemm_6x16, relu_row, gelu_erf_row, gelu_tanh_row, softmax_update_row, sum_row, max_row, moments_row, softmax_row)}}
+      // expected-error @+1 {{unknown micro-kernel 'gemm_1x1' (known: gemm_12x32, gemm_6x16, gemm_12x32_rows, gemm_6x16_rows, relu_row, gelu_erf_row, gelu_tanh_row, softmax_update_row, sum_row, max_row, moments_row, softmax_row)}}
       sdfg.ukernel "gemm_1x1" ins() outs(%t[0, 0]) args(%i) : !sdfg.array<f32[1, 16]>
     }
   }
