@@ -462,17 +462,18 @@ def print_table(result):
     print("%s (%s), %s threads, %d rounds x %d runs (+%d warm-up), medians of all runs" % (
         result["sample"], " ".join("%s=%d" % kv for kv in result["symbols"].items()), result["threads"],
         result["rounds"], result["repeat"], result["warmup"]))
-    head = "%-24s %10s %10s %10s %9s" % ("variant", "median ms", "min ms", "max ms", "rel diff")
+    w0 = max([24] + [len(v["label"]) for v in v_all])
+    head = "%-*s %10s %10s %10s %9s" % (w0, "variant", "median ms", "min ms", "max ms", "rel diff")
     widths = [max(12, len(b["label"]) + 4) for b in builds]
     for b, w in zip(builds, widths):
         head += "  %*s" % (w, b["label"] + " x")
     print(head)
     for v in v_all:
         if v["status"] != "ok":
-            print("%-24s %s: %s" % (v["label"], v["status"], v.get("reason", "")))
+            print("%-*s %s: %s" % (w0, v["label"], v["status"], v.get("reason", "")))
             continue
-        line = "%-24s %10.3f %10.3f %10.3f %9.1e" % (v["label"], v["median_ms"], v["min_ms"], v["max_ms"],
-                                                     v["max_rel_diff"])
+        line = "%-*s %10.3f %10.3f %10.3f %9.1e" % (w0, v["label"], v["median_ms"], v["min_ms"], v["max_ms"],
+                                                    v["max_rel_diff"])
         if v["kind"] == "peer":
             for b, w in zip(builds, widths):
                 line += "  %*.2fx" % (w - 1, v["median_ms"] / b["median_ms"])
