@@ -396,7 +396,7 @@ def run_benchmark(a, error):
                 line += "  (max rel diff %.1e, first run %.1f ms) %s" % (v["max_rel_diff"], v["first_run_ms"], v["note"])
             else:
                 line += ": %s" % v["reason"]
-                if v["status"] != "skipped" or v["reason"].startswith("failed"):
+                if v["status"] == "failed" or v["reason"].startswith("failed"):
                     line += " [log %s]" % v["proc"].log
                     a.keep_logs = True
             say(line)
