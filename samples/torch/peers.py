@@ -222,7 +222,9 @@ def softmax_peer(peer, name, graph, syms, t, opts):
         args = (t["x"], w_qkv, b_qkv, w_o, b_o, None)
         sparsity = ""
         try:
-            sparsity = ", block sparsity %.1f%%" % float(block_mask.sparsity())
+            sp = float(block_mask.sparsity())
+            if 0.0 <= sp <= 100.0:
+                sparsity = ", %.1f%% of the blocks skipped" % sp
         except Exception:  # noqa: BLE001 - only for the note
             pass
         blocks = "x".join(str(b) for b in getattr(block_mask, "BLOCK_SIZE", ()))
@@ -334,10 +336,12 @@ def ort_peer(syms, t, opts):
             exported = "torch.onnx.export(%s)" % ", ".join("%s=%s" % kv for kv in extra.items())
             break
         except Exception as e:  # noqa: BLE001 - try the other exporter, then skip
-            errors.append("%s: %s" % (extra or "export", one_line(e)))
+            import traceback
+            traceback.print_exc()
+            errors.append("%s: %s" % (", ".join("%s=%s" % kv for kv in extra.items()) or "export", one_line(e)))
     if exported is None:
         raise Skip("torch.onnx.export failed: " + "; ".join(errors))
-    note = exported
+    note = exported + (" (after %s)" % "; ".join(errors) if errors else "")
     model = path
     try:
         from onnxruntime.transformers import optimizer
