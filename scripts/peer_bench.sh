@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086  # $flags, $extra and $opt are option lists, split on purpose
 # Peer comparison on a machine without MLIR: builds generated C++ (from `dmc compile --emit=cpp`) together
 # with libdmcrt's kernels using the system compiler, then runs the peer benchmark (scripts/peers.py): every
 # build against PyTorch eager, torch.compile, FlexAttention and ONNX Runtime, each in its own process.

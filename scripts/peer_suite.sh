@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086  # $flags, $extra and $opt are option lists, split on purpose
 # The peer benchmark's standard runs (docs/performance.md, "Peer benchmark"), in two steps:
 #   scripts/peer_suite.sh gen [DIR]                      where dmc is built (it needs MLIR): the generated
 #                                                        C++ of every run into DIR (default peer_cpp)
@@ -67,6 +68,6 @@ case $mode in
       exit 1
     fi ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac

@@ -133,7 +133,6 @@ class Worker:
         except peers.Skip as e:
             return {"status": "skipped", "reason": str(e)}
         self.fn = variant.fn
-        self.is_peer = True
         return {"status": "ok", "note": variant.note, "threads": torch.get_num_threads()}
 
     def setup_reference(self, spec, torch, common):
