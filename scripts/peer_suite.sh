@@ -68,6 +68,6 @@ case $mode in
       exit 1
     fi ;;
   *)
-    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac
