@@ -13,6 +13,7 @@
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/dmc/MovementReport.h"
 #include "compiler/dmc/BenchCommand.h"
+#include "compiler/dmc/Input.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
 #include "compiler/support/Files.h"
@@ -23,15 +24,12 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <omp.h>
@@ -133,37 +131,9 @@ int writeOutput(const std::string &path, const std::function<void(raw_ostream &)
   return dmc::writeOutputFile(path, std::move(text)) ? 0 : 1;
 }
 
-/// The module of a .json graph (imported) or a .mlir file (parsed and verified).
+/// The graph of the command's input (compiler/dmc/Input.h).
 mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bindings &bindings) {
-  if (!StringRef(inputFile).ends_with(".mlir")) {
-    dmc::ImportOptions options{bindings, testSize};
-    dmc::Diagnostics diag(inputFile);
-    auto module = dmc::importGraph(context, inputFile, options, diag);
-    diag.print(std::cerr);
-    return module;
-  }
-  dmc::loadDmcDialects(context);
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  std::optional<std::string> text = dmc::readInputFile(inputFile, error);
-  if (!text) {
-    errs() << inputFile << ": error: " << error << "\n";
-    return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(MemoryBuffer::getMemBufferCopy(*text, inputFile), SMLoc());
-  // MLIR 19 can report an error and still return the module (an unterminated string literal right after a
-  // dialect type, found by fuzzing: docs/testing.md), so any reported error rejects the file. Registered
-  // after `handler`, this one sees each diagnostic first and passes it on for printing.
-  bool errorReported = false;
-  mlir::ScopedDiagnosticHandler errorSeen(&context, [&](mlir::Diagnostic &diag) {
-    errorReported |= diag.getSeverity() == mlir::DiagnosticSeverity::Error;
-    return mlir::failure();
-  });
-  auto module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  if (errorReported)
-    return nullptr;
-  return module;
+  return dmc::loadGraph(inputFile, dmc::GraphOptions{bindings, testSize}, context);
 }
 
 dmc::sdfg::SDFGOp singleSDFG(mlir::ModuleOp module) {

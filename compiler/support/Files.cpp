@@ -126,9 +126,19 @@ std::optional<std::string> readRegularFile(const std::string &path, std::string 
 std::optional<std::string> readInputFile(const std::string &path, std::string &error, uint64_t limit) {
   struct stat st;
   if (path == "-") {
-    if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
-      rememberInput(st, "<stdin>");
-    return readAll(0, limit, error);
+    // Standard input can be read once; a command that loads its input again (dmc bench, once per -O
+    // level) gets the same text, and the same error.
+    static std::mutex stdinMutex;
+    static std::optional<std::optional<std::string>> stdinText;
+    static std::string stdinError;
+    std::lock_guard<std::mutex> lock(stdinMutex);
+    if (!stdinText) {
+      if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+        rememberInput(st, "<stdin>");
+      stdinText = readAll(0, limit, stdinError);
+    }
+    error = stdinError;
+    return *stdinText;
   }
   std::optional<std::string> text = readRegular(path, error, limit, st);
   if (text)

@@ -26,7 +26,8 @@ namespace dmc {
 /// The largest input file (graph or IR) dmc reads.
 constexpr uint64_t kMaxInputBytes = uint64_t(64) << 20;
 
-/// The contents of the input `path`, or nullopt with `error` set (a message without the path).
+/// The contents of the input `path`, or nullopt with `error` set (a message without the path). Standard
+/// input (`-`) is read at the first call; later calls return the same result.
 std::optional<std::string> readInputFile(const std::string &path, std::string &error,
                                          uint64_t limit = kMaxInputBytes);
 
