@@ -177,20 +177,48 @@ bool checkReportOptions() {
   return true;
 }
 
-/// The -O level's pipeline, or the passes named by --passes followed by the emission passes.
+/// Whether --passes names a pipeline anchored on an operation (`builtin.module(sdfg.sdfg(...))`, as
+/// --print-pipeline prints it) rather than a list of passes: an operation name has a dot, a pass name none.
+bool isAnchoredPipeline(StringRef text) {
+  text = text.ltrim();
+  size_t open = text.find_first_of("({,");
+  return open != StringRef::npos && text[open] == '(' && text.take_front(open).contains('.');
+}
+
+/// The -O level's pipeline, or --passes: an anchored pipeline runs as written (what --print-pipeline
+/// printed runs the same passes), a list of passes runs on sdfg.sdfg followed by the emission passes.
 mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level) {
   if (passPipeline.empty()) {
     dmc::buildPipeline(pm, level);
     return mlir::success();
   }
-  mlir::OpPassManager &sdfg = pm.nest<dmc::sdfg::SDFGOp>();
   std::string message;
   llvm::raw_string_ostream os(message);
-  if (failed(mlir::parsePassPipeline(passPipeline, sdfg, os))) {
-    errs() << "dmc: error: --passes='" << passPipeline << "': " << message << "\n";
+  auto fail = [&](const Twine &why) {
+    errs() << "dmc: error: --passes='" << dmc::printable(passPipeline) << "': " << why << "\n";
     return mlir::failure();
+  };
+  if (!isAnchoredPipeline(passPipeline)) {
+    mlir::OpPassManager &sdfg = pm.nest<dmc::sdfg::SDFGOp>();
+    if (failed(mlir::parsePassPipeline(passPipeline, sdfg, os)))
+      return fail(message);
+    dmc::addEmissionPasses(sdfg);
+    return mlir::success();
   }
-  dmc::addEmissionPasses(sdfg);
+  // `pm` is anchored on builtin.module already: its own anchor is unwrapped, other anchors nest in it.
+  StringRef text = StringRef(passPipeline).trim();
+  StringRef moduleAnchor = "builtin.module(";
+  if (text.starts_with(moduleAnchor) && text.ends_with(")"))
+    text = text.drop_front(moduleAnchor.size()).drop_back();
+  if (failed(mlir::parsePassPipeline(text, pm, os)))
+    return fail(message);
+  std::string built;
+  llvm::raw_string_ostream printed(built);
+  pm.printAsTextualPipeline(printed);
+  if (!StringRef(built).ends_with("resolve-write-conflicts,prepare-for-emission))"))
+    return fail("a pipeline anchored on an operation runs as written and must end with "
+                "sdfg.sdfg(...,resolve-write-conflicts,prepare-for-emission), as --print-pipeline prints it "
+                "(a list of passes without an anchor gets them appended)");
   return mlir::success();
 }
 
