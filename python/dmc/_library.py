@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ._arrays import Argument, allocate, as_argument, is_torch_tensor
 from ._errors import ArgumentError, Error, RunError
-from ._manifest import ArgSpec, Manifest, SizeChecks, expected_shape, resolve_symbols
+from ._manifest import Manifest, SizeChecks, resolve_symbols
 
 
 def _function(dl, name: str, restype, argtypes, path: str):
@@ -136,12 +136,14 @@ class Library:
             value = given_inputs.get(spec.name) if spec.role == "input" else given_outputs.get(spec.name)
             if value is not None:
                 arguments[spec.name] = as_argument(spec.describe(), value, writable=spec.role == "output")
-        values = resolve_symbols(m, dict(symbols or {}), {n: a.shape for n, a in arguments.items()}, self._sizes)
+        shapes: Dict[str, Tuple[int, ...]] = {}
+        values = resolve_symbols(m, dict(symbols or {}), {n: a.shape for n, a in arguments.items()}, self._sizes,
+                                 expected=shapes)
         like_torch = any(is_torch_tensor(v) for v in given_inputs.values())
         for spec in m.outputs:
             if spec.name not in arguments:
-                shape = expected_shape(spec, values, self._sizes, graph)
-                arguments[spec.name] = as_argument(spec.describe(), allocate(shape, like_torch), writable=True)
+                arguments[spec.name] = as_argument(spec.describe(), allocate(shapes[spec.name], like_torch),
+                                                   writable=True)
         _check_no_overlap(m, arguments, graph)
         return Call(self, values, arguments)
 

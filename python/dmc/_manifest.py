@@ -137,9 +137,10 @@ class SizeChecks:
 
 
 def resolve_symbols(m: Manifest, given: Dict[str, int], shapes: Dict[str, Tuple[int, ...]],
-                    sizes: SizeChecks) -> Dict[str, int]:
+                    sizes: SizeChecks, expected: Optional[Dict[str, Tuple[int, ...]]] = None) -> Dict[str, int]:
     """Values of all symbols for one call: `given` by the caller, `shapes` of the arguments present
-    (by name). Raises ArgumentError as dmc::Library::check_arguments does."""
+    (by name). Raises ArgumentError as dmc::Library::check_arguments does. `expected`, when given, receives
+    every argument's checked shape."""
     graph = f"graph '{m.name}': "
     values: Dict[str, int] = {s: b for s, b in m.symbols if b is not None}
     values.update(m.fixed_symbols)
@@ -167,17 +168,21 @@ def resolve_symbols(m: Manifest, given: Dict[str, int], shapes: Dict[str, Tuple[
                 values[dim] = actual
                 origin[dim] = f"from argument '{spec.name}'"
     for sym, _ in m.symbols:
+        if sym not in values and sym in m.unused_symbols:
+            values[sym] = 1  # a run-time argument the library declares it never reads: any valid size
         if sym not in values:
             raise ArgumentError(f"{graph}symbol '{sym}' has no value: it is unbound, not given and used by no "
                                 f"argument shape (pass symbols={{'{sym}': N}})")
     for spec in m.args:
         shape = shapes.get(spec.name)
-        expected = expected_shape(spec, values, sizes, graph)
-        if shape is not None and tuple(shape) != expected:
+        want = expected_shape(spec, values, sizes, graph)
+        if expected is not None:
+            expected[spec.name] = want
+        if shape is not None and tuple(shape) != want:
             used = []
             for dim in dict.fromkeys(d for d in spec.shape if isinstance(d, str)):
                 used.append(f"{dim}={values[dim]} {origin[dim]}")
-            message = f"{spec.describe()}: expected shape {list(expected)} but got {list(shape)}"
+            message = f"{spec.describe()}: expected shape {list(want)} but got {list(shape)}"
             if used:
                 message += f" (declared {spec.declared()} with {', '.join(used)})"
             raise ArgumentError(message)

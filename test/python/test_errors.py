@@ -8,7 +8,6 @@ import pytest
 
 import dmc
 from dmc._manifest import Manifest, resolve_symbols
-from conftest import OUTER_SUM
 
 
 def raises(exc, message, fn, *args, **kwargs):
@@ -128,6 +127,11 @@ def test_fixed_and_unused_symbols_from_the_manifest(outer_sum):
         resolve_symbols(m, {"E": 9}, shapes, outer_sum._sizes)
     with pytest.raises(dmc.ArgumentError, match="unknown symbol 'Q'"):
         resolve_symbols(m, {"Q": 9}, shapes, outer_sum._sizes)
+    # An unused symbol that is still a run-time argument gets a valid value without being given.
+    doc["symbols"].append({"name": "H", "bound": None})
+    m = Manifest.parse(json.dumps(doc), "test")
+    assert resolve_symbols(m, {}, shapes, outer_sum._sizes) == {"E": 8, "S": 3, "H": 1}
+    assert resolve_symbols(m, {"H": 4}, shapes, outer_sum._sizes)["H"] == 4
 
 
 def test_bad_manifest_is_refused(outer_sum):
