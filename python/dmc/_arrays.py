@@ -1,7 +1,7 @@
 """Arguments of a call: NumPy arrays, PyTorch tensors and other buffers as (pointer, shape) pairs.
 
 Contiguous float32 data on the CPU is passed in place: a torch.Tensor by data_ptr(), a NumPy array by its
-data pointer, anything else through NumPy's view of its buffer protocol or __array_interface__ (no copy).
+data pointer, anything else through NumPy's view of it (DLPack, the buffer protocol or __array_interface__).
 Inputs that are float32 but not C-contiguous are copied into a contiguous array first; any other dtype,
 a non-CPU tensor, or an output that is not writable, contiguous float32 is an ArgumentError: converting
 another dtype would silently round, and writing an output into a copy would lose it.
@@ -69,8 +69,10 @@ def as_argument(what: str, value: Any, writable: bool) -> Argument:
     if isinstance(value, np.ndarray):
         return _numpy_argument(what, value, writable)
     try:
-        # Buffer protocol or __array_interface__: a view, not a copy.
-        array = np.asarray(value)
+        if hasattr(value, "__dlpack__") and not hasattr(value, "__array_interface__"):
+            array = np.from_dlpack(value)  # DLPack (CPU memory): a view, not a copy
+        else:
+            array = np.asarray(value)  # buffer protocol or __array_interface__: a view, not a copy
     except Exception as e:  # noqa: BLE001 - NumPy raises several types for unconvertible objects
         raise ArgumentError(f"{what}: cannot use a {type(value).__name__} as an array: {e}") from None
     return _numpy_argument(what, array, writable)

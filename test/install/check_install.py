@@ -5,7 +5,7 @@ built and run against TMP only (docs/cmake.md).
 Checks: the tools, libdmcrt, the headers and the package config are installed; no installed file's and no
 generated library's run path names the build tree; the consumer's graph is compiled at build time by the
 installed dmc, rebuilt when the graph changes and not otherwise; its output matches loops in main.cpp; the
-libdmcrt it loads is the installed one.
+libdmcrt it loads is the installed one; the dmc Python package loads and runs the same library.
 
     test/install/check_install.py BUILD_DIR
 """
@@ -68,6 +68,17 @@ def main():
         print(out, end="")
         check(f"libdmcrt: {prefix}/lib/libdmcrt.so" in out, "the consumer did not load the installed libdmcrt")
         check(f"graph: {library}" in out, "the consumer did not load its graph library")
+
+        # The same library from Python (dmc.load on $<TARGET_FILE:affine_softmax>), B inferred from x.
+        script = ("import dmc, numpy as np, sys\n"
+                  "lib = dmc.load(sys.argv[1])\n"
+                  "x = np.linspace(-1, 1, 3 * 5 * 3, dtype=np.float32).reshape(3, 5, 3)\n"
+                  "w = np.linspace(1, -1, 9, dtype=np.float32).reshape(3, 3)\n"
+                  "t = x.astype(np.float64) @ w\n"
+                  "want = np.exp(t - t.max(-1, keepdims=True))\n"
+                  "want /= want.sum(-1, keepdims=True)\n"
+                  "assert np.abs(lib(x=x, w=w) - want).max() < 1e-6\n")
+        run(sys.executable, "-c", script, library, env=dict(env, PYTHONPATH=str(CONSUMER.parents[2] / "python")))
 
         check("no work to do" in run("cmake", "--build", consumer_build, env=env), "a second build did work")
         os.utime(consumer / "affine_softmax.json")

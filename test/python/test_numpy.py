@@ -53,6 +53,26 @@ def test_inputs_are_passed_in_place(outer_sum):
     assert_close(call.run(), references.outer_sum(np.array(buf)))
 
 
+class DLPackOnly:
+    """An array known only through DLPack (as other frameworks' tensors are)."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __dlpack__(self, stream=None):
+        return self.array.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self.array.__dlpack_device__()
+
+
+def test_dlpack_input_is_passed_in_place(outer_sum):
+    x = np.random.default_rng(7).standard_normal((1, 9)).astype(np.float32)
+    call = outer_sum.prepare(x=DLPackOnly(x))
+    assert call.arguments["x"].pointer == x.ctypes.data and not call.arguments["x"].copied
+    assert_close(call.run(), references.outer_sum(x))
+
+
 def test_non_contiguous_input_is_copied(outer_sum):
     wide = np.random.default_rng(1).standard_normal((1, 40)).astype(np.float32)
     strided = wide[:, ::2]
