@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import dmc
+from conftest import OUTER_SUM
 from dmc._manifest import Manifest, resolve_symbols
 
 
@@ -140,3 +141,10 @@ def test_bad_manifest_is_refused(outer_sum):
     with pytest.raises(dmc.ArgumentError, match=re.escape('bad manifest in test: args[0].name "../x" is not an '
                                                           'identifier')):
         Manifest.parse(json.dumps(doc), "test")
+
+
+def test_what_dmc_prints_on_success_becomes_warnings(dmc_binary):
+    # --pass-stats writes its report to stderr: each line reaches Python as a CompileWarning.
+    with pytest.warns(dmc.CompileWarning, match="Pass statistics report"):
+        lib = dmc.compile(OUTER_SUM, opt=0, cache=False, extra_args=["--pass-stats"], dmc=dmc_binary)
+    assert lib(x=np.ones((1, 2), dtype=np.float32)).tolist() == [2.0, 2.0]
