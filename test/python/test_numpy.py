@@ -12,7 +12,7 @@ MHA_TEST = {"B": 2, "S": 16, "E": 128, "H": 2, "D": 64}  # samples/mha.json's te
 
 
 @pytest.mark.parametrize("opt", [0, 3])
-@pytest.mark.parametrize("seq", [16, 77])
+@pytest.mark.parametrize("seq", [1, 16, 77])
 def test_mha_matches_numpy(dmc_binary, opt, seq):
     lib = dmc.compile(SAMPLES / "mha.json", opt=opt, test_size=True, bind={"S": seq}, dmc=dmc_binary)
     assert lib.name == "mha" and lib.output_names == ["y"]
