@@ -61,8 +61,11 @@ class Manifest:
         if not isinstance(doc, dict):
             bad("top level is not an object")
         name = identifier(doc.get("name"), "name")
+        for key in ("symbols", "args"):
+            if not isinstance(doc.get(key), list):
+                bad(f"'{key}' must be an array")
         symbols, seen = [], set()
-        for i, s in enumerate(doc.get("symbols", [])):
+        for i, s in enumerate(doc["symbols"]):
             sym = identifier(s.get("name") if isinstance(s, dict) else None, f"symbols[{i}].name")
             if sym in seen:
                 bad(f"symbol '{sym}' is declared twice")
@@ -81,7 +84,7 @@ class Manifest:
             bad("'unused_symbols' must be an array")
         unused = [identifier(sym, "unused_symbols entry") for sym in unused]
         args, counts, arg_names = [], {"input": 0, "output": 0}, set()
-        for i, a in enumerate(doc.get("args", [])):
+        for i, a in enumerate(doc["args"]):
             if not isinstance(a, dict):
                 bad(f"args[{i}] must be an object")
             arg = identifier(a.get("name"), f"args[{i}].name")
@@ -91,8 +94,10 @@ class Manifest:
             role = a.get("role")
             if role not in counts:
                 bad(f"args[{i}] ('{arg}') has unknown role {json.dumps(role)}")
+            if not isinstance(a.get("shape"), list):
+                bad(f"args[{i}] ('{arg}').shape must be an array")
             shape = []
-            for d in a.get("shape", []):
+            for d in a["shape"]:
                 if isinstance(d, str) and d in seen:
                     shape.append(d)
                 elif isinstance(d, int) and not isinstance(d, bool) and d >= 0:

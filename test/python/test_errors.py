@@ -148,3 +148,13 @@ def test_what_dmc_prints_on_success_becomes_warnings(dmc_binary):
     with pytest.warns(dmc.CompileWarning, match="Pass statistics report"):
         lib = dmc.compile(OUTER_SUM, opt=0, cache=False, extra_args=["--pass-stats"], dmc=dmc_binary)
     assert lib(x=np.ones((1, 2), dtype=np.float32)).tolist() == [2.0, 2.0]
+
+
+def test_manifest_structure_is_checked():
+    with pytest.raises(dmc.ArgumentError, match="bad manifest in test: 'args' must be an array"):
+        Manifest.parse('{"name": "g", "symbols": [], "args": {}}', "test")
+    with pytest.raises(dmc.ArgumentError, match=re.escape("args[0] ('x').shape must be an array")):
+        Manifest.parse('{"name": "g", "symbols": [], "args": [{"name": "x", "role": "input", "shape": 3}]}', "test")
+    with pytest.raises(dmc.ArgumentError, match="not a size or a declared symbol"):
+        Manifest.parse('{"name": "g", "symbols": [], "args": [{"name": "x", "role": "input", "shape": ["S"]}]}',
+                       "test")
