@@ -34,3 +34,23 @@ def test_pip_installs_offline_into_a_venv(tmp_path, dmc_binary):
     result = subprocess.run([python, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[6.0, 12.0, 18.0]"
+
+
+def test_output_path_gets_the_header_and_manifest(tmp_path, dmc_binary):
+    lib = dmc.compile(OUTER_SUM, opt=0, output=tmp_path / "libmine.so", dmc=dmc_binary)
+    assert lib.path == str(tmp_path / "libmine.so")
+    assert (tmp_path / "outer_sum.h").is_file() and (tmp_path / "outer_sum.manifest.json").is_file()
+
+
+def test_find_dmc_order(monkeypatch, tmp_path, dmc_binary):
+    monkeypatch.setenv("DMC", str(tmp_path / "nope"))
+    try:
+        dmc.find_dmc()
+    except dmc.CompileError as e:
+        assert str(e) == f"$DMC '{tmp_path / 'nope'}' is not an executable file"
+    else:
+        raise AssertionError("a bad $DMC must not fall back to PATH")
+    assert dmc.find_dmc(dmc_binary) == dmc_binary  # the argument wins over $DMC
+    monkeypatch.delenv("DMC")
+    monkeypatch.setenv("PATH", os.path.dirname(dmc_binary))
+    assert dmc.find_dmc() == dmc_binary
