@@ -11,6 +11,7 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libomp-dev
   libdnnl-dev                                        # oneDNN sgemm: the benchmark's reference rate
   python3 python3-numpy python3-torch                # PyTorch references (Debian's /usr/bin/python3)
+  python3-pytest python3-venv python3-pip python3-setuptools python3-wheel  # the Python package's tests
 )
 scripts/install-packages.sh setup "${PACKAGES[@]}"
 

@@ -41,6 +41,32 @@ std::string resolvedFlags(const CompileOptions &options) {
 }
 
 namespace {
+/// The runtime that generated code compiles and links against.
+struct RuntimePaths {
+  std::string includeDir, libraryDir;
+};
+
+void anchor() {} // an address inside this executable, for getMainExecutable
+
+/// Beside an installed dmc (PREFIX/bin/dmc: PREFIX/include, PREFIX/lib, as cmake/dmcInstall.cmake lays them
+/// out), else the build tree this dmc was built in. Libraries record the library folder as their run path.
+const RuntimePaths &runtimePaths() {
+  static const RuntimePaths paths = [] {
+    std::string exe = llvm::sys::fs::getMainExecutable("dmc", reinterpret_cast<void *>(&anchor));
+    llvm::SmallString<256> bin(llvm::sys::path::parent_path(exe)), include(bin), lib(bin);
+    llvm::sys::path::append(include, DMC_INSTALLED_INCLUDE_FROM_BIN);
+    llvm::sys::path::append(lib, DMC_INSTALLED_LIBRARY_FROM_BIN);
+    if (!exe.empty() && llvm::sys::fs::exists(include + "/dmc/runtime/runtime.h") &&
+        llvm::sys::fs::exists(lib + "/libdmcrt.so")) {
+      llvm::sys::path::remove_dots(include, /*remove_dot_dot=*/true);
+      llvm::sys::path::remove_dots(lib, /*remove_dot_dot=*/true);
+      return RuntimePaths{include.str().str(), lib.str().str()};
+    }
+    return RuntimePaths{DMC_RUNTIME_INCLUDE_DIR, DMC_RUNTIME_LIBRARY_DIR};
+  }();
+  return paths;
+}
+
 std::vector<std::string> splitFlags(const std::string &flags) {
   std::vector<std::string> out;
   std::istringstream in(flags);
@@ -57,7 +83,7 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   llvm::SHA256 hash;
   for (const std::string &part : {ir, resolvedCompiler(options), resolvedFlags(options),
                                   std::to_string(options.optLevel), std::string(DMC_VERSION),
-                                  std::string(DMC_RUNTIME_LIBRARY_DIR), std::string(DMCRT_ABI_VERSION)}) {
+                                  runtimePaths().libraryDir, std::string(DMCRT_ABI_VERSION)}) {
     hash.update(part);
     hash.update(llvm::StringRef("\0", 1)); // separator: ("ab","c") and ("a","bc") differ
   }
@@ -100,8 +126,8 @@ LogicalResult build(sdfg::SDFGOp sdfg, const CompileOptions &options, TemporaryF
   std::vector<std::string> args{*program};
   for (std::string &f : splitFlags(flags))
     args.push_back(f);
-  for (const char *extra : {"-I" DMC_RUNTIME_INCLUDE_DIR, "-L" DMC_RUNTIME_LIBRARY_DIR, "-Wl,-rpath," DMC_RUNTIME_LIBRARY_DIR})
-    args.push_back(extra);
+  const RuntimePaths &runtime = runtimePaths();
+  args.insert(args.end(), {"-I" + runtime.includeDir, "-L" + runtime.libraryDir, "-Wl,-rpath," + runtime.libraryDir});
   args.insert(args.end(), {cppPath, "-o", libPath, "-ldmcrt"});
   std::string error;
   int rc = runInOwnProcessGroup(args, logPath, error);
