@@ -42,10 +42,11 @@ struct Library::Impl {
 Library::Library(const std::string& path) {
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  // dlopen searches the library path for names without '/'; only check existence for real paths.
-  if (path.find('/') != std::string::npos && access(path.c_str(), F_OK) != 0)
-    throw Error("graph library '" + path + "' does not exist");
-  impl->dl = dlopen(path.c_str(), RTLD_LOCAL | RTLD_NOW);
+  if (access(path.c_str(), F_OK) != 0) throw Error("graph library '" + path + "' does not exist");
+  // dlopen searches the library path (LD_LIBRARY_PATH, the system's folders) for a name without '/':
+  // "libmha.so" would load whatever library of that name it finds first. A path is a path.
+  const std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  impl->dl = dlopen(file.c_str(), RTLD_LOCAL | RTLD_NOW);
   if (!impl->dl) {
     const char* why = dlerror();
     throw Error("cannot load graph library '" + path + "': " + (why ? why : "unknown dlopen error"));

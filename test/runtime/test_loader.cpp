@@ -128,9 +128,11 @@ TEST(Loader, LoadErrors) {
   const std::string bad_json = error_of([] { dmc::Library lib(DMC_FAKE_BAD_JSON); });
   EXPECT_NE(bad_json.find("bad manifest"), std::string::npos) << bad_json;
   EXPECT_NE(bad_json.find("invalid JSON"), std::string::npos) << bad_json;
-  // Any shared library that is not a dmc graph, e.g. the C library itself.
-  const std::string not_graph = error_of([] { dmc::Library lib("libm.so.6"); });
+  // Any shared library that is not a dmc graph, e.g. the runtime itself.
+  const std::string not_graph = error_of([] { dmc::Library lib(DMC_NOT_A_GRAPH); });
   EXPECT_NE(not_graph.find("does not export 'dmc_manifest'"), std::string::npos) << not_graph;
+  // A name without '/' is a file in the current folder, not a library dlopen would find on its search path.
+  EXPECT_EQ(error_of([] { dmc::Library("libm.so.6"); }), "graph library 'libm.so.6' does not exist");
 }
 
 TEST(Loader, ManifestValidation) {

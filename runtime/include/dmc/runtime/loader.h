@@ -50,6 +50,8 @@ class DMCRT_API Library {
   struct Impl;
 
   // dlopen(path, RTLD_LOCAL | RTLD_NOW), reads dmc_manifest(), resolves dmc_<name>_* entry points.
+  // `path` is a file's path, also without a '/' ("libmha.so" is ./libmha.so, never a library found on
+  // the search path).
   explicit Library(const std::string& path);
   ~Library();
   Library(Library&&) noexcept;
