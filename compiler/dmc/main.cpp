@@ -14,6 +14,7 @@
 #include "compiler/dmc/MovementReport.h"
 #include "compiler/dmc/BenchCommand.h"
 #include "compiler/dmc/Input.h"
+#include "compiler/dmc/PrintDiagnostics.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
 #include "compiler/support/Files.h"
@@ -323,6 +324,7 @@ int runImport() {
   if (!parseBindings(bindings))
     return 2;
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   auto module = loadInput(context, bindings);
   if (!module)
     return 1;
@@ -348,6 +350,7 @@ int runCompile() {
   if (int code = maybePrintPipeline(); code >= 0)
     return code;
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
   if (!sdfg)
@@ -398,6 +401,7 @@ int runRun() {
     return dmc::runLibrary(options);
   }
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
   if (!sdfg)
@@ -436,6 +440,7 @@ int runBench() {
   int rc = 0;
   for (unsigned level : levels) {
     mlir::MLIRContext context;
+    dmc::DiagnosticPrinter diagnostics(context);
     auto module = loadInput(context, bindings);
     if (!module || level > 3) {
       if (level > 3)
