@@ -263,6 +263,22 @@ void removeEarlierDumps(StringRef dir) {
   }
 }
 
+/// dmc run --inputs DIR: every input's DIR/NAME.npy exists, checked before the compile, not after it.
+bool checkInputFiles(mlir::ModuleOp module) {
+  if (!runCmd || inputsDir.empty())
+    return true;
+  auto sdfg = singleSDFG(module);
+  if (!sdfg)
+    return false;
+  std::vector<std::string> names;
+  for (mlir::BlockArgument input : sdfg.getInputArgs())
+    names.push_back(sdfg.getAbiName(input.getArgNumber()).str());
+  std::string missing = dmc::missingInputFiles(inputsDir, names);
+  if (!missing.empty())
+    errs() << "dmc: error: " << missing << "\n";
+  return missing.empty();
+}
+
 /// Import or parse, then the pipeline; returns the SDFG ready for emission.
 dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
   dmc::Bindings bindings;
@@ -270,6 +286,8 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     return nullptr;
   module = loadInput(context, bindings);
   if (!module)
+    return nullptr;
+  if (!checkInputFiles(*module))
     return nullptr;
   if (std::string message = dmc::inputOverwriteError(outputFile); compileCmd && !message.empty()) {
     errs() << "dmc: error: " << message << "\n"; // before the work, not after it
