@@ -66,8 +66,12 @@ struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplem
         SmallVector<StringRef> available = implementationsOf(&op);
         // An option's choice that this node cannot take (the family has it, for other nodes) leaves the
         // node to the runtime; a node's own choice must be taken.
-        if (given.empty() && !llvm::is_contained(available, choice) && familyHasExpansion(&op, choice))
+        if (given.empty() && !llvm::is_contained(available, choice) && familyHasExpansion(&op, choice)) {
+          auto remark = op.emitRemark("stays a runtime call: no '") << choice << "' implementation for this node";
+          if (const char *why = whyNotExpansion(&op, choice))
+            remark << " (" << why << ")";
           choice = "library";
+        }
         if (!llvm::is_contained(available, choice)) {
           auto diag = op.emitOpError("has no '") << choice << "' implementation";
           if (const char *why = whyNotExpansion(&op, choice))

@@ -421,6 +421,15 @@ std::string manifestFor(sdfg::SDFGOp sdfg, const std::string &cxx, const std::st
   m["symbols"] = json::array();
   for (BlockArgument s : sdfg.getSymbolArgs())
     m["symbols"].push_back({{"name", sdfg.getAbiName(s.getArgNumber()).str()}, {"bound", nullptr}});
+  // The graph's symbols that are no run-time argument: fixed when the graph was read, or used nowhere.
+  m["fixed_symbols"] = json::object();
+  if (std::optional<DictionaryAttr> fixed = sdfg.getFixedSymbols())
+    for (NamedAttribute entry : *fixed)
+      m["fixed_symbols"][entry.getName().str()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  m["unused_symbols"] = json::array();
+  if (std::optional<ArrayAttr> unused = sdfg.getUnusedSymbols())
+    for (Attribute name : *unused)
+      m["unused_symbols"].push_back(cast<StringAttr>(name).getValue().str());
   m["args"] = json::array();
   unsigned numScalars = sdfg.getNumSymbols() + sdfg.getNumLocals();
   for (BlockArgument a : sdfg.getBodyBlock().getArguments().drop_front(numScalars)) {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <random>
 
 namespace dmc {
@@ -38,25 +39,55 @@ void reportFailedAllocations() {
   std::set_new_handler(nullptr);
 }
 
+std::vector<std::string> inputNames(const Manifest &manifest) {
+  std::vector<std::string> names;
+  for (const ArgSpec &arg : manifest.args)
+    if (arg.role == ArgRole::Input)
+      names.push_back(arg.name);
+  return names;
+}
+
+std::string missingInputFiles(const std::string &dir, const std::vector<std::string> &inputs) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return "--inputs " + dir + ": no such folder";
+  std::string missing;
+  for (const std::string &name : inputs)
+    if (!std::filesystem::is_regular_file(dir + "/" + name + ".npy", ec))
+      missing += (missing.empty() ? "" : ", ") + name + ".npy";
+  return missing.empty() ? "" : "--inputs " + dir + ": missing " + missing;
+}
+
 int runLibrary(const RunOptions &options) {
   reportFailedAllocations();
   try {
     Library lib(options.library);
     const Manifest &manifest = lib.manifest();
-    // Symbols a graph file's import already bound are not the library's. The others are checked before any
-    // size is computed from them: positive and agreeing with compiled-in values.
-    SymbolValues given;
-    for (const auto &[name, value] : options.symbols)
-      if (manifest.find_symbol(name))
-        given[name] = value;
-    SymbolValues symbols = lib.symbol_values(given);
+    if (!options.inputsDir.empty())
+      if (std::string missing = missingInputFiles(options.inputsDir, inputNames(manifest)); !missing.empty())
+        throw Error(missing);
+    // The .npy inputs are read first: their shapes give values to the run-time symbols not given.
+    std::vector<std::optional<NpyArray>> npyInputs(manifest.args.size());
+    for (size_t i = 0; i < manifest.args.size(); ++i)
+      if (manifest.args[i].role == ArgRole::Input && !options.inputsDir.empty())
+        npyInputs[i] = read_npy(options.inputsDir + "/" + manifest.args[i].name + ".npy");
+    // Given values are checked first (a symbol the library lacks, one fixed at compile time to another
+    // value); inferred ones then as if given, and every input's shape when the graph runs.
+    SymbolValues symbols = lib.symbol_values(options.symbols);
+    for (size_t i = 0; i < manifest.args.size(); ++i) {
+      const std::vector<DimSpec> &declared = manifest.args[i].shape;
+      if (npyInputs[i] && npyInputs[i]->shape.size() == declared.size())
+        for (size_t d = 0; d < declared.size(); ++d)
+          if (declared[d].is_symbol() && !symbols.count(declared[d].symbol))
+            symbols[declared[d].symbol] = npyInputs[i]->shape[d];
+    }
+    symbols = lib.symbol_values(symbols);
     for (const SymbolSpec &s : manifest.symbols)
       if (!symbols.count(s.name))
-        throw Error("symbol '" + s.name + "' is a run-time argument of this library: pass --bind " + s.name + "=N");
-    std::vector<NpyArray> npyInputs;
+        throw Error("symbol '" + s.name + "' is a run-time argument of this library: pass --bind " + s.name +
+                    "=N" + (options.inputsDir.empty() ? "" : " (no input file's shape gives it)"));
     std::vector<ArgBuffer> buffers;
-    npyInputs.reserve(manifest.args.size()); // args point into both
-    buffers.reserve(manifest.args.size());
+    buffers.reserve(manifest.args.size()); // args point into them
     std::vector<std::pair<const float *, size_t>> outputs(manifest.args.size(), {nullptr, 0});
     std::vector<TensorRef> args;
     std::mt19937 rng(options.seed);
@@ -64,9 +95,8 @@ int runLibrary(const RunOptions &options) {
     for (size_t i = 0; i < manifest.args.size(); ++i) {
       const ArgSpec &arg = manifest.args[i];
       const ArgShape shape = lib.arg_shape(i, symbols); // element and byte counts checked for overflow
-      if (arg.role == ArgRole::Input && !options.inputsDir.empty()) {
-        npyInputs.push_back(read_npy(options.inputsDir + "/" + arg.name + ".npy"));
-        args.emplace_back(npyInputs.back().data.data(), npyInputs.back().shape); // the loader checks the shape
+      if (npyInputs[i]) {
+        args.emplace_back(npyInputs[i]->data.data(), npyInputs[i]->shape); // the loader checks the shape
         continue;
       }
       ArgBuffer &buffer = buffers.emplace_back(arg, shape);

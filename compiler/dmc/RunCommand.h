@@ -8,6 +8,7 @@
 #include <dmc/runtime/loader.h>
 
 #include <string>
+#include <vector>
 
 namespace dmc {
 
@@ -40,6 +41,13 @@ private:
 /// Makes a failed operator new throw std::bad_alloc again instead of calling LLVM's out-of-memory handler,
 /// which aborts: run before running graphs, whose runtime kernels report bad_alloc as an error.
 void reportFailedAllocations();
+
+/// The names of the graph's inputs, in order.
+std::vector<std::string> inputNames(const Manifest &manifest);
+
+/// "--inputs DIR: missing x.npy, wq.npy" (or that DIR is no folder) when `dir` lacks a NAME.npy for an
+/// input; empty when all are there.
+std::string missingInputFiles(const std::string &dir, const std::vector<std::string> &inputs);
 
 /// Loads the library, checks and runs it, prints timing and output summaries. Returns an exit code.
 int runLibrary(const RunOptions &options);

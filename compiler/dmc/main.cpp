@@ -14,6 +14,7 @@
 #include "compiler/dmc/MovementReport.h"
 #include "compiler/dmc/BenchCommand.h"
 #include "compiler/dmc/Input.h"
+#include "compiler/dmc/PrintDiagnostics.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
 #include "compiler/support/Files.h"
@@ -262,6 +263,22 @@ void removeEarlierDumps(StringRef dir) {
   }
 }
 
+/// dmc run --inputs DIR: every input's DIR/NAME.npy exists, checked before the compile, not after it.
+bool checkInputFiles(mlir::ModuleOp module) {
+  if (!runCmd || inputsDir.empty())
+    return true;
+  auto sdfg = singleSDFG(module);
+  if (!sdfg)
+    return false;
+  std::vector<std::string> names;
+  for (mlir::BlockArgument input : sdfg.getInputArgs())
+    names.push_back(sdfg.getAbiName(input.getArgNumber()).str());
+  std::string missing = dmc::missingInputFiles(inputsDir, names);
+  if (!missing.empty())
+    errs() << "dmc: error: " << missing << "\n";
+  return missing.empty();
+}
+
 /// Import or parse, then the pipeline; returns the SDFG ready for emission.
 dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
   dmc::Bindings bindings;
@@ -269,6 +286,8 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     return nullptr;
   module = loadInput(context, bindings);
   if (!module)
+    return nullptr;
+  if (!checkInputFiles(*module))
     return nullptr;
   if (std::string message = dmc::inputOverwriteError(outputFile); compileCmd && !message.empty()) {
     errs() << "dmc: error: " << message << "\n"; // before the work, not after it
@@ -323,6 +342,7 @@ int runImport() {
   if (!parseBindings(bindings))
     return 2;
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   auto module = loadInput(context, bindings);
   if (!module)
     return 1;
@@ -348,6 +368,7 @@ int runCompile() {
   if (int code = maybePrintPipeline(); code >= 0)
     return code;
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
   if (!sdfg)
@@ -398,6 +419,7 @@ int runRun() {
     return dmc::runLibrary(options);
   }
   mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
   auto sdfg = prepare(context, module);
   if (!sdfg)
@@ -436,6 +458,7 @@ int runBench() {
   int rc = 0;
   for (unsigned level : levels) {
     mlir::MLIRContext context;
+    dmc::DiagnosticPrinter diagnostics(context);
     auto module = loadInput(context, bindings);
     if (!module || level > 3) {
       if (level > 3)

@@ -417,7 +417,19 @@ private:
     auto sdfgOp = b_.create<sdfg::SDFGOp>(
         fileLoc, b_.getStringAttr(g_.name), b_.getStrArrayAttr(SmallVector<StringRef>(argNames.begin(), argNames.end())),
         b_.getI64IntegerAttr(freeSymbols.size()), b_.getI64IntegerAttr(0), b_.getI64IntegerAttr(g_.inputs.size()),
-        renamed ? b_.getStrArrayAttr(abiNames) : nullptr);
+        renamed ? b_.getStrArrayAttr(abiNames) : nullptr, /*fixed_symbols=*/nullptr, /*unused_symbols=*/nullptr);
+    // The graph's other symbols, for the manifest: those with a value, and those no shape uses.
+    SmallVector<NamedAttribute> fixed;
+    SmallVector<StringRef> unused;
+    for (auto &[name, value] : g_.symbols)
+      if (bound_.count(name))
+        fixed.push_back(b_.getNamedAttr(name, b_.getI64IntegerAttr(bound_.at(name))));
+      else if (!freeSymbols.count(name))
+        unused.push_back(name);
+    if (!fixed.empty())
+      sdfgOp.setFixedSymbolsAttr(b_.getDictionaryAttr(fixed));
+    if (!unused.empty())
+      sdfgOp.setUnusedSymbolsAttr(b_.getStrArrayAttr(unused));
     Block *body = new Block();
     sdfgOp.getBody().push_back(body);
     for (Type t : argTypes)

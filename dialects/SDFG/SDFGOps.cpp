@@ -156,6 +156,30 @@ LogicalResult SDFGOp::verify() {
         return emitOpError("ABI name '") << name << "' is used twice";
     }
   }
+  // The graph's symbols that are not arguments (manifest: fixed_symbols, unused_symbols): identifiers,
+  // each in one place only.
+  llvm::StringSet<> graphSymbols;
+  for (int64_t i = 0; i < numSymbols; ++i)
+    graphSymbols.insert(getArgName(i));
+  auto otherSymbol = [&](StringRef name, StringRef list) -> LogicalResult {
+    if (!dmc::isIdentifier(name.str()))
+      return emitOpError(list) << " name '" << dmc::printable(name.str()) << "' is not an identifier";
+    if (!graphSymbols.insert(name).second)
+      return emitOpError(list) << " names '" << name << "', which is a symbol argument or listed twice";
+    return success();
+  };
+  if (std::optional<DictionaryAttr> fixed = getFixedSymbols())
+    for (NamedAttribute entry : *fixed) {
+      if (failed(otherSymbol(entry.getName().getValue(), "fixed_symbols")))
+        return failure();
+      auto value = dyn_cast<IntegerAttr>(entry.getValue());
+      if (!value || value.getInt() <= 0)
+        return emitOpError("fixed_symbols value of '") << entry.getName().getValue() << "' is not a positive integer";
+    }
+  if (std::optional<ArrayAttr> unused = getUnusedSymbols())
+    for (Attribute a : *unused)
+      if (failed(otherSymbol(cast<StringAttr>(a).getValue(), "unused_symbols")))
+        return failure();
   return success();
 }
 

@@ -35,9 +35,15 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     symbol `S` is the argument `%S_1`. The optional `abi_names` then keeps the graph's names of the input
     and output containers (inputs then outputs), which the manifest and the files of `dmc run --inputs`
     use (docs/abi.md#names).
+
+    The graph's other symbols are not arguments: `fixed_symbols` keeps those given a value when the graph
+    was read (`{E = 768 : i64}`; they appear in shapes as their values) and `unused_symbols` those without
+    a value that no shape uses. The manifest lists both (docs/abi.md), so a loader can tell a symbol fixed
+    at compile time from one the graph never had.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$arg_names, I64Attr:$num_symbols,
-                       I64Attr:$num_locals, I64Attr:$num_inputs, OptionalAttr<StrArrayAttr>:$abi_names);
+                       I64Attr:$num_locals, I64Attr:$num_inputs, OptionalAttr<StrArrayAttr>:$abi_names,
+                       OptionalAttr<DictionaryAttr>:$fixed_symbols, OptionalAttr<StrArrayAttr>:$unused_symbols);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;

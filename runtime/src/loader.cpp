@@ -6,6 +6,8 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -42,10 +44,11 @@ struct Library::Impl {
 Library::Library(const std::string& path) {
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  // dlopen searches the library path for names without '/'; only check existence for real paths.
-  if (path.find('/') != std::string::npos && access(path.c_str(), F_OK) != 0)
-    throw Error("graph library '" + path + "' does not exist");
-  impl->dl = dlopen(path.c_str(), RTLD_LOCAL | RTLD_NOW);
+  if (access(path.c_str(), F_OK) != 0) throw Error("graph library '" + path + "' does not exist");
+  // dlopen searches the library path (LD_LIBRARY_PATH, the system's folders) for a name without '/':
+  // "libmha.so" would load whatever library of that name it finds first. A path is a path.
+  const std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  impl->dl = dlopen(file.c_str(), RTLD_LOCAL | RTLD_NOW);
   if (!impl->dl) {
     const char* why = dlerror();
     throw Error("cannot load graph library '" + path + "': " + (why ? why : "unknown dlopen error"));
@@ -87,6 +90,13 @@ std::string describe(const ArgSpec& a) {
 // Throws the message of the failed dmcrt_* size check, prefixed by `context`.
 void throw_last_error(const std::string& context) { throw Error(context + dmcrt_last_error()); }
 
+// "(its run-time symbols: B, S)", for messages about a symbol that cannot take the value given.
+std::string runtime_symbols_note(const Manifest& m) {
+  std::string list;
+  for (const std::string& name : m.runtime_symbols()) list += (list.empty() ? "" : ", ") + name;
+  return list.empty() ? "(it has no run-time symbols)" : "(its run-time symbols: " + list + ")";
+}
+
 // See Library::symbol_values.
 SymbolValues given_symbols(const Manifest& m, const SymbolValues& given) {
   const std::string graph = "graph '" + m.name + "': ";
@@ -95,12 +105,19 @@ SymbolValues given_symbols(const Manifest& m, const SymbolValues& given) {
     if (s.bound) values[s.name] = *s.bound;
   for (const auto& [name, v] : given) {
     const SymbolSpec* s = m.find_symbol(name);
-    if (!s) throw Error(graph + "unknown symbol '" + name + "'");
+    const auto fixed = m.fixed_symbols.find(name);
+    const bool unused =
+        std::find(m.unused_symbols.begin(), m.unused_symbols.end(), name) != m.unused_symbols.end();
+    if (!s && fixed == m.fixed_symbols.end() && !unused)
+      throw Error("library '" + m.name + "' has no symbol '" + name + "' " + runtime_symbols_note(m));
     if (dmcrt_check_symbol(name.c_str(), v) != DMCRT_OK) throw_last_error(graph);
-    if (s->bound && *s->bound != v)
-      throw Error(graph + "symbol '" + name + "' is bound to " + std::to_string(*s->bound) +
-                  " at compile time but " + std::to_string(v) + " was given");
-    values[name] = v;
+    // A value fixed at compile time is in the code: the same value is accepted, another one is not.
+    const std::optional<int64_t> compiled =
+        fixed != m.fixed_symbols.end() ? std::optional<int64_t>(fixed->second) : s ? s->bound : std::nullopt;
+    if (compiled && *compiled != v)
+      throw Error("library '" + m.name + "' was compiled with " + name + "=" + std::to_string(*compiled) +
+                  "; only its run-time symbols take other values " + runtime_symbols_note(m));
+    if (s) values[name] = v;  // fixed and unused symbols are in no shape
   }
   return values;
 }

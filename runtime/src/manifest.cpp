@@ -92,6 +92,30 @@ Manifest Manifest::parse(const std::string& json_text, const std::string& source
     m.symbols.push_back(s);
   }
 
+  // Optional: manifests written before dmc recorded them lack these fields. Shapes name only the
+  // run-time symbols (`names`); no symbol is in two lists (`declared`).
+  std::set<std::string> declared = names;
+  if (auto it = doc.find("fixed_symbols"); it != doc.end()) {
+    if (!it->is_object()) bad(source, "'fixed_symbols' must be an object");
+    for (auto entry = it->begin(); entry != it->end(); ++entry) {
+      const Json key = {{"name", entry.key()}};
+      const std::string name = name_field(key, "name", "fixed_symbols", source);
+      if (!entry->is_number_integer() || entry->get<int64_t>() <= 0)
+        bad(source, "fixed_symbols." + name + " must be a positive integer");
+      if (!declared.insert(name).second) bad(source, "symbol '" + name + "' is declared twice");
+      m.fixed_symbols[name] = entry->get<int64_t>();
+    }
+  }
+  if (auto it = doc.find("unused_symbols"); it != doc.end()) {
+    if (!it->is_array()) bad(source, "'unused_symbols' must be an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json key = {{"name", (*it)[i]}};
+      const std::string name = name_field(key, "name", "unused_symbols[" + std::to_string(i) + "]", source);
+      if (!declared.insert(name).second) bad(source, "symbol '" + name + "' is declared twice");
+      m.unused_symbols.push_back(name);
+    }
+  }
+
   const Json& args = field(doc, "args", "manifest", source);
   if (!args.is_array()) bad(source, "'args' must be an array");
   int n_in = 0, n_out = 0;

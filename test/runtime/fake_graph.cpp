@@ -1,5 +1,6 @@
 // A hand-written stand-in for a compiled graph "vadd" exporting the ABI of docs/abi.md:
-//   symbols B (bound to 2) and N (run-time); c[B, N] = a[B, N] + b[B, N]; N = 7 and N = 8 fail.
+//   symbols B (bound to 2) and N (run-time); c[B, N] = a[B, N] + b[B, N]; N = 7 and N = 8 fail. Its
+//   graph also had E, fixed to 8 at compile time, and T, which no shape used.
 // Variants for the loader's error paths: DMC_FAKE_OMIT_RUN_PACKED leaves out
 // dmc_vadd_run_packed, DMC_FAKE_BAD_MANIFEST exports malformed JSON.
 #include <cstdint>
@@ -15,6 +16,7 @@ const char kManifest[] = R"({"name": "vadd", "symbols": [ )";
 #else
 const char kManifest[] = R"({"name": "vadd", "dmc_version": "0.1.0", "opt_level": 0,
   "symbols": [{"name": "B", "bound": 2}, {"name": "N", "bound": null}],
+  "fixed_symbols": {"E": 8}, "unused_symbols": ["T"],
   "args": [{"name": "a", "role": "input", "dtype": "f32", "shape": ["B", "N"]},
            {"name": "b", "role": "input", "dtype": "f32", "shape": ["B", "N"]},
            {"name": "c", "role": "output", "dtype": "f32", "shape": ["B", "N"]}]})";

@@ -73,9 +73,15 @@ TEST(Loader, ArgumentErrorsAreClear) {
             }),
             "argument 'a' (input 0): expected dtype f32 but got f16");
   EXPECT_EQ(error_of([&] { inst.run({{"B", 3}}, {TensorRef(a.data(), {3, 2}), TensorRef(b.data(), {3, 2}), TensorRef(c.data(), {3, 2})}); }),
-            "graph 'vadd': symbol 'B' is bound to 2 at compile time but 3 was given");
+            "library 'vadd' was compiled with B=2; only its run-time symbols take other values (its run-time symbols: N)");
   EXPECT_EQ(error_of([&] { inst.run({{"Q", 3}}, {TensorRef(a.data(), {2, 2}), TensorRef(b.data(), {2, 2}), TensorRef(c.data(), {2, 2})}); }),
-            "graph 'vadd': unknown symbol 'Q'");
+            "library 'vadd' has no symbol 'Q' (its run-time symbols: N)");
+  // A symbol of the graph fixed at compile time takes its value only; one no shape used takes any.
+  EXPECT_EQ(error_of([&] { lib.symbol_values({{"E", 16}}); }),
+            "library 'vadd' was compiled with E=8; only its run-time symbols take other values (its run-time symbols: N)");
+  EXPECT_EQ(lib.symbol_values({{"E", 8}, {"T", 5}, {"N", 3}}), (dmc::SymbolValues{{"B", 2}, {"N", 3}}));
+  EXPECT_EQ(lib.manifest().fixed_symbols, (std::map<std::string, int64_t>{{"E", 8}}));
+  EXPECT_EQ(lib.manifest().unused_symbols, (std::vector<std::string>{"T"}));
   EXPECT_EQ(error_of([&] { inst.run({TensorRef(static_cast<float*>(nullptr), {2, 2}), TensorRef(b.data(), {2, 2}), TensorRef(c.data(), {2, 2})}); }),
             "argument 'a' (input 0): data pointer is NULL");
   // The fake graph fails for N == 7 and N == 8: a non-zero return code becomes an exception, with the
@@ -128,9 +134,11 @@ TEST(Loader, LoadErrors) {
   const std::string bad_json = error_of([] { dmc::Library lib(DMC_FAKE_BAD_JSON); });
   EXPECT_NE(bad_json.find("bad manifest"), std::string::npos) << bad_json;
   EXPECT_NE(bad_json.find("invalid JSON"), std::string::npos) << bad_json;
-  // Any shared library that is not a dmc graph, e.g. the C library itself.
-  const std::string not_graph = error_of([] { dmc::Library lib("libm.so.6"); });
+  // Any shared library that is not a dmc graph, e.g. the runtime itself.
+  const std::string not_graph = error_of([] { dmc::Library lib(DMC_NOT_A_GRAPH); });
   EXPECT_NE(not_graph.find("does not export 'dmc_manifest'"), std::string::npos) << not_graph;
+  // A name without '/' is a file in the current folder, not a library dlopen would find on its search path.
+  EXPECT_EQ(error_of([] { dmc::Library("libm.so.6"); }), "graph library 'libm.so.6' does not exist");
 }
 
 TEST(Loader, ManifestValidation) {
@@ -145,6 +153,22 @@ TEST(Loader, ManifestValidation) {
                 .find("unknown dtype 'i8'"),
             std::string::npos);
   EXPECT_NE(err(R"({"name": "g", "args": []})").find("has no 'symbols'"), std::string::npos);
+  // fixed_symbols and unused_symbols: optional, identifiers, positive values, no symbol in two lists, and
+  // shapes name only run-time symbols.
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [], "fixed_symbols": {"E": 8}, "unused_symbols": ["T"], "args": []})"),
+            "<no error>");
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [], "fixed_symbols": {"E": 0}, "args": []})"),
+            "bad manifest in m.json: fixed_symbols.E must be a positive integer");
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [], "fixed_symbols": [], "args": []})"),
+            "bad manifest in m.json: 'fixed_symbols' must be an object");
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [{"name": "S", "bound": null}], "unused_symbols": ["S"], "args": []})"),
+            "bad manifest in m.json: symbol 'S' is declared twice");
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "unused_symbols": ["a b"], "args": []})").find("is not an identifier"),
+            std::string::npos);
+  EXPECT_NE(err(R"({"name": "g", "symbols": [], "fixed_symbols": {"E": 8},
+                  "args": [{"name": "x", "role": "input", "dtype": "f32", "shape": ["E"]}]})")
+                .find("undeclared symbol 'E'"),
+            std::string::npos);
 }
 
 // Manifest names become file names (dmc run --inputs/--outputs) and appear in messages: identifiers only,

@@ -60,6 +60,10 @@ sdfg.sdfg @global_tokens inputs(%q: !sdfg.array<f32[4, 8]>) outputs(%o: !sdfg.ar
 // An option's choice that a node cannot take leaves it to the runtime: the tiled attention needs a
 // constant head width of V.
 // RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library attention=tiled" | FileCheck %s --check-prefix=CANNOT
+// A remark says so, with the reason.
+// RUN: dmc-opt %s -split-input-file "--choose-implementations=default=library attention=tiled" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CANNOT-REMARK
+// CANNOT-REMARK: remark: stays a runtime call: no 'tiled' implementation for this node (it needs a constant head width of V
+// CANNOT-REMARK-NOT: remark
 // CANNOT-LABEL: sdfg.sdfg @symbolic_value_width
 // CANNOT:       nn.attention {{.*}} {impl = "library"}
 // CANNOT-NEXT:  nn.attention {{.*}} {impl = "tiled"}

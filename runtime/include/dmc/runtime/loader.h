@@ -50,6 +50,8 @@ class DMCRT_API Library {
   struct Impl;
 
   // dlopen(path, RTLD_LOCAL | RTLD_NOW), reads dmc_manifest(), resolves dmc_<name>_* entry points.
+  // `path` is a file's path, also without a '/' ("libmha.so" is ./libmha.so, never a library found on
+  // the search path).
   explicit Library(const std::string& path);
   ~Library();
   Library(Library&&) noexcept;
@@ -61,8 +63,10 @@ class DMCRT_API Library {
   const std::string& name() const;  // graph name
   const std::string& path() const;
 
-  // Values of the symbols that are bound at compile time or given: throws dmc::Error for an unknown
-  // symbol, a value that is not positive, or one that differs from the compile-time value.
+  // Values of the run-time symbols given and of those bound in `symbols`. A symbol fixed at compile
+  // time (manifest: fixed_symbols, or a bound entry) may be given its value, an unused one any value
+  // (both are ignored); throws dmc::Error for a symbol the graph does not have, a value that is not
+  // positive, or one that differs from the compile-time value.
   SymbolValues symbol_values(const SymbolValues& given) const;
   // The shape of manifest().args[index] under `values` (see ArgShape). Throws dmc::Error naming the
   // argument, its symbols and their values when a symbol has no value or the size overflows.

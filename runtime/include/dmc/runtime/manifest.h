@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ struct DMCRT_API Manifest {
   std::string dmc_version;
   int opt_level = 0;
   std::vector<SymbolSpec> symbols;  // declaration order
+  // The graph's symbols that are no run-time argument (docs/abi.md): given a value at compile time,
+  // and declared but used by no shape. Empty in manifests older than these fields.
+  std::map<std::string, int64_t> fixed_symbols;
+  std::vector<std::string> unused_symbols;
   std::vector<ArgSpec> args;        // declaration order (inputs then outputs per docs/abi.md)
   std::string json;                 // the original text
 
