@@ -11,6 +11,7 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libomp-dev
   libdnnl-dev                                        # oneDNN sgemm: the benchmark's reference rate
   python3 python3-numpy python3-torch                # PyTorch references (Debian's /usr/bin/python3)
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx  # ONNX import and its tests (docs/onnx.md)
 )
 scripts/install-packages.sh setup "${PACKAGES[@]}"
 

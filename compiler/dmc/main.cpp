@@ -1,6 +1,6 @@
 //===- main.cpp - the dmc command-line driver -----------------------------===//
 //
-//   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
+//   dmc import  FILE(.json|.onnx) [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //               [--pass-stats]
@@ -15,6 +15,7 @@
 #include "compiler/dmc/BenchCommand.h"
 #include "compiler/dmc/RunCommand.h"
 #include "compiler/importer/Importer.h"
+#include "compiler/onnx/OnnxImport.h"
 #include "compiler/support/Files.h"
 #include "compiler/support/Interrupts.h"
 #include "passes/Passes.h"
@@ -138,7 +139,8 @@ mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bin
   if (!StringRef(inputFile).ends_with(".mlir")) {
     dmc::ImportOptions options{bindings, testSize};
     dmc::Diagnostics diag(inputFile);
-    auto module = dmc::importGraph(context, inputFile, options, diag);
+    auto module = dmc::isOnnxPath(inputFile) ? dmc::importOnnx(context, inputFile, options, diag)
+                                             : dmc::importGraph(context, inputFile, options, diag);
     diag.print(std::cerr);
     return module;
   }
