@@ -27,7 +27,7 @@ public:
       for (size_t i = 0; i < t_.nodes.size(); ++i) {
         if (dead_.count(i))
           continue;
-        changed |= foldScaleIntoMatMul(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
+        changed |= foldScaleIntoMatMul(i) || foldScaleIntoSoftmax(i) || splitPackedProjection(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
                    foldIdentityScale(i) || matchGelu(i) || matchLayerNorm(i);
         if (changed)
           break;
@@ -89,6 +89,21 @@ private:
       return true;
     }
     return false;
+  }
+
+  /// Softmax(Scale(x, alpha)) -> Softmax(x, scale = alpha): scores divided by sqrt(D) after Q K^T.
+  bool foldScaleIntoSoftmax(size_t i) {
+    DmcNode &sm = t_.nodes[i];
+    // softmax(alpha*x * scale + M), masks after: the same with the mask input or generated masks.
+    if (sm.op != "Softmax" || sm.attrs["axis"].get<int64_t>() != -1)
+      return false;
+    DmcNode *s = soleProducer(sm.inputs[0], "Scale");
+    if (!s || num(s->attrs, "bias", 0) != 0 || !(num(s->attrs, "alpha", 1) > 0))
+      return false;
+    sm.attrs["scale"] = num(sm.attrs, "scale", 1) * num(s->attrs, "alpha", 1);
+    sm.inputs[0] = s->inputs[0];
+    kill(s);
+    return true;
   }
 
   /// MatMul(A, Transpose(K, perm)) where perm swaps the last two axes (after any batch permutation) ->
@@ -161,6 +176,102 @@ private:
       }
     }
     return false;
+  }
+
+  const ConstantTensor *constant(const std::string &name) const {
+    for (const ConstantTensor &c : t_.constants)
+      if (c.name == name)
+        return &c;
+    return nullptr;
+  }
+  /// Columns [begin, end) of a constant of shape [..., N] as a new constant.
+  std::string constantColumns(const ConstantTensor &c, int64_t begin, int64_t end) {
+    ConstantTensor part;
+    part.name = freshName(c.name + "_" + std::to_string(begin), t_.taken);
+    part.shape = c.shape;
+    int64_t n = c.shape.back(), rows = (int64_t)c.data.size() / n;
+    part.shape.back() = end - begin;
+    for (int64_t r = 0; r < rows; ++r)
+      part.data.insert(part.data.end(), c.data.begin() + r * n + begin, c.data.begin() + r * n + end);
+    SymShape shape;
+    for (int64_t d : part.shape)
+      shape.push_back(SymExpr::constant(d));
+    t_.shapes[part.name] = shape;
+    t_.constants.push_back(part);
+    return part.name;
+  }
+
+  /// A packed projection sliced along its columns (nn.MultiheadAttention's in_proj: x @ W[E, 3E] + b,
+  /// then Q, K, V as slices): one MatMul (+ Add) per slice with the constant weight's columns, the form
+  /// of separate projections that fuse-matmul-epilogues fuses one by one.
+  bool splitPackedProjection(size_t i) {
+    DmcNode &out = t_.nodes[i];
+    DmcNode *add = out.op == "Add" ? &out : nullptr;
+    std::string mmOut = add ? "" : out.output;
+    std::string bias;
+    if (add) {
+      for (size_t k = 0; k < 2 && mmOut.empty(); ++k) {
+        auto it = producer_.find(add->inputs[k]);
+        if (it != producer_.end() && t_.nodes[it->second].op == "MatMul" && uses_[add->inputs[k]] == 1 &&
+            constant(add->inputs[1 - k]) && constant(add->inputs[1 - k])->shape.size() == 1) {
+          mmOut = add->inputs[k];
+          bias = add->inputs[1 - k];
+        }
+      }
+    } else if (out.op != "MatMul") {
+      return false;
+    }
+    if (mmOut.empty())
+      return false;
+    DmcNode &mm = t_.nodes[producer_[mmOut]];
+    const ConstantTensor *w = constant(mm.inputs[1]);
+    if (!w || w->shape.size() != 2 || mm.attrs.contains("transB") || mm.attrs.contains("transA"))
+      return false;
+    // Every reader of the result slices its last axis.
+    const std::string &result = out.output;
+    size_t rank = t_.shapes[result].size();
+    std::vector<DmcNode *> slices;
+    for (DmcNode &n : t_.nodes) {
+      if (std::find(n.inputs.begin(), n.inputs.end(), result) == n.inputs.end())
+        continue;
+      if (n.op != "Slice" || n.attrs["axes"].size() != 1 || n.attrs["axes"][0].get<int64_t>() != (int64_t)rank - 1)
+        return false;
+      slices.push_back(&n);
+    }
+    if (slices.size() < 2 || (int)slices.size() != uses_[result])
+      return false;
+    const ConstantTensor *b = bias.empty() ? nullptr : constant(bias);
+    ConstantTensor weight = *w, packedBias = b ? *b : ConstantTensor();
+    DmcNode matmul = mm;
+    for (DmcNode *s : slices) {
+      int64_t begin = s->attrs["starts"][0].get<int64_t>(), end = s->attrs["ends"][0].get<int64_t>();
+      if (begin < 0 || end > weight.shape[1] || begin >= end)
+        return false;
+    }
+    std::vector<DmcNode> added;
+    for (DmcNode *s : slices) {
+      int64_t begin = s->attrs["starts"][0].get<int64_t>(), end = s->attrs["ends"][0].get<int64_t>();
+      DmcNode part = matmul;
+      part.inputs[1] = constantColumns(weight, begin, end);
+      part.output = freshName(s->output + "_mm", t_.taken);
+      t_.shapes[part.output] = t_.shapes[s->output];
+      if (b) {
+        DmcNode plus = *add;
+        plus.inputs = {part.output, constantColumns(packedBias, begin, end)};
+        plus.output = s->output;
+        added.push_back(part);
+        added.push_back(plus);
+      } else {
+        part.output = s->output;
+        added.push_back(part);
+      }
+      kill(s);
+    }
+    kill(&mm);
+    if (add)
+      kill(add);
+    t_.nodes.insert(t_.nodes.end(), added.begin(), added.end());
+    return true;
   }
 
   /// Scale(x, 1, 0) is x (a Mul by 1 of the exporter's baddbmm, a Pow by 1).
@@ -264,7 +375,7 @@ private:
     DmcNode *addB = gamma.empty() ? nullptr : consumer(last->output, "Add");
     if ((beta = paramOf(addB, last->output)).size())
       last = addB;
-    auto constant = [&](double v, const std::string &base) {
+    auto makeConstant = [&](double v, const std::string &base) {
       ConstantTensor c;
       c.name = freshName(base, t_.taken);
       c.shape = {xs.back().coefficient};
@@ -276,9 +387,9 @@ private:
     if (!xs.back().isConstant())
       return false;
     if (gamma.empty())
-      gamma = constant(1, last->output + "_scale");
+      gamma = makeConstant(1, last->output + "_scale");
     if (beta.empty())
-      beta = constant(0, last->output + "_bias");
+      beta = makeConstant(0, last->output + "_bias");
     DmcNode ln;
     ln.op = "LayerNormalization";
     ln.inputs = {x, gamma, beta};
