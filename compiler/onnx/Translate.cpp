@@ -209,12 +209,12 @@ private:
     std::string where = "output '" + o.name() + "'";
     auto it = values_.find(o.name());
     if (it == values_.end()) {
-      diag_.error(where, "is never produced");
+      diag_.error(where, "never produced by a node");
       return;
     }
     const Value &v = it->second;
     if (!v.dynamic()) {
-      diag_.error(where, "is known at import (a constant or a shape computation); dmc compiles graphs whose outputs "
+      diag_.error(where, "known at import (a constant or a shape computation); dmc compiles graphs whose outputs "
                          "are computed from their inputs");
       return;
     }
@@ -713,9 +713,22 @@ private:
         define(n, 0, knownInts(x.shape, out, DType::Bool));
         return;
       }
+      if (x.dtype == DType::Int && (op == "Neg" || op == "Relu")) { // integer ops stay integers
+        std::vector<SymExpr> out;
+        for (const SymExpr &e : x.ints) {
+          auto r = op == "Neg" ? mul(e, SymExpr::constant(-1))
+                   : e.isConstant() ? std::optional<SymExpr>(SymExpr::constant(std::max<int64_t>(0, e.coefficient)))
+                                    : std::nullopt;
+          if (!r)
+            unsupported(op + " of " + e.str());
+          out.push_back(*r);
+        }
+        define(n, 0, knownInts(x.shape, out));
+        return;
+      }
       auto d = x.asDoubles();
-      if (!d)
-        unsupported(op + " of a symbolic integer");
+      if (!d || x.dtype != DType::Float)
+        unsupported(op + " of a known integer tensor is not folded");
       std::function<double(double)> f = op == "Sqrt" ? [](double v) { return std::sqrt(v); }
                                        : op == "Reciprocal" ? [](double v) { return 1 / v; }
                                        : op == "Erf" ? [](double v) { return std::erf(v); }
@@ -807,9 +820,9 @@ private:
 
   void layerNorm(const onnx::NodeProto &n) {
     onlyAttributes(n, {"axis", "epsilon", "stash_type"});
+    bool statistics = false;
     for (int k = 1; k < n.output_size(); ++k)
-      if (!n.output(k).empty() && used_.count(n.output(k)))
-        unsupported("LayerNormalization's Mean and InvStdDev outputs are not supported");
+      statistics |= !n.output(k).empty() && used_.count(n.output(k));
     const Value &x = required(n, 0), &scale = required(n, 1);
     const Value *bias = input(n, 2);
     int64_t rank = (int64_t)x.shape.size();
@@ -839,6 +852,28 @@ private:
     if (flat)
       y = emit("Reshape", {y}, {{"shape", shapeJson(x.shape)}}, x.shape, outName(n));
     define(n, 0, dynamic(y, x.shape));
+    if (statistics)
+      layerNormStatistics(n, x, axis, eps);
+  }
+
+  /// LayerNormalization's optional outputs Mean and InvStdDev (reduced axes kept as 1), computed apart.
+  void layerNormStatistics(const onnx::NodeProto &n, const Value &x, int64_t axis, double eps) {
+    std::vector<int64_t> axes;
+    SymShape reduced = x.shape;
+    for (size_t i = axis; i < x.shape.size(); ++i) {
+      axes.push_back((int64_t)i);
+      reduced[i] = SymExpr::constant(1);
+    }
+    json attrs = {{"axes", axes}, {"keepdims", 1}};
+    std::string in = plain(x, n.input(0));
+    std::string mean = emit("ReduceMean", {in}, attrs, reduced, outName(n, 1));
+    std::string d = emit("Sub", {in, mean}, json::object(), x.shape, outName(n) + "_centered");
+    std::string sq = emit("Mul", {d, d}, json::object(), x.shape, outName(n) + "_squared");
+    std::string var = emit("ReduceMean", {sq}, attrs, reduced, outName(n) + "_variance");
+    std::string shifted = emit("Scale", {var}, {{"alpha", 1.0}, {"bias", eps}}, reduced, outName(n) + "_variance_eps");
+    std::string sd = emit("Sqrt", {shifted}, json::object(), reduced, outName(n) + "_stddev");
+    define(n, 1, dynamic(mean, reduced));
+    define(n, 2, dynamic(emit("Reciprocal", {sd}, json::object(), reduced, outName(n, 2)), reduced));
   }
 
   void reduce(const onnx::NodeProto &n) {
@@ -1144,11 +1179,8 @@ private:
       dmcEnds.push_back(e);
       dmcAxes.push_back(axis);
     }
-    if (x.known()) {
+    if (x.known()) { // empty results are fine here (shape vectors); dmc tensors are never empty
       auto inDims = *constantDims(x.shape), outDims = *constantDims(out);
-      for (int64_t d : outDims)
-        if (d == 0)
-          unsupported("an empty slice");
       auto inStrides = strides(inDims);
       define(n, k, gatherKnown(x, out, [&](int64_t i) {
                int64_t src = 0;
@@ -1246,18 +1278,29 @@ private:
              }));
       return;
     }
-    // Run-time data: a run of consecutive indices is a slice.
-    for (size_t j = 1; j < indices.size(); ++j)
-      if (indices[j] != indices[0] + (int64_t)j)
-        unsupported("Gather of run-time data with non-consecutive indices");
+    // Run-time data: each run of consecutive indices is a slice, several runs are concatenated.
     if (indices.empty())
       unsupported("Gather with no indices");
+    constexpr size_t kMaxRuns = 64;
+    std::string in = plain(x, n.input(0));
+    std::vector<std::string> parts;
+    for (size_t j = 0; j < indices.size();) {
+      size_t k = j + 1;
+      while (k < indices.size() && indices[k] == indices[k - 1] + 1)
+        ++k;
+      if (parts.size() == kMaxRuns)
+        unsupported("Gather of run-time data with more than 64 runs of consecutive indices");
+      SymShape part = x.shape;
+      part[axis] = SymExpr::constant((int64_t)(k - j));
+      parts.push_back(emit("Slice", {in},
+                           {{"starts", {indices[j]}}, {"ends", {indices[k - 1] + 1}}, {"axes", {axis}}}, part,
+                           outName(n) + "_slice"));
+      j = k;
+    }
     SymShape sliced = x.shape;
     sliced[axis] = SymExpr::constant((int64_t)indices.size());
-    std::string in = plain(x, n.input(0));
-    std::string s = emit("Slice", {in},
-                         {{"starts", {indices[0]}}, {"ends", {indices[0] + (int64_t)indices.size()}}, {"axes", {axis}}},
-                         sliced, outName(n) + "_slice");
+    std::string s = parts.size() == 1 ? parts[0]
+                                      : emit("Concat", parts, {{"axis", axis}}, sliced, outName(n) + "_gathered");
     Value v = dynamic(s, sliced);
     if (out != sliced)
       v.tensor = emit("Reshape", {s}, {{"shape", shapeJson(out)}}, out, outName(n));
@@ -1377,6 +1420,18 @@ private:
     auto total = product(*out), have = product(x.shape);
     if (total && have && *total == *have) { // only leading 1s added
       reshapeTo(n, x, *out);
+      return;
+    }
+    // Copies along broadcast dims: x * ones, with the ones only as large as the dims that grow (exact:
+    // x * 1 is x for every float, -0, inf and NaN included).
+    SymShape onesShape = *out;
+    size_t lead = out->size() - x.shape.size();
+    for (size_t i = lead; i < out->size(); ++i)
+      if ((*out)[i] == x.shape[i - lead])
+        onesShape[i] = SymExpr::constant(1);
+    if (constantDims(onesShape) && x.dynamic() && allDims(*out)) {
+      std::string ones = plain(filled(onesShape, 1.0, DType::Float), outName(n) + "_ones");
+      define(n, 0, dynamic(emit("Mul", {plain(x, n.input(0)), ones}, json::object(), *out, outName(n)), *out));
       return;
     }
     unsupported("Expand that copies run-time data (" + formatShape(x.shape) + " to " + formatShape(*out) +
