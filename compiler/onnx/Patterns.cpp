@@ -27,7 +27,7 @@ public:
       for (size_t i = 0; i < t_.nodes.size(); ++i) {
         if (dead_.count(i))
           continue;
-        changed |= foldScaleIntoMatMul(i) || foldScaleIntoSoftmax(i) || splitPackedProjection(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
+        changed |= foldScaleIntoMatMul(i) || foldScaleIntoSoftmax(i) || splitPackedProjection(i) || pretransposeConstant(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
                    foldIdentityScale(i) || matchGelu(i) || matchLayerNorm(i);
         if (changed)
           break;
@@ -271,6 +271,30 @@ private:
     if (add)
       kill(add);
     t_.nodes.insert(t_.nodes.end(), added.begin(), added.end());
+    return true;
+  }
+
+  /// MatMul(A, W, transB) with W a constant matrix read only here: W transposed at import (nn.Linear's
+  /// Gemm(transB = 1)), so the kernels read B row-major as in the hand-written samples.
+  bool pretransposeConstant(size_t i) {
+    DmcNode &mm = t_.nodes[i];
+    if (mm.op != "MatMul" || !mm.attrs.contains("transB") || mm.attrs["transB"] != 1 || uses_[mm.inputs[1]] != 1)
+      return false;
+    ConstantTensor *w = nullptr;
+    for (ConstantTensor &c : t_.constants)
+      if (c.name == mm.inputs[1] && c.shape.size() == 2)
+        w = &c;
+    if (!w)
+      return false;
+    int64_t rows = w->shape[0], cols = w->shape[1];
+    std::vector<float> t(w->data.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        t[c * rows + r] = w->data[r * cols + c];
+    w->data = std::move(t);
+    w->shape = {cols, rows};
+    t_.shapes[w->name] = {SymExpr::constant(cols), SymExpr::constant(rows)};
+    mm.attrs.erase("transB");
     return true;
   }
 

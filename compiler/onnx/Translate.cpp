@@ -785,7 +785,9 @@ private:
       // A is a flattening reshape (Reshape [S, B, E] -> [S*B, E]): multiply the unflattened storage.
       SymShape out = a.storage;
       out.back() = nDim;
-      json attrs = {{"transB", transB}};
+      json attrs = json::object();
+      if (transB)
+        attrs["transB"] = 1;
       if (alpha != 1)
         attrs["alpha"] = alpha;
       std::string r = emit("MatMul", {a.tensor, plain(b, n.input(1))}, attrs, out, outName(n) + "_mm");
@@ -802,12 +804,26 @@ private:
       define(n, 0, v);
       return;
     }
+    // MatMul (+ Add of beta * C) rather than dmc's Gemm: the same sum, and the form whose bias and
+    // activation fuse-matmul-epilogues fuses.
     SymShape out = {m, nDim};
-    std::vector<std::string> ins = {plain(a, n.input(0)), plain(b, n.input(1))};
-    if (c)
-      ins.push_back(plain(*c, n.input(2)));
-    json attrs = {{"transA", transA}, {"transB", transB}, {"alpha", alpha}, {"beta", beta}};
-    define(n, 0, dynamic(emit("Gemm", ins, attrs, out, outName(n)), out));
+    json attrs = json::object();
+    if (transA)
+      attrs["transA"] = 1;
+    if (transB)
+      attrs["transB"] = 1;
+    if (alpha != 1)
+      attrs["alpha"] = alpha;
+    std::string r = emit("MatMul", {plain(a, n.input(0)), plain(b, n.input(1))}, attrs, out, outName(n) + (c ? "_mm" : ""));
+    if (c) {
+      if (!broadcast(out, c->shape) || *broadcast(out, c->shape) != out)
+        unsupported("C of shape " + formatShape(c->shape) + " does not broadcast to " + formatShape(out));
+      std::string bias = plain(*c, n.input(2));
+      if (beta != 1)
+        bias = emit("Scale", {bias}, {{"alpha", beta}}, c->shape, n.input(2) + "_scaled");
+      r = emit("Add", {r, bias}, json::object(), out, outName(n));
+    }
+    define(n, 0, dynamic(r, out));
   }
 
   void softmax(const onnx::NodeProto &n) {
