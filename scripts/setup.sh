@@ -12,6 +12,7 @@ PACKAGES=(
   libdnnl-dev                                        # oneDNN sgemm: the benchmark's reference rate
   python3 python3-numpy python3-torch                # PyTorch references (Debian's /usr/bin/python3)
   python3-pytest python3-venv python3-pip python3-setuptools python3-wheel  # the Python package's tests
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx  # ONNX import and its tests (docs/onnx.md)
 )
 scripts/install-packages.sh setup "${PACKAGES[@]}"
 

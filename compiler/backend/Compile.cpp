@@ -1,6 +1,7 @@
 //===- Compile.cpp - from IR to a shared library --------------------------===//
 #include "compiler/backend/Compile.h"
 #include "compiler/backend/Cache.h"
+#include "compiler/backend/Constants.h"
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/support/Files.h"
 #include "compiler/support/Interrupts.h"
@@ -167,6 +168,15 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
     return failure();
   }
   CompileFileNames names(sdfg.getSymName().str());
+  // Constant inputs' data go beside the library (Constants.h); they are not part of the cache entry.
+  mlir::FailureOr<ConstantLayout> constants = constantLayout(sdfg);
+  if (failed(constants))
+    return failure();
+  if (!constants->inputs.empty() && !isReplacedByRename(outputPath)) {
+    llvm::errs() << "dmc: error: this graph has constant inputs, whose data file " << constants->file
+                 << " goes beside the library: -o must name a file\n";
+    return failure();
+  }
   bool caching = !options.cacheDir.empty();
   std::string entry = caching ? options.cacheDir + "/" + cacheKey(sdfg, options) : "";
   CacheFiles files;
@@ -211,6 +221,8 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
     for (const std::string *name : {&names.header, &names.manifest, caching ? nullptr : &names.source})
       if (name && !outputs.add(prefix + *name, std::move(files[*name])))
         return failure();
+    if (!constants->inputs.empty() && !outputs.add(prefix + constants->file, constantFileBytes(*constants)))
+      return failure();
   }
   return success(outputs.commit());
 }

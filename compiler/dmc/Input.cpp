@@ -1,5 +1,6 @@
 //===- Input.cpp - reading the graph a dmc command works on ---------------===//
 #include "compiler/dmc/Input.h"
+#include "compiler/onnx/OnnxImport.h"
 #include "compiler/support/Files.h"
 #include "dialects/Support/Names.h"
 
@@ -14,10 +15,11 @@
 namespace dmc {
 namespace {
 
-mlir::OwningOpRef<mlir::ModuleOp> importJson(const std::string &path, const GraphOptions &options,
-                                             mlir::MLIRContext &context) {
+/// A .json graph or an .onnx model: both go through the JSON importer's checks (OnnxImport.h).
+mlir::OwningOpRef<mlir::ModuleOp> importGraphFile(const std::string &path, const GraphOptions &options,
+                                                  mlir::MLIRContext &context) {
   Diagnostics diag(path);
-  auto module = importGraph(context, path, options, diag);
+  auto module = isOnnxPath(path) ? importOnnx(context, path, options, diag) : importGraph(context, path, options, diag);
   diag.print(std::cerr);
   return module;
 }
@@ -59,7 +61,7 @@ mlir::OwningOpRef<mlir::ModuleOp> loadGraph(llvm::StringRef pathRef, const Graph
     if (isMlir || (first != std::string::npos && (*text)[first] != '{'))
       return parseMlir(path, *text, context);
   }
-  return importJson(path, options, context); // reads the file itself (standard input: the text above)
+  return importGraphFile(path, options, context); // reads the file itself (standard input: the text above)
 }
 
 } // namespace dmc

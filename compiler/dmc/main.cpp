@@ -1,6 +1,6 @@
 //===- main.cpp - the dmc command-line driver -----------------------------===//
 //
-//   dmc import  FILE.json [--bind S=512] [--test-size] [-o OUT.mlir]
+//   dmc import  FILE(.json|.onnx) [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //               [--pass-stats]

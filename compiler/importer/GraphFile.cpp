@@ -220,6 +220,10 @@ std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag) {
                "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon)));
     return std::nullopt;
   }
+  return readGraphJson(root, diag);
+}
+
+std::optional<Graph> readGraphJson(const json &root, Diagnostics &diag) {
   if (!root.is_object()) {
     diag.error("<top level>", "expected a graph object, got " + describe(root));
     return std::nullopt;

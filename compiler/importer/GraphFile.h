@@ -43,6 +43,9 @@ struct Graph {
 /// trustworthy if `diag` has no errors.
 std::optional<Graph> readGraphFile(const std::string &path, Diagnostics &diag);
 
+/// The same checks on a graph already parsed (the ONNX importer builds one, compiler/onnx).
+std::optional<Graph> readGraphJson(const nlohmann::json &root, Diagnostics &diag);
+
 /// Resolves symbol values: the file's, then test_symbols when `testSize`, then `bindings`.
 /// Reports unknown and non-positive symbols. Unbound symbols are absent from the result.
 Bindings resolveSymbols(const Graph &graph, bool testSize, const Bindings &bindings, Diagnostics &diag);

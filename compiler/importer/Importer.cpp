@@ -546,17 +546,35 @@ private:
 };
 } // namespace
 
+namespace {
+/// Symbols resolved, then the checks and the build of GraphImporter.
+OwningOpRef<ModuleOp> importChecked(MLIRContext &context, const Graph &graph, const ImportOptions &options,
+                                    Diagnostics &diag) {
+  Bindings bound = resolveSymbols(graph, options.testSize, options.bindings, diag);
+  if (diag.hasErrors())
+    return nullptr;
+  // Diagnostics from verifiers during the build are reported through MLIR's handler, with the node's path.
+  return GraphImporter(context, graph, bound, diag).run();
+}
+} // namespace
+
 OwningOpRef<ModuleOp> importGraph(MLIRContext &context, const std::string &path, const ImportOptions &options,
                                   Diagnostics &diag) {
   loadDmcDialects(context);
   std::optional<Graph> graph = readGraphFile(path, diag);
   if (!graph || diag.hasErrors())
     return nullptr;
-  Bindings bound = resolveSymbols(*graph, options.testSize, options.bindings, diag);
-  if (diag.hasErrors())
-    return nullptr;
-  // Diagnostics from verifiers during the build are reported through MLIR's handler, with the node's path.
-  return GraphImporter(context, *graph, bound, diag).run();
+  return importChecked(context, *graph, options, diag);
 }
+
+OwningOpRef<ModuleOp> importGraphJson(MLIRContext &context, const json &root, const ImportOptions &options,
+                                      Diagnostics &diag) {
+  loadDmcDialects(context);
+  std::optional<Graph> graph = readGraphJson(root, diag);
+  if (!graph || diag.hasErrors())
+    return nullptr;
+  return importChecked(context, *graph, options, diag);
+}
+
 
 } // namespace dmc

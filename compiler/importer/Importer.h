@@ -5,6 +5,8 @@
 #include "compiler/importer/Diagnostics.h"
 #include "dialects/Support/Shape.h"
 
+#include <nlohmann/json.hpp>
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -20,6 +22,11 @@ struct ImportOptions {
 /// reasons in `diag`, when the graph is invalid.
 mlir::OwningOpRef<mlir::ModuleOp> importGraph(mlir::MLIRContext &context, const std::string &path,
                                               const ImportOptions &options, Diagnostics &diag);
+
+/// The same from a graph description already in memory (the ONNX importer's, compiler/onnx): `root` is
+/// checked exactly like a file's contents.
+mlir::OwningOpRef<mlir::ModuleOp> importGraphJson(mlir::MLIRContext &context, const nlohmann::json &root,
+                                                  const ImportOptions &options, Diagnostics &diag);
 
 /// Loads the dialects the importer and dmc's passes produce.
 void loadDmcDialects(mlir::MLIRContext &context);

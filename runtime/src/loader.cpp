@@ -227,8 +227,13 @@ SymbolValues Library::check_arguments(const SymbolValues& given,
 }
 
 Library::Instance Library::create() const {
+  dmcrt_clear_error();
   void* h = impl_->create();
-  if (!h) throw Error("graph '" + name() + "': dmc_" + name() + "_create returned NULL");
+  if (!h) {
+    // A library with constant inputs says why (its data file, docs/onnx.md); others only run out of memory.
+    std::string why = dmcrt_last_error();
+    throw Error("graph '" + name() + "': dmc_" + name() + "_create returned NULL" + (why.empty() ? "" : ": " + why));
+  }
   return Instance(impl_, h);
 }
 

@@ -1,0 +1,91 @@
+"""Writes the small ONNX models of the lit tests in test/lit/onnx into a folder (built with onnx.helper,
+so the tests need no binary files):  /usr/bin/python3 make_models.py DIR"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(0)
+
+
+def save(name, nodes, inputs, outputs, initializers=(), opset=17):
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+    return model
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+x = f32("x", [2, "S", 8])
+y = f32("y", [2, "S", 8])
+w = rng.standard_normal((8, 8)).astype(np.float32)
+
+# Causal self-attention on one head: softmax(x W (x W)^T / sqrt(8) + triu(-inf, 1)) x, mask from Shape.
+save("causal", [
+    helper.make_node("MatMul", ["x", "w"], ["q"], name="q_proj"),
+    helper.make_node("Transpose", ["q"], ["qt"], perm=[0, 2, 1], name="k_t"),
+    helper.make_node("MatMul", ["q", "qt"], ["scores"], name="scores"),
+    helper.make_node("Div", ["scores", "sqrt_d"], ["scaled"], name="scale"),
+    helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+    helper.make_node("Gather", ["shape", "one"], ["s"], axis=0, name="seq"),
+    helper.make_node("Unsqueeze", ["s", "zero"], ["s1"], name="s1"),
+    helper.make_node("Concat", ["s1", "s1"], ["ss"], axis=0, name="ss"),
+    helper.make_node("ConstantOfShape", ["ss"], ["full"], value=numpy_helper.from_array(np.array([-np.inf], np.float32)),
+                     name="full"),
+    helper.make_node("Trilu", ["full", "one"], ["mask"], upper=1, name="triu"),
+    helper.make_node("Add", ["scaled", "mask"], ["masked"], name="masked"),
+    helper.make_node("Softmax", ["masked"], ["p"], axis=-1, name="softmax"),
+    helper.make_node("MatMul", ["p", "x"], ["y"], name="pv"),
+], [x], [y], [const("w", w), const("sqrt_d", np.float32(np.sqrt(8))), const("one", np.int64(1)),
+              const("zero", np.array([0], np.int64))])
+
+# Diagnostics.
+save("unsupported_op", [helper.make_node("Sin", ["x"], ["y"], name="my_sin")], [x], [y])
+save("unsupported_attr", [helper.make_node("Softmax", ["x"], ["y"], axis=-1, fancy=3, name="sm")], [x], [y])
+save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="r")], [x], [y], opset=11)
+save("double_input", [helper.make_node("Relu", ["xd"], ["y"], name="r")],
+     [helper.make_tensor_value_info("xd", TensorProto.DOUBLE, [2])], [y])
+save("where_runtime", [helper.make_node("Where", ["c", "x", "x"], ["y"], name="sel")],
+     [helper.make_tensor_value_info("c", TensorProto.FLOAT, [2, "S", 8]), x], [y])
+save("pow_tensor", [helper.make_node("Pow", ["x", "x"], ["y"], name="p")], [x], [y])
+save("constant_output", [helper.make_node("Shape", ["x"], ["y"], name="shape_out")], [x],
+     [helper.make_tensor_value_info("y", TensorProto.INT64, [3])])
+save("reshape_runtime_shape", [helper.make_node("Reshape", ["x", "x"], ["y"], name="rs")], [x], [y])
+save("f16_initializer", [helper.make_node("Add", ["x", "h"], ["y"], name="add_h")], [x], [y],
+     [const("h", np.ones(8, np.float16))])
+save("undefined_input", [helper.make_node("Relu", ["nowhere"], ["y"], name="r")], [x], [y])
+save("escape_in_name", [helper.make_node("Sin", ["x"], ["y"], name="evil\x1b[2Jnode")], [x], [y])
+
+# External data: the weight in a file beside the model, and one that points outside the folder.
+m = save("external", [helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")], [x], [y], [const("w", w)])
+onnx.save(m, os.path.join(out, "external.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+          location="external.weights", size_threshold=0)
+bad = onnx.load(os.path.join(out, "external.onnx"), load_external_data=False)
+for t in bad.graph.initializer:
+    for kv in t.external_data:
+        if kv.key == "location":
+            kv.value = "../outside.weights"
+onnx.save(bad, os.path.join(out, "external_outside.onnx"))
+missing = onnx.load(os.path.join(out, "external.onnx"), load_external_data=False)
+for t in missing.graph.initializer:
+    for kv in missing.graph.initializer[0].external_data:
+        if kv.key == "location":
+            kv.value = "absent.weights"
+onnx.save(missing, os.path.join(out, "external_missing.onnx"))
+
+# Inputs and the expected output of `external` for a run at S = 3.
+xs = rng.standard_normal((2, 3, 8)).astype(np.float32)
+os.makedirs(os.path.join(out, "external_in"), exist_ok=True)
+np.save(os.path.join(out, "external_in", "x.npy"), xs)
+np.save(os.path.join(out, "external_expected.npy"), xs.astype(np.float64) @ w.astype(np.float64))

@@ -1,0 +1,83 @@
+"""End to end with Debian's PyTorch: modules of test/onnx/torch_models.py exported by torch.onnx.export,
+compiled by `dmc compile MODEL.onnx` at each -O level, run by `dmc run` at several sequence lengths (the
+dynamic axis S is a run-time symbol of one library) and compared with PyTorch's own float32 output:
+max |dmc - torch| / max |torch| < 1e-5.
+
+  /usr/bin/python3 test/onnx/check_torch.py DMC [--levels 0,3] [--sizes 1,7,77] [MODEL ...]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_models  # noqa: E402
+
+TOLERANCE = 1e-5
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dmc")
+    parser.add_argument("--levels", default="0,1,2,3")
+    parser.add_argument("--sizes", default="1,7,77")
+    parser.add_argument("models", nargs="*")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    torch.set_num_threads(1)
+    models = args.models or list(torch_models.MODELS)
+    levels = [int(v) for v in args.levels.split(",")]
+    sizes = [int(v) for v in args.sizes.split(",")]
+    failures = checks = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in models:
+            path = os.path.join(tmp, name + ".onnx")
+            module = torch_models.export(name, path)
+            inputs = {}
+            for s in sizes:
+                torch.manual_seed(100 + s)
+                x = torch.randn(torch_models.B, s, torch_models.E)
+                with torch.no_grad():
+                    inputs[s] = (x.numpy(), module(x).numpy())
+            for level in levels:
+                lib_dir = os.path.join(tmp, f"{name}-O{level}")
+                os.makedirs(lib_dir)
+                lib = os.path.join(lib_dir, f"lib{name}.so")
+                r = subprocess.run([args.dmc, "compile", path, f"-O{level}", "-o", lib, "--no-cache"],
+                                   capture_output=True, text=True)
+                if r.returncode:
+                    print(f"FAIL {name} -O{level}: compile: {r.stderr.strip()}")
+                    failures += 1
+                    continue
+                for s, (x, expected) in inputs.items():
+                    in_dir, out_dir = os.path.join(lib_dir, f"in{s}"), os.path.join(lib_dir, f"out{s}")
+                    os.makedirs(in_dir)
+                    os.makedirs(out_dir)
+                    np.save(os.path.join(in_dir, "x.npy"), x)
+                    r = subprocess.run([args.dmc, "run", lib, "--bind", f"S={s}", "--inputs", in_dir,
+                                        "--outputs", out_dir], capture_output=True, text=True)
+                    checks += 1
+                    if r.returncode:
+                        print(f"FAIL {name} -O{level} S={s}: run: {r.stderr.strip()}")
+                        failures += 1
+                        continue
+                    got = np.load(os.path.join(out_dir, "y.npy"))
+                    if got.shape != expected.shape:
+                        print(f"FAIL {name} -O{level} S={s}: shape {got.shape}, torch {expected.shape}")
+                        failures += 1
+                        continue
+                    err = float(np.abs(got.astype(np.float64) - expected).max() / np.abs(expected).max())
+                    ok = err < TOLERANCE and np.isfinite(got).all()
+                    failures += not ok
+                    print(f"{'ok  ' if ok else 'FAIL'} {name} -O{level} S={s}: max rel error {err:.2e}")
+    print(f"{checks - failures} passed, {failures} failed")
+    return 1 if failures or not checks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
