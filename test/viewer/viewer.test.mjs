@@ -6,11 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, copyFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { countIr } from './ir_counts.mjs';
+import { stackedEncoder } from './stacked_encoder.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // playwright-core is a dependency of viewer/ (package-lock.json), installed by scripts/install-viewer-deps.sh.
@@ -215,4 +216,36 @@ test('text from the user\'s file stays text (a hostile path and attribute)', asy
   assert.ok(r.ir, 'the attribute reaches the page intact');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('bert_encoder at -O3: the screenshot kept beside the build (docs/viewer.md)', async () => {
+  const { page: file } = makePage(join(root, 'samples/bert_encoder.json'), 'bert_encoder-O3', ['-O3']);
+  const problems = [];
+  const page = await open(file, problems, { width: 1600, height: 1000 });
+  await page.evaluate(() => window.dmcView.setAll(false));
+  await page.click('#viewport g.node[data-kind="library"] rect.shape');
+  await page.evaluate(() => window.dmcView.zoomTo(0.55)); // readable: the top left of the drawing
+  await page.screenshot({ path: join(out, 'bert_encoder-O3.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 12-layer encoder loads in the browser in reasonable time', async () => {
+  const input = join(out, 'bert_encoder_x12.json');
+  writeFileSync(input, JSON.stringify(stackedEncoder(12)));
+  for (const level of ['-O1', '-O3']) {
+    const file = join(out, `bert_encoder_x12${level}.html`);
+    execFileSync(dmc, ['view', input, level, '-o', file]);
+    const problems = [];
+    const started = Date.now();
+    const page = await open(file, problems);
+    const wall = Date.now() - started;
+    const r = await page.evaluate(() => ({ load: window.dmcView.loadMs, counts: window.dmcView.counts() }));
+    console.log(`12-layer encoder ${level}: ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB page, ready after ${wall} ms ` +
+      `(page script ${r.load.toFixed(0)} ms), ${r.counts.map + r.counts.library} nodes drawn, maps collapsed`);
+    assert.equal(r.counts.library + r.counts.map > 0, true);
+    assert.ok(wall < 30000, `ready after ${wall} ms`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });

@@ -18,7 +18,7 @@ export function nodeText(node) {
     case 'library':
       return `${node.op.replace(/^nn\./, '')}${node.label ? ` ${node.label}` : ''}${node.impl ? ` [${node.impl}]` : ''}`;
     case 'map':
-      return clip(node.label.replace(/^sdfg\.map /, 'map '), 90);
+      return clip(node.label.replace(/^sdfg\.map /, 'map '), 56);
     default:
       return clip(node.label, 60);
   }
@@ -58,11 +58,33 @@ export function layoutState(graph, s, collapsed) {
   const drawn = [];
   const clusters = [];
 
-  for (const c of state.access) {
-    const container = graph.containers[c];
-    const text = container.name;
-    g.setNode(`a${s}.${c}`, { ...boxFor(text), kind: 'access', container: c, text });
-    drawn.push(`a${s}.${c}`);
+  // As in DaCe, a container gets a new access node after each node that writes it: readers connect to
+  // the version written last before them, so the drawing follows the dataflow instead of tying every
+  // use of a container to one node.
+  const version = new Map(); // container -> its current access node
+  let versions = 0;
+  const accessNode = (c, fresh) => {
+    if (!fresh && version.has(c)) return version.get(c);
+    const id = `a${s}.${c}.${versions++}`;
+    const text = graph.containers[c].name;
+    g.setNode(id, { ...boxFor(text), kind: 'access', container: c, text });
+    drawn.push(id);
+    version.set(c, id);
+    return id;
+  };
+  const accessOf = new Map(); // memlet -> its access node
+  for (let i = 0; i < state.memlets.length; ) {
+    let j = i;
+    while (j < state.memlets.length && state.memlets[j].top === state.memlets[i].top) j++;
+    const group = state.memlets.slice(i, j);
+    for (const m of group) if (!m.write) accessOf.set(m, accessNode(m.container, false));
+    const written = new Map();
+    for (const m of group) {
+      if (!m.write) continue;
+      if (!written.has(m.container)) written.set(m.container, accessNode(m.container, true));
+      accessOf.set(m, written.get(m.container));
+    }
+    i = j;
   }
   const addNode = (node, parentCluster) => {
     const text = nodeText(node);
@@ -77,7 +99,11 @@ export function layoutState(graph, s, collapsed) {
       clusters.push(cluster);
       if (parentCluster) g.setParent(cluster, parentCluster);
       g.setParent(node.id, cluster);
-      for (const child of node.children) addNode(child, cluster);
+      for (const child of node.children) {
+        addNode(child, cluster);
+        // Not drawn: keeps the map's header above its body, as DaCe's map entry is.
+        g.setEdge(node.id, child.id, { weight: 2, minlen: 1 }, `h${child.id}`);
+      }
     } else if (parentCluster) {
       g.setParent(node.id, parentCluster);
     }
@@ -88,9 +114,9 @@ export function layoutState(graph, s, collapsed) {
   const edges = new Map();
   for (const m of state.memlets) {
     const end = visibleEndpoint(m.node, byId, collapsed);
-    const access = `a${s}.${m.container}`;
+    const access = accessOf.get(m);
     const merged = end !== m.node;
-    const key = merged ? `${end}|${m.container}|${m.write}` : `${edges.size}`;
+    const key = merged ? `${end}|${access}|${m.write}` : `${edges.size}`;
     let edge = edges.get(key);
     if (!edge) {
       edge = { from: m.write ? end : access, to: m.write ? access : end, memlets: [], merged };
@@ -114,6 +140,7 @@ export function layoutState(graph, s, collapsed) {
   for (const id of clusters) result.clusters.push({ id, ...g.node(id) });
   for (const e of g.edges()) {
     const label = g.edge(e);
+    if (!label.edge) continue; // a header-to-body spacer
     result.edges.push({ ...label.edge, points: label.points, x: label.x, y: label.y });
   }
   return result;
@@ -134,9 +161,9 @@ function memletText(graph, edge) {
   const m = edge.memlets[0];
   const name = graph.containers[m.container].name;
   const wcr = m.wcr ? ` wcr(${m.wcr})` : '';
-  if (edge.memlets.length > 1) return clip(`${name} \u00d7${edge.memlets.length}${wcr} ${formatBytes(edge.bytes)}`, 60);
+  if (edge.memlets.length > 1) return clip(`${name} \u00d7${edge.memlets.length}${wcr} ${formatBytes(edge.bytes)}`, 44);
   const where = m.index ? `${m.index} in ${m.subset}` : m.subset;
-  return clip(`${name}${where.startsWith('[') ? '' : ' '}${where}${wcr} ${formatBytes(edge.bytes)}`, 60);
+  return clip(`${name}${where.startsWith('[') ? '' : ' '}${where}${wcr} ${formatBytes(edge.bytes)}`, 44);
 }
 
 /** Places the laid-out states by the interstate edges. Returns {width, height, states, edges}. */

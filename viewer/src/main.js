@@ -216,6 +216,12 @@ function setUpPanZoom() {
     apply();
   };
   $('fit').addEventListener('click', fit);
+  window.dmcView.zoomTo = (newScale, x = 10, y = 10) => {
+    scale = newScale;
+    tx = x;
+    ty = y;
+    apply();
+  };
   return fit;
 }
 
