@@ -93,6 +93,8 @@ cl::opt<bool> timeTorch("torch",
                         cl::desc("Also time the graph's PyTorch reference (samples/torch/NAME.py beside the graph's "
                                  "folder, eager float32, same thread count)"),
                         cl::sub(benchCmd));
+cl::opt<std::string> benchSvg("svg", cl::desc("Also write the table as an SVG bar chart to this file"),
+                              cl::value_desc("file"), cl::sub(benchCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -435,6 +437,7 @@ int runBench() {
   dmc::BenchOptions options;
   options.repeat = repeat ? (unsigned)repeat : 10;
   options.seed = seed;
+  options.svgPath = benchSvg;
   std::error_code ec;
   dmc::TemporaryFolder dir("", "dmc-bench", ec);
   if (ec) {

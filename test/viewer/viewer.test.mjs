@@ -249,3 +249,25 @@ test('a 12-layer encoder loads in the browser in reasonable time', async () => {
     await page.close();
   }
 });
+
+test('dmc bench --svg: the chart beside the table shows the table\'s numbers', async () => {
+  const svg = join(out, 'bench.svg');
+  const table = execFileSync(dmc, ['bench', join(root, 'samples/mha_causal.json'), '--test-size', '--levels', '0,3',
+    '--repeat', '1', '--no-cache', '--svg', svg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const medians = Object.fromEntries([...table.matchAll(/^ {2}(-O\d) +([\d.]+) /gm)].map((m) => [m[1], m[2]]));
+  const limit = table.match(/GEMM-bound limit \(([\d.]+) ms/)[1];
+  assert.match(table, /chart: .*bench\.svg/);
+  const problems = [];
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  await page.goto(pathToFileURL(svg).href);
+  const drawn = await page.evaluate(() => ({
+    bars: [...document.querySelectorAll('rect.bar title')].map((t) => t.textContent),
+    limit: document.querySelector('line.gemm-bound') !== null,
+    text: document.documentElement.textContent,
+  }));
+  assert.deepEqual(drawn.bars, Object.entries(medians).map(([level, ms]) => `${level}: ${ms} ms`));
+  assert.ok(drawn.limit && drawn.text.includes(`GEMM-bound limit ${limit} ms`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
