@@ -69,14 +69,25 @@ std::string locationText(Location loc) {
   return "";
 }
 
-/// The step's graph, built from one SDFG; the texts (IR of nodes, C++) go to a shared table.
+/// Every text of the page (IR of steps and nodes, C++) once; the data refers to them by index.
+struct TextTable {
+  std::vector<std::string> texts;
+  llvm::StringMap<unsigned> index;
+  unsigned intern(const std::string &text) {
+    auto [it, inserted] = index.try_emplace(text, texts.size());
+    if (inserted)
+      texts.push_back(text);
+    return it->second;
+  }
+};
+
+/// The step's graph, built from one SDFG; its texts go to the shared table.
 class GraphExport {
 public:
-  GraphExport(sdfg::SDFGOp sdfg, const Bindings &bindings, std::vector<std::string> &texts,
-              llvm::StringMap<unsigned> &textIndex)
+  GraphExport(sdfg::SDFGOp sdfg, const Bindings &bindings, TextTable &texts)
       : sdfg(sdfg), movement(analyzeMovement(sdfg, bindings)), asmState(sdfg->getParentOp() ? sdfg->getParentOp()
                                                                                             : sdfg.getOperation()),
-        texts(texts), textIndex(textIndex) {
+        texts(texts) {
     for (size_t i = 0; i < movement.containers.size(); ++i)
       containerIndex[movement.containers[i].value] = i;
   }
@@ -113,12 +124,7 @@ public:
   std::vector<std::pair<std::string, unsigned>> topLevelNodes;
 
 private:
-  unsigned intern(const std::string &text) {
-    auto [it, inserted] = textIndex.try_emplace(text, texts.size());
-    if (inserted)
-      texts.push_back(text);
-    return it->second;
-  }
+  unsigned intern(const std::string &text) { return texts.intern(text); }
 
   std::string printed(Operation *op) {
     std::string text;
@@ -349,8 +355,7 @@ private:
   sdfg::SDFGOp sdfg;
   MovementResult movement;
   AsmState asmState;
-  std::vector<std::string> &texts;
-  llvm::StringMap<unsigned> &textIndex;
+  TextTable &texts;
   llvm::DenseMap<Value, size_t> containerIndex;
 };
 
@@ -390,8 +395,7 @@ std::map<std::string, std::string> splitCppByNode(const std::string &cpp) {
 struct ViewRecorder::Data {
   std::string inputFile, pipeline;
   Bindings bindings;
-  std::vector<std::string> texts;
-  llvm::StringMap<unsigned> textIndex;
+  TextTable texts;
   json steps = json::array(), graphs = json::array();
   llvm::DenseSet<unsigned> previousNodeTexts;
   std::vector<std::pair<std::string, unsigned>> lastTopLevelNodes;
@@ -422,10 +426,7 @@ void ViewRecorder::record(llvm::StringRef step, Operation *op) {
   std::string text;
   llvm::raw_string_ostream os(text);
   top->print(os);
-  auto [it, inserted] = data->textIndex.try_emplace(text, data->texts.size());
-  if (inserted)
-    data->texts.push_back(text);
-  unsigned moduleText = it->second;
+  unsigned moduleText = data->texts.intern(text);
   bool changed = data->lastModuleText < 0 || (int)moduleText != data->lastModuleText;
   MovementResult totals = analyzeMovement(sdfg, data->bindings);
   json stepJson = {{"index", data->steps.size()}, {"pass", step.str()}, {"changed", changed}, {"ir", moduleText},
@@ -434,7 +435,7 @@ void ViewRecorder::record(llvm::StringRef step, Operation *op) {
                    {"peak_transients", bytesJson(totals.peakTransients)}};
   json changedNodes = json::array();
   if (changed) {
-    GraphExport graph(sdfg, data->bindings, data->texts, data->textIndex);
+    GraphExport graph(sdfg, data->bindings, data->texts);
     data->graphs.push_back(graph.build());
     // A node is changed when its IR text is not that of any node of the step before.
     if (!data->steps.empty()) {
@@ -484,26 +485,20 @@ std::optional<std::string> ViewRecorder::pageData(sdfg::SDFGOp final) {
   if (failed(emitCpp(final, os, emit)))
     return std::nullopt;
   std::map<std::string, std::string> perNode = splitCppByNode(cpp);
-  auto intern = [&](const std::string &text) {
-    auto [it, inserted] = data->textIndex.try_emplace(text, data->texts.size());
-    if (inserted)
-      data->texts.push_back(text);
-    return it->second;
-  };
   // Node IR text -> C++: a node of any step whose IR is that of a node after the last pass gets its code.
   json cppOfText = json::object();
   for (const auto &[id, irText] : data->lastTopLevelNodes)
     if (auto it = perNode.find(id); it != perNode.end())
-      cppOfText[std::to_string(irText)] = intern(it->second);
+      cppOfText[std::to_string(irText)] = data->texts.intern(it->second);
   json page = {{"format", "dmc-view-1"},
                                    {"file", data->inputFile},
                                    {"pipeline", data->pipeline},
                                    {"bindings", data->bindings},
                                    {"steps", data->steps},
                                    {"graphs", data->graphs},
-                                   {"cpp", intern(cpp)},
+                                   {"cpp", data->texts.intern(cpp)},
                                    {"cpp_of_ir", cppOfText},
-                                   {"texts", data->texts}};
+                                   {"texts", data->texts.texts}};
   return page.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -13,4 +13,4 @@ if [ ! -x /usr/bin/chromium ] || [ ! -d viewer/node_modules/playwright-core ] ||
 fi
 mkdir -p "$build/viewer"
 node viewer/build.mjs "$build/viewer/viewer.html"
-DMC="$build/bin/dmc" OUT="$build/test/viewer" DMC_VIEWER_TEMPLATE="$build/viewer/viewer.html" node --test test/viewer/
+DMC="$build/bin/dmc" OUT="$build/viewer/test" DMC_VIEWER_TEMPLATE="$build/viewer/viewer.html" node --test test/viewer/

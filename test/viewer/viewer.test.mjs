@@ -2,7 +2,7 @@
 // error, draws as many nodes and edges of each kind as the IR has (counted from --dump-ir-after-all
 // text, test/viewer/ir_counts.mjs), the stepper changes the drawing, a map scope collapses, text from the
 // user's file stays text, and a screenshot of bert_encoder at -O3 is kept.
-//   DMC=build/bin/dmc OUT=build/test/viewer node --test test/viewer/
+//   DMC=build/bin/dmc OUT=build/viewer/test node --test test/viewer/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // playwright-core is a dependency of viewer/ (package-lock.json), installed by scripts/install-viewer-deps.sh.
 const { chromium } = createRequire(join(root, 'viewer/package.json'))('playwright-core');
 const dmc = process.env.DMC || join(root, 'build/bin/dmc');
-const out = process.env.OUT || join(root, 'build/test/viewer');
+const out = process.env.OUT || join(root, 'build/viewer/test');
 // The flags that work on Debian's chromium here, as root, with no network.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
