@@ -9,6 +9,7 @@
 
 #include "compiler/backend/Compile.h"
 #include "compiler/backend/CppEmitter.h"
+#include "compiler/support/Files.h"
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SubsetPropagation.h"
 #include "dialects/SDFG/Views.h"
@@ -42,11 +43,63 @@ constexpr llvm::StringLiteral kPlaceholder = "@DMC_VIEW_DATA@";
 
 json bytesJson(const Bytes &b) { return b.known ? json(b.value) : json(nullptr); }
 
-/// The text of a location: "FILE:LINE:COL", a NameLoc's name ("nodes[3] 'q'") with its file, fused
-/// locations joined by "; ".
-std::string locationText(Location loc) {
+/// The line of each element of a graph file's top-level "nodes" array (index i: nodes[i]), found by
+/// scanning the JSON text (the array is the first '[' at the top level right after the string "nodes");
+/// empty when there is no such array. The importer locates a node by its JSON path
+/// only (`nodes[3] 'q'`), and the page shows the line too.
+std::vector<unsigned> nodeLines(llvm::StringRef text) {
+  std::vector<unsigned> lines;
+  unsigned line = 1, depth = 0, nodesDepth = 0;
+  bool inString = false, expectElement = false;
+  std::string token, lastKey;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n')
+      ++line;
+    if (inString) {
+      if (c == '\\' && i + 1 < text.size())
+        token += text[++i];
+      else if (c == '"')
+        inString = false, lastKey = token;
+      else
+        token += c;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+      continue;
+    if (nodesDepth && depth == nodesDepth && expectElement && c != ']') {
+      lines.push_back(line);
+      expectElement = false;
+    }
+    if (c == '"') {
+      inString = true;
+      token.clear();
+    } else if (c == '{' || c == '[') {
+      if (c == '[' && depth == 1 && !nodesDepth && lastKey == "nodes")
+        nodesDepth = depth + 1, expectElement = true;
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == nodesDepth && nodesDepth)
+        return lines;
+      if (depth)
+        --depth;
+    } else if (c == ',' && nodesDepth && depth == nodesDepth) {
+      expectElement = true;
+    }
+  }
+  return {};
+}
+
+/// The text of a location: "FILE:LINE:COL", a NameLoc's name ("nodes[3] 'q'") with its file (and the
+/// node's line in `graphFile`, when `lines` has it), fused locations joined by "; ".
+std::string locationText(Location loc, llvm::StringRef graphFile = "", const std::vector<unsigned> *lines = nullptr) {
   if (auto name = dyn_cast<NameLoc>(loc)) {
     std::string inner = locationText(name.getChildLoc());
+    unsigned index = 0;
+    llvm::StringRef path = name.getName().getValue();
+    if (lines && inner == graphFile && path.consume_front("nodes[") && !path.consumeInteger(10, index) &&
+        path.starts_with("]") && index < lines->size())
+      inner += ":" + std::to_string((*lines)[index]);
     return name.getName().str() + (inner.empty() ? "" : " in " + inner);
   }
   if (auto file = dyn_cast<FileLineColLoc>(loc)) {
@@ -58,14 +111,14 @@ std::string locationText(Location loc) {
   if (auto fused = dyn_cast<FusedLoc>(loc)) {
     std::string text;
     for (Location part : fused.getLocations()) {
-      std::string one = locationText(part);
+      std::string one = locationText(part, graphFile, lines);
       if (!one.empty() && text.find(one) == std::string::npos)
         text += (text.empty() ? "" : "; ") + one;
     }
     return text;
   }
   if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return locationText(callSite.getCallee());
+    return locationText(callSite.getCallee(), graphFile, lines);
   return "";
 }
 
@@ -84,10 +137,11 @@ struct TextTable {
 /// The step's graph, built from one SDFG; its texts go to the shared table.
 class GraphExport {
 public:
-  GraphExport(sdfg::SDFGOp sdfg, const Bindings &bindings, TextTable &texts)
+  GraphExport(sdfg::SDFGOp sdfg, const Bindings &bindings, TextTable &texts, llvm::StringRef graphFile,
+              const std::vector<unsigned> &lines)
       : sdfg(sdfg), movement(analyzeMovement(sdfg, bindings)), asmState(sdfg->getParentOp() ? sdfg->getParentOp()
                                                                                             : sdfg.getOperation()),
-        texts(texts) {
+        texts(texts), graphFile(graphFile), lines(lines) {
     for (size_t i = 0; i < movement.containers.size(); ++i)
       containerIndex[movement.containers[i].value] = i;
   }
@@ -263,7 +317,7 @@ private:
     unsigned ir = intern(text);
     nodeTexts.insert(ir);
     json node = {{"id", id}, {"op", op->getName().getStringRef().str()}, {"ir", ir},
-                 {"loc", locationText(op->getLoc())}};
+                 {"loc", locationText(op->getLoc(), graphFile, &lines)}};
     if (auto lib = dyn_cast<nn::LibraryNode>(op)) {
       node["kind"] = "library";
       node["label"] = lib.getLabel() ? lib.getLabel()->str() : "";
@@ -356,6 +410,8 @@ private:
   MovementResult movement;
   AsmState asmState;
   TextTable &texts;
+  llvm::StringRef graphFile;
+  const std::vector<unsigned> &lines;
   llvm::DenseMap<Value, size_t> containerIndex;
 };
 
@@ -396,6 +452,7 @@ struct ViewRecorder::Data {
   std::string inputFile, pipeline;
   Bindings bindings;
   TextTable texts;
+  std::vector<unsigned> nodeLines; // of a .json graph file's nodes
   json steps = json::array(), graphs = json::array();
   llvm::DenseSet<unsigned> previousNodeTexts;
   std::vector<std::pair<std::string, unsigned>> lastTopLevelNodes;
@@ -405,6 +462,10 @@ struct ViewRecorder::Data {
 ViewRecorder::ViewRecorder(std::string inputFile, std::string pipeline, Bindings bindings)
     : data(std::make_unique<Data>()) {
   data->inputFile = std::move(inputFile);
+  std::string error;
+  if (llvm::StringRef(data->inputFile).ends_with(".json"))
+    if (std::optional<std::string> text = readInputFile(data->inputFile, error))
+      data->nodeLines = nodeLines(*text);
   data->pipeline = std::move(pipeline);
   data->bindings = std::move(bindings);
 }
@@ -435,7 +496,7 @@ void ViewRecorder::record(llvm::StringRef step, Operation *op) {
                    {"peak_transients", bytesJson(totals.peakTransients)}};
   json changedNodes = json::array();
   if (changed) {
-    GraphExport graph(sdfg, data->bindings, data->texts);
+    GraphExport graph(sdfg, data->bindings, data->texts, data->inputFile, data->nodeLines);
     data->graphs.push_back(graph.build());
     // A node is changed when its IR text is not that of any node of the step before.
     if (!data->steps.empty()) {

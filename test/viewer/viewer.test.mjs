@@ -187,7 +187,9 @@ test('clicking a node shows its IR, its place in the graph file and its C++', as
   const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#details h3')]
     .map((h) => [h.textContent, h.nextElementSibling.textContent])));
   assert.match(shown.IR, /^nn\.\w+ ins\(/);
-  assert.match(shown.source, /^nodes\[\d+\] '\w+' in .*samples\/mha\.json/);
+  const [, node, line] = shown.source.match(/^nodes\[\d+\] '(\w+)' in .*samples\/mha\.json:(\d+)$/);
+  const graphLines = readFileSync(join(root, 'samples/mha.json'), 'utf8').split('\n');
+  assert.ok(graphLines[Number(line) - 1].includes(`"name": "${node}"`), `line ${line} of mha.json is node ${node}`);
   assert.match(shown['C++'], /\{ \/\/ nn\.\w+ '\w+'[\s\S]*dmcrt_/);
   assert.deepEqual(problems, []);
   await page.close();
@@ -268,6 +270,25 @@ test('dmc bench --svg: the chart beside the table shows the table\'s numbers', a
   }));
   assert.deepEqual(drawn.bars, Object.entries(medians).map(([level, ms]) => `${level}: ${ms} ms`));
   assert.ok(drawn.limit && drawn.text.includes(`GEMM-bound limit ${limit} ms`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('source locations name the line of the node in the graph file, however it is laid out', async () => {
+  // samples/mha.json with every node object over several lines, after a doc string holding "nodes": [...].
+  const input = join(root, 'test/viewer/inputs/mha_indented.json');
+  const file = join(out, 'mha_indented.html');
+  execFileSync(dmc, ['view', input, '-O0', '--test-size', '-o', file]);
+  const problems = [];
+  const page = await open(file, problems);
+  const locs = await page.evaluate(() => window.dmcView.data.graphs[0].states[0].nodes.map((n) => n.loc));
+  const graphLines = readFileSync(input, 'utf8').split('\n');
+  assert.ok(locs.length > 0);
+  for (const loc of locs) {
+    const [, node, line] = loc.match(/^nodes\[\d+\] '(\w+)' in .*mha_indented\.json:(\d+)$/);
+    assert.equal(graphLines[Number(line) - 1].trim(), '{', loc);
+    assert.ok(graphLines[Number(line)].includes(`"name": "${node}"`), loc);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });
