@@ -522,7 +522,7 @@ int runView() {
   std::string templatePath = dmc::viewerTemplatePath(), error; // read first: no work without a page to fill
   std::optional<std::string> page = dmc::readInputFile(templatePath, error);
   if (!page) {
-    errs() << "dmc: error: the page template: " << error << " (scripts/install-viewer-deps.sh bundles it)\n";
+    errs() << "dmc: error: the page template " << templatePath << ": " << error << " (scripts/install-viewer-deps.sh bundles it)\n";
     return 1;
   }
   mlir::MLIRContext context;

@@ -292,3 +292,26 @@ test('source locations name the line of the node in the graph file, however it i
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('bad input, a bad level or no page template: a message, a non-zero exit and no page', () => {
+  const page = join(out, 'never.html');
+  const bad = join(out, 'bad.json');
+  writeFileSync(bad, '{"name": "x"');
+  const cases = [
+    { args: [bad], env: {}, message: /bad\.json: error: .*invalid JSON/ },
+    { args: [join(root, 'samples/mha.json'), '-O7'], env: {}, message: /-O7 does not exist/ },
+    { args: [join(root, 'samples/mha.json')], env: { DMC_VIEWER_TEMPLATE: join(out, 'missing.html') },
+      message: /the page template .*missing\.html: .*install-viewer-deps/ },
+  ];
+  for (const c of cases) {
+    let failure;
+    try {
+      execFileSync(dmc, ['view', ...c.args, '-o', page], { env: { ...process.env, ...c.env }, stdio: 'pipe' });
+    } catch (error) {
+      failure = error;
+    }
+    assert.ok(failure && failure.status > 0, `${c.args.join(' ')} fails`);
+    assert.match(failure.stderr.toString(), c.message);
+    assert.throws(() => statSync(page), /ENOENT/, 'no page written');
+  }
+});
