@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, copyFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
-import { join, dirname, basename } from 'node:path';
+import { join, dirname, basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { countIr } from './ir_counts.mjs';
@@ -16,7 +16,7 @@ import { stackedEncoder } from './stacked_encoder.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // playwright-core is a dependency of viewer/ (package-lock.json), installed by scripts/install-viewer-deps.sh.
 const { chromium } = createRequire(join(root, 'viewer/package.json'))('playwright-core');
-const dmc = process.env.DMC || join(root, 'build/bin/dmc');
+const dmc = resolve(process.env.DMC || join(root, 'build/bin/dmc'));
 const out = process.env.OUT || join(root, 'build/viewer/test');
 // The flags that work on Debian's chromium here, as root, with no network.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -36,8 +36,10 @@ after(async () => {
 function makePage(input, name, args) {
   const page = join(out, `${name}.html`);
   const dumps = join(out, `${name}.dumps`);
-  execFileSync(dmc, ['view', input, ...args, '-o', page]);
-  execFileSync(dmc, ['compile', input, ...args, '--emit=cpp', '--dump-ir-after-all', dumps, '-o', join(dumps, 'out.cpp')]);
+  // From the checkout's root, so that a relative input path is shown as given.
+  execFileSync(dmc, ['view', input, ...args, '-o', page], { cwd: root });
+  execFileSync(dmc, ['compile', input, ...args, '--emit=cpp', '--dump-ir-after-all', dumps, '-o', join(dumps, 'out.cpp')],
+    { cwd: root });
   const steps = readdirSync(dumps).filter((f) => /^\d\d-.*\.mlir$/.test(f)).sort();
   return { page, dumps, steps };
 }
@@ -221,7 +223,7 @@ test('text from the user\'s file stays text (a hostile path and attribute)', asy
 });
 
 test('bert_encoder at -O3: the screenshot kept beside the build (docs/viewer.md)', async () => {
-  const { page: file } = makePage(join(root, 'samples/bert_encoder.json'), 'bert_encoder-O3', ['-O3']);
+  const { page: file } = makePage('samples/bert_encoder.json', 'bert_encoder-O3', ['-O3']);
   const problems = [];
   const page = await open(file, problems, { width: 1600, height: 1000 });
   await page.evaluate(() => window.dmcView.setAll(false));
