@@ -66,7 +66,8 @@ export function layoutState(graph, s, collapsed) {
   const accessNode = (c, fresh) => {
     if (!fresh && version.has(c)) return version.get(c);
     const id = `a${s}.${c}.${versions++}`;
-    const text = graph.containers[c].name;
+    const container = graph.containers[c];
+    const text = container.storage === 'heap' ? container.name : `${container.name} [${container.storage}]`;
     g.setNode(id, { ...boxFor(text), kind: 'access', container: c, text });
     drawn.push(id);
     version.set(c, id);
