@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
 scripts/setup.sh "$BUILD_DIR"
+# dmc view's page: Chromium, node and the npm packages, then the bundle; its ctest must then run.
+scripts/install-viewer-deps.sh "$BUILD_DIR"
+export DMC_REQUIRE_VIEWER=1
 if [ "${DMC_SKIP_SANITIZERS:-0}" != 1 ]; then
   scripts/test-sanitizers.sh
 fi

@@ -18,6 +18,9 @@ namespace dmc {
 
 struct EmitOptions {
   std::string manifestJson; // embedded as dmc_<name>_manifest()
+  /// Precede the code of each top-level op of a state with `// dmc-node STATE.OP` (both indices from 0):
+  /// `dmc view` splits the C++ per node at these lines. Off for libraries.
+  bool markNodes = false;
 };
 
 /// Emits the .cpp; on failure reports through MLIR diagnostics at the offending op.

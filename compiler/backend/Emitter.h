@@ -24,6 +24,7 @@ public:
   sdfg::SDFGOp sdfg;
   mlir::raw_indented_ostream os;
   llvm::DenseMap<mlir::Value, std::string> names;
+  bool markNodes = false; // EmitOptions::markNodes
 
   // Every C++ identifier made from an IR name has its namespace's prefix, and nothing else the generated
   // code declares or includes starts with one: the emitter's own names start with '_' (fresh) or `dmc_`,

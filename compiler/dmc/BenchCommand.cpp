@@ -5,7 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/dmc/BenchCommand.h"
+#include "compiler/dmc/BenchChart.h"
 #include "compiler/dmc/RunCommand.h"
+#include "compiler/support/Files.h"
 
 #include <dmc/runtime/loader.h>
 #include <dmc/runtime/timer.h>
@@ -25,6 +27,12 @@
 
 namespace dmc {
 namespace {
+std::string formatRatio(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fx", ratio);
+  return text;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -142,6 +150,10 @@ int runBench(const BenchOptions &options) {
       std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
                   options.work.flops / (t * 1e6), base / t, bytes, err / scale);
     }
+    BenchChart chart{runs[0]->library.name() + ": median of " + std::to_string(options.repeat) +
+                         " interleaved runs, " + std::to_string(omp_get_max_threads()) + " threads", {}, 0};
+    for (size_t v = 0; v < instances.size(); ++v)
+      chart.bars.push_back({options.variants[v].label, median(times[v]), v ? formatRatio(base / median(times[v])) : ""});
     if (!options.torchCommand.empty()) {
       // Its own process (Python and PyTorch), right after the interleaved runs.
       std::fprintf(stderr, "bench: timing the PyTorch reference...");
@@ -151,6 +163,7 @@ int runBench(const BenchOptions &options) {
       std::printf("  %-8s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
                   "torch", t, options.work.flops / (t * 1e6), base / t,
                   torch.value("torch", std::string("?")).c_str(), torch.value("threads", 0), options.repeat);
+      chart.bars.push_back({"torch", t, "PyTorch " + torch.value("torch", std::string("?")) + " eager, run after"});
       for (size_t v = 0; v < instances.size(); ++v)
         std::printf("  %s runs %.2fx as fast as the PyTorch reference\n", options.variants[v].label.c_str(),
                     t / median(times[v]));
@@ -161,6 +174,12 @@ int runBench(const BenchOptions &options) {
     for (size_t v = 0; v < instances.size(); ++v)
       std::printf("  %s reaches %.2f of the GEMM-bound limit (%.3f ms: contraction FLOPs at the sgemm rate)\n",
                   options.variants[v].label.c_str(), limitMs / median(times[v]), limitMs);
+    if (!options.svgPath.empty()) {
+      chart.gemmBoundMs = limitMs;
+      if (!writeOutputFile(options.svgPath, benchChartSvg(chart)))
+        return 1;
+      std::printf("  chart: %s\n", options.svgPath.c_str());
+    }
     return 0;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "\ndmc: error: %s\n", e.what());

@@ -23,6 +23,8 @@ struct BenchOptions {
   /// With --torch: the command that times the graph's PyTorch reference (samples/torch/NAME.py --time N)
   /// and prints {"median_ms": ...}; empty for none.
   std::vector<std::string> torchCommand;
+  /// With --svg: the chart of the table (BenchChart.h) is written here; empty for none.
+  std::string svgPath;
 };
 
 /// Runs the variants and oneDNN's sgemm interleaved, prints medians, ratios, GFLOP/s, bytes moved and

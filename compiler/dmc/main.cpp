@@ -6,6 +6,7 @@
 //               [--pass-stats]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]]
+//   dmc view    FILE(.json|.mlir) -o page.html [--bind ...] [-O0..-O3 | --passes=PIPELINE]
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Cache.h"
@@ -16,6 +17,7 @@
 #include "compiler/dmc/Input.h"
 #include "compiler/dmc/PrintDiagnostics.h"
 #include "compiler/dmc/RunCommand.h"
+#include "compiler/dmc/View.h"
 #include "compiler/importer/Importer.h"
 #include "compiler/support/Files.h"
 #include "compiler/support/Interrupts.h"
@@ -44,19 +46,20 @@ cl::SubCommand importCmd("import", "Import a JSON graph description and print it
 cl::SubCommand compileCmd("compile", "Compile a graph (.json or .mlir) to a shared library");
 cl::SubCommand runCmd("run", "Run a compiled graph (or compile, then run) and print timing and outputs");
 cl::SubCommand benchCmd("bench", "Compile at several -O levels, run them interleaved and compare (same-run ratios)");
+cl::SubCommand viewCmd("view", "Write an HTML page drawing the SDFG after every pass (docs/viewer.md)");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input>"), cl::Required, cl::sub(importCmd),
-                               cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+                               cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
 cl::list<std::string> binds("bind", cl::desc("Bind a symbol: --bind S=512 (repeatable)"), cl::sub(importCmd),
-                            cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+                            cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
 cl::opt<bool> testSize("test-size", cl::desc("Use the graph's small test sizes (test_symbols)"), cl::sub(importCmd),
-                       cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+                       cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
 cl::list<unsigned> benchLevels("levels", cl::desc("-O levels to compare; the first is the baseline (default 0,3)"),
                                cl::CommaSeparated, cl::sub(benchCmd));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"), cl::value_desc("file"), cl::init("-"),
-                                cl::sub(importCmd), cl::sub(compileCmd));
+                                cl::sub(importCmd), cl::sub(compileCmd), cl::sub(viewCmd));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3"), cl::Prefix, cl::init(0), cl::sub(compileCmd),
-                           cl::sub(runCmd));
+                           cl::sub(runCmd), cl::sub(viewCmd));
 enum class Emit { Library, Cpp, Header, Manifest };
 cl::opt<Emit> emitKind("emit", cl::desc("What to produce"), cl::init(Emit::Library),
                        cl::values(clEnumValN(Emit::Library, "library", "a shared library (default)"),
@@ -70,7 +73,7 @@ cl::opt<std::string> passPipeline(
     "passes",
     cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
              "'expand-library-nodes,interchange-maps'; resolve-write-conflicts and prepare-for-emission are appended"),
-    cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd));
+    cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(viewCmd));
 cl::opt<bool> passStats("pass-stats",
                         cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
                                  "stderr after the pipeline"),
@@ -89,6 +92,8 @@ cl::opt<bool> timeTorch("torch",
                         cl::desc("Also time the graph's PyTorch reference (samples/torch/NAME.py beside the graph's "
                                  "folder, eager float32, same thread count)"),
                         cl::sub(benchCmd));
+cl::opt<std::string> benchSvg("svg", cl::desc("Also write the table as an SVG bar chart to this file"),
+                              cl::value_desc("file"), cl::sub(benchCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -226,7 +231,8 @@ mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level)
 /// The pass pipeline of the chosen -O level (or --passes), instrumented when dumping or reporting; with
 /// --pass-stats, the passes' statistics go to stderr afterwards (also when a pass failed).
 mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module, unsigned level,
-                                dmc::MovementReport *report = nullptr) {
+                                dmc::MovementReport *report = nullptr,
+                                std::unique_ptr<mlir::PassInstrumentation> extra = nullptr) {
   mlir::PassManager pm(&context);
   pm.enableVerifier(true);
   if (failed(buildChosenPipeline(pm, level)))
@@ -237,6 +243,8 @@ mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp modul
     pm.addInstrumentation(std::move(dumps));
   if (report)
     pm.addInstrumentation(report->instrumentation());
+  if (extra)
+    pm.addInstrumentation(std::move(extra));
   dmc::PassStatisticsReport statistics;
   if (passStats)
     pm.addInstrumentation(statistics.instrumentation());
@@ -449,6 +457,7 @@ int runBench() {
   dmc::BenchOptions options;
   options.repeat = repeat ? (unsigned)repeat : 10;
   options.seed = seed;
+  options.svgPath = benchSvg;
   std::error_code ec;
   dmc::TemporaryFolder dir("", "dmc-bench", ec);
   if (ec) {
@@ -518,6 +527,43 @@ int runBench() {
     rc = dmc::runBench(options);
   return rc;
 }
+/// dmc view: the IR after the import and every pass, drawn by the page of docs/viewer.md.
+int runView() {
+  dmc::Bindings bindings;
+  if (!parseBindings(bindings))
+    return 2;
+  if (optLevel > 3) {
+    errs() << "dmc: error: -O" << optLevel << " does not exist (0 to 3)\n";
+    return 2;
+  }
+  if (std::string message = dmc::inputOverwriteError(outputFile); !message.empty()) {
+    errs() << "dmc: error: " << message << "\n";
+    return 2;
+  }
+  std::string templatePath = dmc::viewerTemplatePath(), error; // read first: no work without a page to fill
+  std::optional<std::string> page = dmc::readInputFile(templatePath, error);
+  if (!page) {
+    errs() << "dmc: error: the page template " << templatePath << ": " << error << " (scripts/install-viewer-deps.sh bundles it)\n";
+    return 1;
+  }
+  mlir::MLIRContext context;
+  auto module = loadInput(context, bindings);
+  if (!module)
+    return 1;
+  dmc::ViewRecorder view(inputFile, passPipeline.empty() ? "-O" + std::to_string(optLevel) : passPipeline, bindings);
+  view.record("import", *module);
+  if (failed(runPipeline(context, *module, optLevel, nullptr, view.instrumentation())) || failed(mlir::verify(*module)))
+    return 1;
+  auto sdfg = singleSDFG(*module);
+  std::optional<std::string> data = sdfg ? view.pageData(sdfg) : std::nullopt;
+  if (!data)
+    return 1;
+  if (!dmc::fillViewerTemplate(*page, *data)) {
+    errs() << "dmc: error: " << templatePath << " is not a dmc view template (it needs one data placeholder)\n";
+    return 1;
+  }
+  return writeOutput(outputFile, [&](raw_ostream &os) { os << *page; });
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -535,6 +581,8 @@ int main(int argc, char **argv) {
     rc = runRun();
   else if (benchCmd)
     rc = runBench();
+  else if (viewCmd)
+    rc = runView();
   else
     errs() << "dmc: error: no command given; try 'dmc --help'\n";
   // Reports and results printed to stdout: a failed write (a full disk, a closed pipe) fails the command.

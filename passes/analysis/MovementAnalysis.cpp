@@ -360,6 +360,7 @@ void Analyzer::addTraffic(Value root, bool isWrite, Bytes bytes, Traffic &traffi
   if (&traffic != &node.traffic)
     return;
   (isWrite ? c.written : c.read) += bytes;
+  node.parts.push_back({it->second, isWrite, bytes});
   if (isWrite && llvm::find(node.writes, c.name) == node.writes.end())
     node.writes.push_back(c.name);
 }

@@ -87,6 +87,14 @@ struct NodeMovement {
   std::vector<std::string> writes; // containers written (maps and copies; library nodes: outputs)
   Traffic traffic;        // moved: distinct elements per container (maps), whole operands (others)
   Traffic accesses;       // memlet executions x element size (maps); equal to `traffic` for the others
+  /// The parts of `traffic`: bytes moved per container (index into MovementResult::containers) and
+  /// direction, in first-access order (a container reached through two operands has two entries).
+  struct Part {
+    size_t container;
+    bool isWrite;
+    Bytes bytes;
+  };
+  std::vector<Part> parts;
 };
 
 struct StateMovement {
