@@ -23,6 +23,7 @@ struct BenchOptions {
   /// With --torch: the command that times the graph's PyTorch reference (samples/torch/NAME.py --time N)
   /// and prints {"median_ms": ...}; empty for none.
   std::vector<std::string> torchCommand;
+  std::string jsonPath; // --json: the results as JSON into this file ("-": stdout, instead of the text)
 };
 
 /// Runs the variants and oneDNN's sgemm interleaved, prints medians, ratios, GFLOP/s, bytes moved and

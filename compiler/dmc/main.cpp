@@ -68,8 +68,9 @@ cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after e
                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> passPipeline(
     "passes",
-    cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
-             "'expand-library-nodes,interchange-maps'; resolve-write-conflicts and prepare-for-emission are appended"),
+    cl::desc("Run these passes instead of the -O level's: a list of sdfg.sdfg passes, e.g. "
+             "'expand-library-nodes,interchange-maps', to which resolve-write-conflicts and prepare-for-emission "
+             "are appended, or a whole pipeline as --print-pipeline prints it, run as written"),
     cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<bool> passStats("pass-stats",
                         cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
@@ -89,6 +90,8 @@ cl::opt<bool> timeTorch("torch",
                         cl::desc("Also time the graph's PyTorch reference (samples/torch/NAME.py beside the graph's "
                                  "folder, eager float32, same thread count)"),
                         cl::sub(benchCmd));
+cl::opt<std::string> jsonOutput("json", cl::desc("Also write the results as JSON to this file ('-': to stdout, instead of the text)"),
+                                cl::value_desc("file"), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -167,6 +170,10 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
 
 /// Checks --report and --report-format; false (after a message) when either is not known.
 bool checkReportOptions() {
+  if (reportFormat.getNumOccurrences() && reportKind.empty()) {
+    errs() << "dmc: error: --report-format needs --report (--report=movement)\n";
+    return false;
+  }
   if (!reportKind.empty() && reportKind != "movement") {
     errs() << "dmc: error: unknown --report value '" << reportKind << "' (known reports: movement)\n";
     return false;
@@ -409,6 +416,8 @@ int runRun() {
   options.seed = seed;
   options.repeat = std::max(1u, (unsigned)repeat);
   options.profile = profile;
+  options.jsonPath = jsonOutput;
+  options.input = inputFile;
   if (StringRef(inputFile).ends_with(".so")) {
     if (!reportKind.empty() || passStats) {
       errs() << "dmc: error: " << (passStats ? "--pass-stats" : "--report")
@@ -449,6 +458,7 @@ int runBench() {
   dmc::BenchOptions options;
   options.repeat = repeat ? (unsigned)repeat : 10;
   options.seed = seed;
+  options.jsonPath = jsonOutput;
   std::error_code ec;
   dmc::TemporaryFolder dir("", "dmc-bench", ec);
   if (ec) {
@@ -525,6 +535,10 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "dmc " DMC_VERSION "\n"; });
   dmc::registerAllDmcPasses(); // --passes names them
+  // The libraries linked in register hundreds of options on the top level (LLVM's backends); dmc's own are
+  // all in its subcommands. `dmc --help` shows the subcommands and the generic options only.
+  static cl::OptionCategory noTopLevelOptions("dmc");
+  cl::HideUnrelatedOptions(noTopLevelOptions);
   cl::ParseCommandLineOptions(argc, argv, "dmc: the data-movement compiler for attention on CPUs\n");
   int rc = 2;
   if (importCmd)
