@@ -5,7 +5,9 @@
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //               [--pass-stats]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
-//               [--report=movement [--report-format=text|json]]
+//               [--report=movement [--report-format=text|json]] [--json FILE|-]
+//   dmc bench   FILE(.json|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-]
+//   FILE may be - (standard input: a JSON graph or MLIR), compiler/dmc/Input.h.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Cache.h"
