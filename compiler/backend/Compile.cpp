@@ -81,8 +81,17 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options) {
   std::string ir;
   llvm::raw_string_ostream os(ir);
   sdfg->print(os, OpPrintingFlags().enableDebugInfo(false));
+  // What the emitter writes from it, too: a dmc whose emitter changed (the same version number) does not
+  // reuse the files an older one wrote.
+  std::string manifest = manifestFor(sdfg, options), generated;
+  // An emission error is reported once, by the compile itself.
+  ScopedDiagnosticHandler quiet(sdfg->getContext(), [](Diagnostic &) { return success(); });
+  llvm::raw_string_ostream gs(generated);
+  emitHeader(sdfg, gs);
+  if (failed(emitCpp(sdfg, gs, EmitOptions{manifest})))
+    gs << "<emission failed>";
   llvm::SHA256 hash;
-  for (const std::string &part : {ir, resolvedCompiler(options), resolvedFlags(options),
+  for (const std::string &part : {ir, manifest, generated, resolvedCompiler(options), resolvedFlags(options),
                                   std::to_string(options.optLevel), std::string(DMC_VERSION),
                                   runtimePaths().libraryDir, std::string(DMCRT_ABI_VERSION)}) {
     hash.update(part);

@@ -15,8 +15,8 @@ struct CompileOptions {
   std::string cacheDir;           // empty: no cache (defaultCacheDir() in Cache.h)
 };
 
-/// The cache key of a compile: SHA-256 of the IR after passes, the compiler, its flags, the opt level,
-/// the dmc version and the runtime it links.
+/// The cache key of a compile: SHA-256 of the IR after passes, the header, manifest and C++ emitted from
+/// it, the compiler, its flags, the opt level, the dmc version and the runtime it links.
 std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options);
 
 /// The manifest of `sdfg` as compiled with `options` (compiler, flags and level resolved).

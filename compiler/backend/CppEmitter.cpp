@@ -446,6 +446,11 @@ void emitHeader(sdfg::SDFGOp sdfg, llvm::raw_ostream &out) {
   e.os << "int dmc_" << name << "_run_packed(void *handle, const int64_t *symbols, void **args);\n";
   e.os << "void dmc_" << name << "_destroy(void *handle);\n";
   e.os << "const char *dmc_" << name << "_manifest(void);\n\n";
+  // The message of a failed run is libdmcrt's, which the library links; declared as in
+  // dmc/runtime/error.h, so that both headers may be included together.
+  e.os << "/* After a non-zero return: the message of the failure on this thread (\"\" if none), from libdmcrt\n"
+       << "   (link it too: -ldmcrt). Clear it with dmcrt_clear_error() before a call (docs/abi.md). */\n";
+  e.os << "const char *dmcrt_last_error(void);\nvoid dmcrt_clear_error(void);\n\n";
   e.os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 }
 

@@ -25,6 +25,8 @@
 #include <cstdio>
 #include <random>
 
+#include <unistd.h>
+
 namespace dmc {
 namespace {
 std::string formatRatio(double ratio) {
@@ -118,8 +120,11 @@ int runBench(const BenchOptions &options) {
 
     std::vector<std::vector<double>> times(instances.size());
     std::vector<double> sgemmTimes;
+    // Progress only onto a terminal: a log or a pipe gets the results alone.
+    const bool progress = isatty(STDERR_FILENO);
     for (unsigned rep = 0; rep < options.repeat; ++rep) {
-      std::fprintf(stderr, "\rbench: run %u/%u", rep + 1, options.repeat);
+      if (progress)
+        std::fprintf(stderr, "\rbench: run %u/%u", rep + 1, options.repeat);
       for (size_t v = 0; v < instances.size(); ++v) {
         double start = dmcrt_now_ms();
         instances[v].run(runs[v]->args);
@@ -127,28 +132,50 @@ int runBench(const BenchOptions &options) {
       }
       sgemmTimes.push_back(sgemm());
     }
-    std::fprintf(stderr, "\r%*s\r", 40, "");
+    if (progress)
+      std::fprintf(stderr, "\r%*s\r", 40, "");
 
-    // Agreement of every variant with the baseline: a benchmark of wrong code is worthless.
+    // The same results as text on stdout and, with --json, as JSON (which replaces the text with --json -).
+    const bool text = options.jsonPath != "-";
     double sgemmRate = 2.0 * m * n * k / (median(sgemmTimes) * 1e6); // GFLOP/s
-    std::printf("%s: %u interleaved runs, %d threads, %.3f GFLOP per run (%.3f in contractions)\n",
-                runs[0]->library.name().c_str(), options.repeat, omp_get_max_threads(), options.work.flops * 1e-9,
-                options.work.contractionFlops * 1e-9);
-    std::printf("  %-8s %12s %10s %9s %14s %12s\n", "variant", "median ms", "GFLOP/s", "speed-up", "bytes moved",
-                "max rel err");
+    double limitMs = options.work.contractionFlops / (sgemmRate * 1e6);
+    nlohmann::ordered_json report = {{"graph", runs[0]->library.name()},
+                                     {"runs", options.repeat},
+                                     {"threads", omp_get_max_threads()},
+                                     {"gflop", options.work.flops * 1e-9},
+                                     {"contraction_gflop", options.work.contractionFlops * 1e-9},
+                                     {"variants", nlohmann::ordered_json::array()}};
+    if (text) {
+      std::printf("%s: %u interleaved runs, %d threads, %.3f GFLOP per run (%.3f in contractions)\n",
+                  runs[0]->library.name().c_str(), options.repeat, omp_get_max_threads(), options.work.flops * 1e-9,
+                  options.work.contractionFlops * 1e-9);
+      std::printf("  %-8s %12s %10s %9s %14s %12s\n", "variant", "median ms", "GFLOP/s", "speed-up", "bytes moved",
+                  "max rel err");
+    }
     double base = median(times[0]);
     for (size_t v = 0; v < instances.size(); ++v) {
+      // Agreement of every variant with the baseline: a benchmark of wrong code is worthless.
       double t = median(times[v]), err = 0, scale = 1;
       for (size_t o = 0; o < runs[v]->outputs.size(); ++o)
         for (size_t i = 0; i < runs[v]->outputs[o].size(); ++i) {
           scale = std::max(scale, (double)std::fabs(runs[0]->outputs[o][i]));
           err = std::max(err, (double)std::fabs(runs[v]->outputs[o][i] - runs[0]->outputs[o][i]));
         }
+      const double moved = options.variants[v].bytesMoved;
+      report["variants"].push_back({{"label", options.variants[v].label},
+                                    {"median_ms", t},
+                                    {"gflops", options.work.flops / (t * 1e6)},
+                                    {"speedup", base / t},
+                                    {"bytes_moved", moved >= 0 ? nlohmann::ordered_json(moved) : nullptr},
+                                    {"max_rel_err", err / scale},
+                                    {"gemm_bound_fraction", limitMs / t},
+                                    {"times_ms", times[v]}});
       char bytes[32] = "unknown";
-      if (options.variants[v].bytesMoved >= 0)
-        std::snprintf(bytes, sizeof bytes, "%.1f MiB", options.variants[v].bytesMoved / (1 << 20));
-      std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
-                  options.work.flops / (t * 1e6), base / t, bytes, err / scale);
+      if (moved >= 0)
+        std::snprintf(bytes, sizeof bytes, "%.1f MiB", moved / (1 << 20));
+      if (text)
+        std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
+                    options.work.flops / (t * 1e6), base / t, bytes, err / scale);
     }
     BenchChart chart{runs[0]->library.name() + ": median of " + std::to_string(options.repeat) +
                          " interleaved runs, " + std::to_string(omp_get_max_threads()) + " threads", {}, 0};
@@ -156,33 +183,47 @@ int runBench(const BenchOptions &options) {
       chart.bars.push_back({options.variants[v].label, median(times[v]), v ? formatRatio(base / median(times[v])) : ""});
     if (!options.torchCommand.empty()) {
       // Its own process (Python and PyTorch), right after the interleaved runs.
-      std::fprintf(stderr, "bench: timing the PyTorch reference...");
+      if (progress)
+        std::fprintf(stderr, "bench: timing the PyTorch reference...");
       nlohmann::json torch = timeTorchReference(options.torchCommand);
-      std::fprintf(stderr, "\r%*s\r", 40, "");
+      if (progress)
+        std::fprintf(stderr, "\r%*s\r", 40, "");
       double t = torch["median_ms"].get<double>();
-      std::printf("  %-8s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
-                  "torch", t, options.work.flops / (t * 1e6), base / t,
-                  torch.value("torch", std::string("?")).c_str(), torch.value("threads", 0), options.repeat);
+      report["torch"] = {{"median_ms", t},
+                         {"gflops", options.work.flops / (t * 1e6)},
+                         {"speedup", base / t},
+                         {"version", torch.value("torch", std::string("?"))},
+                         {"threads", torch.value("threads", 0)}};
       chart.bars.push_back({"torch", t, "PyTorch " + torch.value("torch", std::string("?")) + " eager, run after"});
-      for (size_t v = 0; v < instances.size(); ++v)
-        std::printf("  %s runs %.2fx as fast as the PyTorch reference\n", options.variants[v].label.c_str(),
-                    t / median(times[v]));
+      if (text) {
+        std::printf("  %-8s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
+                    "torch", t, options.work.flops / (t * 1e6), base / t,
+                    torch.value("torch", std::string("?")).c_str(), torch.value("threads", 0), options.repeat);
+        for (size_t v = 0; v < instances.size(); ++v)
+          std::printf("  %s runs %.2fx as fast as the PyTorch reference\n", options.variants[v].label.c_str(),
+                      t / median(times[v]));
+      }
     }
-    double limitMs = options.work.contractionFlops / (sgemmRate * 1e6);
-    std::printf("  oneDNN sgemm %lldx%lldx%lld: %.1f GFLOP/s (median of %u, same run)\n", (long long)m,
-                (long long)n, (long long)k, sgemmRate, options.repeat);
-    for (size_t v = 0; v < instances.size(); ++v)
-      std::printf("  %s reaches %.2f of the GEMM-bound limit (%.3f ms: contraction FLOPs at the sgemm rate)\n",
-                  options.variants[v].label.c_str(), limitMs / median(times[v]), limitMs);
+    report["sgemm"] = {{"m", m}, {"n", n}, {"k", k}, {"gflops", sgemmRate}, {"gemm_bound_limit_ms", limitMs}};
+    if (text) {
+      std::printf("  oneDNN sgemm %lldx%lldx%lld: %.1f GFLOP/s (median of %u, same run)\n", (long long)m,
+                  (long long)n, (long long)k, sgemmRate, options.repeat);
+      for (size_t v = 0; v < instances.size(); ++v)
+        std::printf("  %s reaches %.2f of the GEMM-bound limit (%.3f ms: contraction FLOPs at the sgemm rate)\n",
+                    options.variants[v].label.c_str(), limitMs / median(times[v]), limitMs);
+    }
     if (!options.svgPath.empty()) {
       chart.gemmBoundMs = limitMs;
       if (!writeOutputFile(options.svgPath, benchChartSvg(chart)))
         return 1;
-      std::printf("  chart: %s\n", options.svgPath.c_str());
+      if (text)
+        std::printf("  chart: %s\n", options.svgPath.c_str());
     }
+    if (!options.jsonPath.empty() && !writeJsonReport(options.jsonPath, report.dump(2)))
+      return 1;
     return 0;
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "\ndmc: error: %s\n", e.what());
+    std::fprintf(stderr, "%sdmc: error: %s\n", isatty(STDERR_FILENO) ? "\n" : "", e.what());
     return 1;
   }
 }

@@ -25,6 +25,7 @@ struct BenchOptions {
   std::vector<std::string> torchCommand;
   /// With --svg: the chart of the table (BenchChart.h) is written here; empty for none.
   std::string svgPath;
+  std::string jsonPath; // --json: the results as JSON into this file ("-": stdout, instead of the text)
 };
 
 /// Runs the variants and oneDNN's sgemm interleaved, prints medians, ratios, GFLOP/s, bytes moved and

@@ -5,6 +5,10 @@
 #include <dmc/runtime/npy.h>
 #include <dmc/runtime/timer.h>
 
+#include "compiler/support/Files.h"
+
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +41,11 @@ void reportFailedAllocations() {
   // LLVM's out-of-memory handler (installed by InitLLVM) aborts; without it a failed operator new throws
   // std::bad_alloc, which the runtime's kernels report as DMCRT_ERR_ALLOC and this driver as an error.
   std::set_new_handler(nullptr);
+}
+
+bool writeJsonReport(const std::string &path, const std::string &json) {
+  std::fflush(stdout); // the text printed with printf comes first on a shared stdout
+  return writeOutputFile(path, json + "\n");
 }
 
 std::vector<std::string> inputNames(const Manifest &manifest) {
@@ -117,10 +126,24 @@ int runLibrary(const RunOptions &options) {
       times.push_back(dmcrt_now_ms() - start);
     }
     std::sort(times.begin(), times.end());
-    std::printf("%s: %zu run(s), median %.3f ms, min %.3f ms\n", manifest.name.c_str(), times.size(),
-                times[times.size() / 2], times.front());
-    if (options.profile)
-      dmcrt_profile_dump(stdout);
+    // The same results as text on stdout and, with --json, as JSON (which replaces the text with --json -).
+    const bool text = options.jsonPath != "-";
+    nlohmann::ordered_json report = {{"graph", manifest.name},
+                                     {"input", options.input.empty() ? options.library : options.input},
+                                     {"symbols", symbols},
+                                     {"runs", times.size()},
+                                     {"median_ms", times[times.size() / 2]},
+                                     {"min_ms", times.front()},
+                                     {"times_ms", times},
+                                     {"outputs", nlohmann::ordered_json::array()}};
+    if (text)
+      std::printf("%s: %zu run(s), median %.3f ms, min %.3f ms\n", manifest.name.c_str(), times.size(),
+                  times[times.size() / 2], times.front());
+    if (options.profile) {
+      const char *profile = dmcrt_profiler_report(dmcrt_profile_global());
+      report["profile"] = profile ? profile : "";
+      std::fputs(profile ? profile : "", text ? stdout : stderr);
+    }
     for (size_t i = 0; i < manifest.args.size(); ++i) {
       const ArgSpec &arg = manifest.args[i];
       if (arg.role != ArgRole::Output)
@@ -136,12 +159,24 @@ int runLibrary(const RunOptions &options) {
         }
         sum += x, lo = std::min<double>(lo, x), hi = std::max<double>(hi, x);
       }
-      std::printf("  output %s %s: mean %.6g, min %.6g, max %.6g%s\n", arg.name.c_str(),
-                  shapeString(args[i].shape).c_str(), size == 0 ? 0.0 : sum / size, lo, hi,
-                  nonFinite ? (", " + std::to_string(nonFinite) + " non-finite").c_str() : "");
+      const double mean = size == 0 ? 0.0 : sum / size;
+      // JSON has no infinities: an output with no finite element has no minimum or maximum (null).
+      const bool anyFinite = nonFinite < size;
+      report["outputs"].push_back({{"name", arg.name},
+                                   {"shape", args[i].shape},
+                                   {"mean", mean},
+                                   {"min", anyFinite ? nlohmann::ordered_json(lo) : nullptr},
+                                   {"max", anyFinite ? nlohmann::ordered_json(hi) : nullptr},
+                                   {"non_finite", nonFinite}});
+      if (text)
+        std::printf("  output %s %s: mean %.6g, min %.6g, max %.6g%s\n", arg.name.c_str(),
+                    shapeString(args[i].shape).c_str(), mean, lo, hi,
+                    nonFinite ? (", " + std::to_string(nonFinite) + " non-finite").c_str() : "");
       if (!options.outputsDir.empty())
         write_npy(options.outputsDir + "/" + arg.name + ".npy", data, args[i].shape);
     }
+    if (!options.jsonPath.empty() && !writeJsonReport(options.jsonPath, report.dump(2)))
+      return 1;
     return 0;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "dmc: error: %s\n", e.what());

@@ -14,13 +14,19 @@ namespace dmc {
 
 struct RunOptions {
   std::string library;   // the .so to load
+  std::string input;     // what the command was given (the library, or the graph it was compiled from)
   Bindings symbols;      // values of run-time symbols
   std::string inputsDir; // .npy per input; empty: seeded random inputs
   std::string outputsDir;
   unsigned seed = 0;
   unsigned repeat = 1;
   bool profile = false;
+  std::string jsonPath; // --json: the results as JSON into this file ("-": stdout, instead of the text)
 };
+
+/// Writes a --json report to `path` (compiler/support/Files.h; "-" is stdout, after what printf wrote).
+/// False after a message.
+bool writeJsonReport(const std::string &path, const std::string &json);
 
 /// The storage of one argument for dmc run and dmc bench: zero-filled, 64-byte aligned, from the runtime's
 /// allocator. A failed allocation is a dmc::Error naming the argument, its shape and symbol values.

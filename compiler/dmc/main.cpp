@@ -5,8 +5,10 @@
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //               [--pass-stats]
 //   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
-//               [--report=movement [--report-format=text|json]]
+//               [--report=movement [--report-format=text|json]] [--json FILE|-]
+//   dmc bench   FILE(.json|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-] [--svg FILE]
 //   dmc view    FILE(.json|.mlir) -o page.html [--bind ...] [-O0..-O3 | --passes=PIPELINE]
+//   FILE may be - (standard input: a JSON graph or MLIR), compiler/dmc/Input.h.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Cache.h"
@@ -71,8 +73,9 @@ cl::opt<std::string> dumpDir("dump-ir-after-all", cl::desc("Write the IR after e
                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> passPipeline(
     "passes",
-    cl::desc("Run these passes instead of the -O level's: a textual pipeline on sdfg.sdfg, e.g. "
-             "'expand-library-nodes,interchange-maps'; resolve-write-conflicts and prepare-for-emission are appended"),
+    cl::desc("Run these passes instead of the -O level's: a list of sdfg.sdfg passes, e.g. "
+             "'expand-library-nodes,interchange-maps', to which resolve-write-conflicts and prepare-for-emission "
+             "are appended, or a whole pipeline as --print-pipeline prints it, run as written"),
     cl::value_desc("pipeline"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(viewCmd));
 cl::opt<bool> passStats("pass-stats",
                         cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
@@ -94,6 +97,8 @@ cl::opt<bool> timeTorch("torch",
                         cl::sub(benchCmd));
 cl::opt<std::string> benchSvg("svg", cl::desc("Also write the table as an SVG bar chart to this file"),
                               cl::value_desc("file"), cl::sub(benchCmd));
+cl::opt<std::string> jsonOutput("json", cl::desc("Also write the results as JSON to this file ('-': to stdout, instead of the text)"),
+                                cl::value_desc("file"), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -172,6 +177,10 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
 
 /// Checks --report and --report-format; false (after a message) when either is not known.
 bool checkReportOptions() {
+  if (reportFormat.getNumOccurrences() && reportKind.empty()) {
+    errs() << "dmc: error: --report-format needs --report (--report=movement)\n";
+    return false;
+  }
   if (!reportKind.empty() && reportKind != "movement") {
     errs() << "dmc: error: unknown --report value '" << reportKind << "' (known reports: movement)\n";
     return false;
@@ -417,6 +426,8 @@ int runRun() {
   options.seed = seed;
   options.repeat = std::max(1u, (unsigned)repeat);
   options.profile = profile;
+  options.jsonPath = jsonOutput;
+  options.input = inputFile;
   if (StringRef(inputFile).ends_with(".so")) {
     if (!reportKind.empty() || passStats) {
       errs() << "dmc: error: " << (passStats ? "--pass-stats" : "--report")
@@ -458,6 +469,7 @@ int runBench() {
   options.repeat = repeat ? (unsigned)repeat : 10;
   options.seed = seed;
   options.svgPath = benchSvg;
+  options.jsonPath = jsonOutput;
   std::error_code ec;
   dmc::TemporaryFolder dir("", "dmc-bench", ec);
   if (ec) {
@@ -571,6 +583,10 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "dmc " DMC_VERSION "\n"; });
   dmc::registerAllDmcPasses(); // --passes names them
+  // The libraries linked in register hundreds of options on the top level (LLVM's backends); dmc's own are
+  // all in its subcommands. `dmc --help` shows the subcommands and the generic options only.
+  static cl::OptionCategory noTopLevelOptions("dmc");
+  cl::HideUnrelatedOptions(noTopLevelOptions);
   cl::ParseCommandLineOptions(argc, argv, "dmc: the data-movement compiler for attention on CPUs\n");
   int rc = 2;
   if (importCmd)

@@ -14,5 +14,7 @@ config.environment["PATH"] = os.pathsep.join(
     [config.dmc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
 config.substitutions.append(("%dmc_src", config.dmc_src_root))
 config.substitutions.append(("%python", config.python_executable))
+# The folder of libdmcrt, for programs linked against a compiled graph and the runtime.
+config.substitutions.append(("%dmcrt_dir", os.path.join(config.dmc_obj_root, "runtime")))
 # Compiled libraries are cached inside the build tree, not in the user's ~/.cache.
 config.environment["DMC_CACHE_DIR"] = os.path.join(config.dmc_obj_root, "dmc-cache")

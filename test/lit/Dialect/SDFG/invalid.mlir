@@ -647,6 +647,40 @@ sdfg.sdfg @abi_twice symbols(%S) inputs(%S_1: !sdfg.array<f32[S]>) outputs(%y: !
 
 // -----
 
+// The graph's symbols that are not arguments (fixed_symbols, unused_symbols, for the manifest): each
+// named once, and never a symbol argument; fixed values positive integers.
+// expected-error @+1 {{'sdfg.sdfg' op fixed_symbols names 'S', which is a symbol argument or listed twice}}
+sdfg.sdfg @fixed_is_argument symbols(%S) inputs(%x: !sdfg.array<f32[S]>) outputs(%y: !sdfg.array<f32[S]>) attributes {fixed_symbols = {S = 4 : i64}} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op unused_symbols names 'E', which is a symbol argument or listed twice}}
+sdfg.sdfg @fixed_and_unused inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {fixed_symbols = {E = 4 : i64}, unused_symbols = ["E"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op fixed_symbols value of 'E' is not a positive integer}}
+sdfg.sdfg @fixed_zero inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {fixed_symbols = {E = 0 : i64}} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op unused_symbols name 'a b' is not an identifier}}
+sdfg.sdfg @unused_identifier inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {unused_symbols = ["a b"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
 sdfg.sdfg @stray_op_in_state inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
   sdfg.state @s {
     // expected-error @+1 {{'arith.constant' op cannot appear directly in a state; states hold maps, copies, views and library nodes}}
