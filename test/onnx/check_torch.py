@@ -3,7 +3,10 @@ compiled by `dmc compile MODEL.onnx` at each -O level, run by `dmc run` at sever
 dynamic axis S is a run-time symbol of one library) and compared with PyTorch's own float32 output:
 max |dmc - torch| / max |torch| < 1e-5.
 
-  /usr/bin/python3 test/onnx/check_torch.py DMC [--levels 0,3] [--sizes 1,7,77] [MODEL ...]
+  /usr/bin/python3 test/onnx/check_torch.py DMC [--levels 0,3] [--sizes 1,7,77] [MODEL[:OPSET] ...]
+
+Besides opset 17, two encoders are exported at opsets 13 and 14, where PyTorch writes LayerNorm decomposed
+(ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add): the importer's pattern must rebuild it.
 """
 import argparse
 import os
@@ -30,14 +33,16 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
-    models = args.models or list(torch_models.MODELS)
+    models = args.models or list(torch_models.MODELS) + ["encoder_post_gelu:14", "encoder_pre_relu:13"]
     levels = [int(v) for v in args.levels.split(",")]
     sizes = [int(v) for v in args.sizes.split(",")]
     failures = checks = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name in models:
-            path = os.path.join(tmp, name + ".onnx")
-            module = torch_models.export(name, path)
+        for spec in models:
+            name, _, opset = spec.partition(":")
+            path = os.path.join(tmp, name + opset + ".onnx")
+            module = torch_models.export(name, path, opset=int(opset or 17))
+            name = spec
             inputs = {}
             for s in sizes:
                 torch.manual_seed(100 + s)
@@ -45,7 +50,7 @@ def main():
                 with torch.no_grad():
                     inputs[s] = (x.numpy(), module(x).numpy())
             for level in levels:
-                lib_dir = os.path.join(tmp, f"{name}-O{level}")
+                lib_dir = os.path.join(tmp, f"{name.replace(':', '_')}-O{level}")
                 os.makedirs(lib_dir)
                 lib = os.path.join(lib_dir, f"lib{name}.so")
                 r = subprocess.run([args.dmc, "compile", path, f"-O{level}", "-o", lib, "--no-cache"],
