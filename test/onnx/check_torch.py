@@ -28,6 +28,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dmc")
     parser.add_argument("--levels", default="0,1,2,3")
+    parser.add_argument("--all-levels-for", default="",
+                        help="with --levels, run these models (comma-separated) at -O0..-O3 and the rest only at --levels")
     parser.add_argument("--sizes", default="1,7,77")
     parser.add_argument("models", nargs="*")
     args = parser.parse_args()
@@ -49,7 +51,8 @@ def main():
                 x = torch.randn(torch_models.B, s, torch_models.E)
                 with torch.no_grad():
                     inputs[s] = (x.numpy(), module(x).numpy())
-            for level in levels:
+            every = [m for m in args.all_levels_for.split(",") if m]
+            for level in ([0, 1, 2, 3] if spec in every else levels):
                 lib_dir = os.path.join(tmp, f"{name.replace(':', '_')}-O{level}")
                 os.makedirs(lib_dir)
                 lib = os.path.join(lib_dir, f"lib{name}.so")
