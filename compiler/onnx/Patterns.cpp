@@ -174,9 +174,10 @@ private:
         const std::string &x = add->inputs[k], &m = add->inputs[1 - k];
         if (t_.shapes[x] != t_.shapes[add->output] || x == m)
           continue;
+        // The scores: computed (by a MatMul, or a Scale of one), and the mask the operand that broadcasts.
         auto it = producer_.find(x);
-        bool scores = it != producer_.end() && t_.nodes[it->second].op == "MatMul";
-        if (!scores)
+        bool scores = it != producer_.end() && (t_.nodes[it->second].op == "MatMul" || t_.nodes[it->second].op == "Scale");
+        if (!scores || (t_.shapes[m] == t_.shapes[x] && k == 1))
           continue;
         sm.inputs = {x, m};
         kill(add);

@@ -48,9 +48,9 @@ def main():
             inputs = {}
             for s in sizes:
                 torch.manual_seed(100 + s)
-                x = torch.randn(torch_models.B, s, torch_models.E)
+                given = torch_models.example_inputs(name.partition(":")[0], s)
                 with torch.no_grad():
-                    inputs[s] = (x.numpy(), module(x).numpy())
+                    inputs[s] = ({k: v.numpy() for k, v in given.items()}, module(*given.values()).numpy())
             every = [m for m in args.all_levels_for.split(",") if m]
             for level in ([0, 1, 2, 3] if spec in every else levels):
                 lib_dir = os.path.join(tmp, f"{name.replace(':', '_')}-O{level}")
@@ -66,7 +66,8 @@ def main():
                     in_dir, out_dir = os.path.join(lib_dir, f"in{s}"), os.path.join(lib_dir, f"out{s}")
                     os.makedirs(in_dir)
                     os.makedirs(out_dir)
-                    np.save(os.path.join(in_dir, "x.npy"), x)
+                    for input_name, data in x.items():
+                        np.save(os.path.join(in_dir, input_name + ".npy"), data)
                     r = subprocess.run([args.dmc, "run", lib, "--bind", f"S={s}", "--inputs", in_dir,
                                         "--outputs", out_dir], capture_output=True, text=True)
                     checks += 1
