@@ -37,6 +37,11 @@ for f in test/lit/import/Inputs/malformed/*.json; do
 done
 echo "malformed corpus under sanitizers: $(ls test/lit/import/Inputs/malformed/*.json | wc -l) files, $failed failed"
 [ $failed -eq 0 ]
+# ONNX models truncated and corrupted (test/lit/onnx/malformed.test) under the sanitizers.
+onnx_models=$(mktemp -d)
+/usr/bin/python3 test/lit/onnx/Inputs/make_models.py "$onnx_models"
+/usr/bin/python3 test/lit/onnx/Inputs/corrupt.py "$BUILD_DIR/bin/dmc" "$onnx_models/causal.onnx" "$onnx_models/external.onnx"
+rm -rf "$onnx_models"
 # Run-time sizes (test/lit/backend/run-sizes.test): symbol values that are not positive, overflow int64 or
 # cannot be allocated are errors (exit 1), in dmc run and past the loader, never a sanitizer report.
 sizes_dir=$BUILD_DIR/sizes

@@ -48,6 +48,9 @@ FailureOr<ConstantLayout> constantLayout(sdfg::SDFGOp sdfg) {
       return sdfg.emitOpError("dmc.constants entry '") << name << "' is not dense f32 data of the input's shape",
              failure();
     int64_t count = type.getNumElements();
+    // Each constant starts on a 64-byte boundary, like a run-time argument from dmcrt_alloc: the kernels'
+    // packing reads them at full speed.
+    layout.total = (layout.total + kConstantAlignment - 1) / kConstantAlignment * kConstantAlignment;
     layout.inputs.push_back({a.getArgNumber(), name.str(), layout.total, count, data});
     layout.total += count;
   }
@@ -60,6 +63,7 @@ std::string constantFileBytes(const ConstantLayout &layout) {
   std::string bytes;
   bytes.reserve(layout.total * 4);
   for (const ConstantInput &c : layout.inputs) {
+    bytes.resize(c.offset * 4, '\0'); // the padding up to its aligned offset
     ArrayRef<char> raw = c.data.getRawData(); // f32, host order = little-endian on the targets dmc builds for
     for (int64_t i = 0, n = c.data.isSplat() ? c.count : 1; i < n; ++i) // a splat holds one element
       bytes.append(raw.data(), raw.size());

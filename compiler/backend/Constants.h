@@ -18,6 +18,9 @@
 
 namespace dmc {
 
+/// Constants start at multiples of this many floats in the data file (64 bytes).
+constexpr int64_t kConstantAlignment = 16;
+
 struct ConstantInput {
   unsigned argNumber;
   std::string name;  // ABI name
@@ -38,7 +41,8 @@ struct ConstantLayout {
 /// input, or data whose type is not the input's f32 shape with constant dimensions.
 mlir::FailureOr<ConstantLayout> constantLayout(sdfg::SDFGOp sdfg);
 
-/// The data file's bytes: every constant's floats, little-endian, in layout order.
+/// The data file's bytes: every constant's floats, little-endian, in layout order, each at its offset
+/// (zeros between).
 std::string constantFileBytes(const ConstantLayout &layout);
 
 } // namespace dmc

@@ -454,7 +454,7 @@ int runRun() {
   compileOptions.cacheDir = cacheFolder();
   std::string name = sdfg.getSymName().str();
   options.library = dir.file("lib" + name + ".so");
-  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp"})
+  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin"})
     dir.file(beside); // the compile writes them beside the library
   return failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
 }
@@ -508,7 +508,7 @@ int runBench() {
     std::string sub = "O" + std::to_string(level) + "/", name = sdfg.getSymName().str();
     dir.file(sub); // removed after the files below, which the compile writes into it
     std::string lib = dir.file(sub + "lib" + name + ".so");
-    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp"})
+    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin"})
       dir.file(sub + beside);
     if (failed(dmc::compileToLibrary(sdfg, lib, compile))) {
       rc = 1;

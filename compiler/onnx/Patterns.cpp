@@ -21,19 +21,16 @@ public:
   Rewriter(Translation &t, Diagnostics &diag) : t_(t), diag_(diag) {}
 
   void run() {
-    for (bool changed = true; changed;) {
-      changed = false;
-      index();
-      for (size_t i = 0; i < t_.nodes.size(); ++i) {
-        if (dead_.count(i))
-          continue;
-        changed |= foldScaleIntoMatMul(i) || foldScaleIntoSoftmax(i) || splitPackedProjection(i) || pretransposeConstant(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
-                   foldIdentityScale(i) || matchGelu(i) || matchLayerNorm(i);
-        if (changed)
-          break;
-      }
-      removeDead();
-    }
+    // The idioms first (the packed projection is matched before its transpose moves), then the sinking
+    // of layout transposes below the projections, then the idioms once more.
+    auto idioms = [&](size_t i) {
+      return foldScaleIntoMatMul(i) || foldScaleIntoSoftmax(i) || splitPackedProjection(i) ||
+             pretransposeConstant(i) || foldTransposeIntoMatMul(i) || foldMaskIntoSoftmax(i) ||
+             foldIdentityScale(i) || matchGelu(i) || matchLayerNorm(i);
+    };
+    rewriteAll(idioms);
+    rewriteAll([&](size_t i) { return sinkTranspose(i); });
+    rewriteAll(idioms);
     for (const DmcNode &n : t_.nodes)
       if (n.op == "$CausalMask")
         diag_.error(t_.origins[n.origin], "a causal -inf mask is added to scores that no Softmax reads directly; "
@@ -41,6 +38,17 @@ public:
   }
 
 private:
+  /// Applies `rewrite` to the first node it matches, again and again until none matches.
+  template <typename Rewrite> void rewriteAll(Rewrite rewrite) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      index();
+      for (size_t i = 0; i < t_.nodes.size() && !changed; ++i)
+        changed = !dead_.count(i) && rewrite(i);
+      removeDead();
+    }
+  }
+
   void index() {
     producer_.clear();
     uses_.clear();
@@ -166,9 +174,10 @@ private:
         const std::string &x = add->inputs[k], &m = add->inputs[1 - k];
         if (t_.shapes[x] != t_.shapes[add->output] || x == m)
           continue;
+        // The scores: computed (by a MatMul, or a Scale of one), and the mask the operand that broadcasts.
         auto it = producer_.find(x);
-        bool scores = it != producer_.end() && t_.nodes[it->second].op == "MatMul";
-        if (!scores)
+        bool scores = it != producer_.end() && (t_.nodes[it->second].op == "MatMul" || t_.nodes[it->second].op == "Scale");
+        if (!scores || (t_.shapes[m] == t_.shapes[x] && k == 1))
           continue;
         sm.inputs = {x, m};
         kill(add);
@@ -296,6 +305,45 @@ private:
     t_.shapes[w->name] = {SymExpr::constant(cols), SymExpr::constant(rows)};
     mm.attrs.erase("transB");
     return true;
+  }
+
+  /// MatMul(Transpose(x, p), W) with W of rank 2 and p keeping the last axis -> Transpose(MatMul(x, W), p);
+  /// Add(Transpose(y, p), b) with b of rank 1 -> Transpose(Add(y, b), p). nn.MultiheadAttention works
+  /// sequence-first: without this its projections multiply [S, B, E], batched over S with M = B rows,
+  /// instead of [B, S, E] with M = S.
+  bool sinkTranspose(size_t i) {
+    DmcNode &n = t_.nodes[i];
+    bool matmul = n.op == "MatMul" && n.attrs.empty(), add = n.op == "Add";
+    if (!matmul && !add)
+      return false;
+    for (size_t k = 0; k < (add ? 2 : 1); ++k) {
+      auto it = producer_.find(n.inputs[k]);
+      if (it == producer_.end() || t_.nodes[it->second].op != "Transpose" || dead_.count(it->second))
+        continue;
+      DmcNode tr = t_.nodes[it->second];
+      std::vector<int64_t> perm = tr.attrs["perm"].get<std::vector<int64_t>>();
+      const SymShape &other = t_.shapes[n.inputs[matmul ? 1 : 1 - k]];
+      if (perm.empty() || perm.back() != (int64_t)perm.size() - 1 || other.size() != (matmul ? 2u : 1u))
+        continue;
+      const SymShape &x = t_.shapes[tr.inputs[0]];
+      SymShape inner = x;
+      inner.back() = t_.shapes[n.output].back();
+      DmcNode moved = n;
+      moved.inputs[k] = tr.inputs[0];
+      moved.output = freshName(n.output + "_unpermuted", t_.taken);
+      t_.shapes[moved.output] = inner;
+      DmcNode permute = tr;
+      permute.inputs = {moved.output};
+      permute.output = n.output;
+      permute.origin = n.origin;
+      kill(&n);
+      if (uses_[tr.output] == 1)
+        dead_.insert(it->second);
+      t_.nodes.push_back(moved);
+      t_.nodes.push_back(permute);
+      return true;
+    }
+    return false;
   }
 
   /// Scale(x, 1, 0) is x (a Mul by 1 of the exporter's baddbmm, a Pow by 1).

@@ -32,6 +32,19 @@ class HandWrittenAttention(torch.nn.Module):
         return self.o((p @ v).transpose(1, 2).reshape(b, s, e))
 
 
+class MaskedAttention(HandWrittenAttention):
+    """The hand-written attention with an additive mask as a second model input ([S, S], e.g. padding)."""
+
+    def forward(self, x, mask):
+        b, s, e = x.shape
+        d = e // H
+        q = self.q(x).reshape(b, s, H, d).transpose(1, 2)
+        k = self.k(x).reshape(b, s, H, d).transpose(1, 2)
+        v = self.v(x).reshape(b, s, H, d).transpose(1, 2)
+        p = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + mask, dim=-1)
+        return self.o((p @ v).transpose(1, 2).reshape(b, s, e))
+
+
 class Mha(torch.nn.Module):
     """nn.MultiheadAttention (batch first), optionally with the causal -inf mask of nn.Transformer."""
 
@@ -54,6 +67,7 @@ def encoder(norm_first, activation):
 MODELS = {
     "attention": lambda: HandWrittenAttention(),
     "attention_causal": lambda: HandWrittenAttention(causal=True),
+    "attention_mask_input": lambda: MaskedAttention(),
     "mha": lambda: Mha(causal=False),
     "mha_causal": lambda: Mha(causal=True),
     "encoder_post_gelu": lambda: encoder(False, "gelu"),
@@ -75,9 +89,22 @@ def build(name, seed=0):
     return module
 
 
+def example_inputs(name, seq):
+    """The module's inputs at sequence length `seq`, by name (x, and the additive mask where it takes one)."""
+    inputs = {"x": torch.randn(B, seq, E)}
+    if name == "attention_mask_input":  # a padding-like mask: the last key of each row is hidden, -1e9
+        mask = torch.randn(seq, seq) * 0.5
+        mask[:, -1] = -1e9 if seq > 1 else 0.0
+        inputs["mask"] = mask
+    return inputs
+
+
 def export(name, path, seq=7, opset=17):
     module = build(name)
-    x = torch.randn(B, seq, E)
-    torch.onnx.export(module, (x,), path, input_names=["x"], output_names=["y"],
-                      dynamic_axes={"x": {1: "S"}, "y": {1: "S"}}, opset_version=opset)
+    inputs = example_inputs(name, seq)
+    axes = {"x": {1: "S"}, "y": {1: "S"}}
+    if "mask" in inputs:
+        axes["mask"] = {0: "S", 1: "S"}
+    torch.onnx.export(module, tuple(inputs.values()), path, input_names=list(inputs), output_names=["y"],
+                      dynamic_axes=axes, opset_version=opset)
     return module

@@ -28,7 +28,7 @@ with tempfile.TemporaryDirectory() as tmp:
                                errors="replace", timeout=60)
             os.remove(path)
             runs += 1
-            crashed = r.returncode not in (0, 1) or "Sanitizer" in r.stderr or "Assertion" in r.stderr
+            crashed = r.returncode not in (0, 1) or any(s in r.stderr for s in ("Sanitizer", "runtime error:", "Assertion"))
             silent = r.returncode == 1 and "error:" not in r.stderr
             if crashed or silent:
                 bad += 1

@@ -50,6 +50,26 @@ save("causal", [
 ], [x], [y], [const("w", w), const("sqrt_d", np.float32(np.sqrt(8))), const("one", np.int64(1)),
               const("zero", np.array([0], np.int64))])
 
+# masked_fill(scores, mask, -inf) at a static S = 4: a known triangular condition is the causal mask; a
+# band (|i - j| > 1 hidden) is no generated mask dmc matches, so it stays a constant additive mask.
+xs4 = f32("x", [1, 4, 8])
+ys4 = f32("y", [1, 4, 8])
+for name, hidden in (("masked_fill_causal", np.triu(np.ones((4, 4), bool), 1)),
+                     ("masked_fill_band", np.abs(np.subtract.outer(np.arange(4), np.arange(4))) > 1)):
+    save(name, [
+        helper.make_node("Transpose", ["x"], ["xt"], perm=[0, 2, 1], name="xt"),
+        helper.make_node("MatMul", ["x", "xt"], ["scores"], name="scores"),
+        helper.make_node("Where", ["hidden", "minus_inf", "scores"], ["masked"], name="masked_fill"),
+        helper.make_node("Softmax", ["masked"], ["p"], axis=-1, name="softmax"),
+        helper.make_node("MatMul", ["p", "x"], ["y"], name="pv"),
+    ], [xs4], [ys4], [const("hidden", hidden), const("minus_inf", np.float32(-np.inf))])
+    x4 = rng.standard_normal((1, 4, 8)).astype(np.float32)
+    scores = np.where(hidden, -np.inf, x4.astype(np.float64) @ x4.transpose(0, 2, 1))
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    os.makedirs(os.path.join(out, name + "_in"), exist_ok=True)
+    np.save(os.path.join(out, name + "_in", "x.npy"), x4)
+    np.save(os.path.join(out, name + "_expected.npy"), (p / p.sum(-1, keepdims=True)) @ x4)
+
 # Diagnostics.
 save("unsupported_op", [helper.make_node("Sin", ["x"], ["y"], name="my_sin")], [x], [y])
 save("unsupported_attr", [helper.make_node("Softmax", ["x"], ["y"], axis=-1, fancy=3, name="sm")], [x], [y])
