@@ -67,11 +67,17 @@ struct ChooseImplementations : dmc::impl::ChooseImplementationsBase<ChooseImplem
         // An option's choice that this node cannot take (the family has it, for other nodes) leaves the
         // node to the runtime; a node's own choice must be taken.
         if (given.empty() && !llvm::is_contained(available, choice) && familyHasExpansion(&op, choice)) {
-          auto remark = op.emitRemark("stays a runtime call: no '") << choice << "' implementation for this node";
-          if (const char *why = whyNotExpansion(&op, choice))
-            remark << " (" << why << ")";
+          if (llvm::is_contained(available, "library")) {
+            auto remark = op.emitRemark("stays a runtime call: no '") << choice << "' implementation for this node";
+            if (const char *why = whyNotExpansion(&op, choice))
+              remark << " (" << why << ")";
+          }
           choice = "library";
         }
+        // A node the runtime cannot run (an attention with expressions) takes its tile nest, else the pure
+        // expansion.
+        if (given.empty() && choice == "library" && !llvm::is_contained(available, choice))
+          choice = llvm::is_contained(available, "tiled") ? "tiled" : available.front();
         if (!llvm::is_contained(available, choice)) {
           auto diag = op.emitOpError("has no '") << choice << "' implementation";
           if (const char *why = whyNotExpansion(&op, choice))

@@ -44,9 +44,11 @@ bool tryFuse(nn::MatMulOp qk) {
     return false;
   // The fused node reads Q, K and the mask where P V was: nothing in between may write them.
   Value q = qk.getInputs()[0], k = qk.getInputs()[1], v = pv.getInputs()[1], out = pv.getOutputs()[0];
+  // Its inputs after Q, K, V are the softmax's after x: the additive mask, then the tensors that the mask
+  // and score expressions read (the scores have the same shape, so the expressions mean the same).
   SmallVector<Value> read = {rootOf(q), rootOf(k)};
-  if (softmax.getInputs().size() == 2)
-    read.push_back(rootOf(softmax.getInputs()[1]));
+  for (Value extra : softmax.getInputs().drop_front())
+    read.push_back(rootOf(extra));
   if (!rangeIsIndependent(qk, softmax, read, {}) || !rangeIsIndependent(softmax, pv, read, {}))
     return false;
   if (llvm::is_contained(read, rootOf(out)))
@@ -54,12 +56,12 @@ bool tryFuse(nn::MatMulOp qk) {
 
   OpBuilder b(pv);
   SmallVector<Value> inputs = {q, k, v};
-  if (softmax.getInputs().size() == 2)
-    inputs.push_back(softmax.getInputs()[1]);
+  llvm::append_range(inputs, softmax.getInputs().drop_front());
   float scale = qk.getAlpha().convertToFloat() * softmax.getScale().convertToFloat();
   b.create<nn::AttentionOp>(pv.getLoc(), inputs, ValueRange{out}, pv.getLabelAttr(), b.getF32FloatAttr(scale),
                             softmax.getCausalAttr(), softmax.getWindowAttr(), softmax.getStrideAttr(),
-                            softmax.getGlobalTokensAttr());
+                            softmax.getGlobalTokensAttr(), softmax.getMaskExprAttr(), softmax.getScoreExprAttr(),
+                            softmax.getExprTensorsAttr());
   pv->erase();
   softmax->erase();
   qk->erase();

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Emitter.h"
+#include "dialects/NN/Expressions.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -60,6 +61,21 @@ void Emitter::openNodeScope(Operation *op) {
 LogicalResult Emitter::emitLibraryNode(Operation *op) {
   auto node = cast<nn::LibraryNode>(op);
   openNodeScope(op);
+  auto softmax = dyn_cast<nn::SoftmaxOp>(op);
+  if (softmax && nn::hasExpressions(op)) {
+    // The scores go into the output first (EmitExpr.cpp); the kernel normalises them there.
+    if (failed(emitSoftmaxExpressions(softmax)))
+      return failure();
+    std::string o = *declareDescriptor(softmax.getOutputs()[0], op);
+    std::string globals = fresh("globals");
+    os << "const int64_t " << globals << "[] = " << int64Array(softmax.getGlobalTokens()) << ";\n";
+    os << "if (int rc = dmcrt_softmax(&" << o << ", nullptr, &" << o << ", -1LL, 1.0f, " << softmax.getCausal()
+       << ", " << (int64_t)softmax.getWindow() << "LL, " << (int64_t)softmax.getStride() << "LL, " << globals << ", "
+       << softmax.getGlobalTokens().size() << ")) return rc;\n";
+    os.unindent();
+    os << "}\n";
+    return success();
+  }
   SmallVector<std::string> in, out;
   for (Value v : node.getInputs()) {
     auto d = declareDescriptor(v, op);

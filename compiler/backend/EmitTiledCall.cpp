@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Emitter.h"
+#include "dialects/NN/Expressions.h"
 
 using namespace mlir;
 
@@ -83,6 +84,8 @@ LogicalResult Emitter::emitTiledNode(Operation *op) {
            floatArg(mm.getPreScale().convertToFloat()) + ", " + floatArg(mm.getPostScale().convertToFloat()) + ")";
   } else {
     auto at = cast<nn::AttentionOp>(op);
+    if (nn::hasExpressions(op))
+      return op->emitOpError("has a mask or score expression, which the runtime kernel does not take");
     std::string globals = fresh("globals");
     os << "const int64_t " << globals << "[] = {";
     for (int64_t t : at.getGlobalTokens())

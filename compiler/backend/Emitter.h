@@ -49,6 +49,9 @@ public:
 
   // Library nodes (EmitLibraryCall.cpp).
   mlir::LogicalResult emitLibraryNode(mlir::Operation *op);
+  /// A softmax's mask and score expressions before its runtime call: the scores, into its output
+  /// (EmitExpr.cpp).
+  mlir::LogicalResult emitSoftmaxExpressions(nn::SoftmaxOp op);
   /// Opens the `{ // op 'label'` block every library node's call is emitted in.
   void openNodeScope(mlir::Operation *op);
   /// Declares a dmcrt_tensor for a contiguous container and returns its name; fails for strided views.

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/backend/Cache.h"
 #include "compiler/backend/Compile.h"
+#include "compiler/backend/Constants.h"
 #include "compiler/backend/CppEmitter.h"
 #include "compiler/dmc/MovementReport.h"
 #include "compiler/dmc/BenchCommand.h"
@@ -287,9 +288,15 @@ bool checkInputFiles(mlir::ModuleOp module) {
   auto sdfg = singleSDFG(module);
   if (!sdfg)
     return false;
+  // Constant inputs live in the library's weights file, not in --inputs; a bad dmc.constants is the
+  // compile's to report.
+  mlir::FailureOr<dmc::ConstantLayout> constants = dmc::constantLayout(sdfg);
+  if (failed(constants))
+    return true;
   std::vector<std::string> names;
   for (mlir::BlockArgument input : sdfg.getInputArgs())
-    names.push_back(sdfg.getAbiName(input.getArgNumber()).str());
+    if (!constants->contains(input.getArgNumber()))
+      names.push_back(sdfg.getAbiName(input.getArgNumber()).str());
   std::string missing = dmc::missingInputFiles(inputsDir, names);
   if (!missing.empty())
     errs() << "dmc: error: " << missing << "\n";

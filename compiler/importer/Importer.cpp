@@ -10,6 +10,7 @@
 #include "compiler/importer/OpSchema.h"
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SDFGOps.h"
+#include "dialects/Support/Expr.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -30,9 +31,24 @@ void loadDmcDialects(MLIRContext &context) {
 
 namespace {
 
-/// Checks one node's attributes against its spec and fills defaults; reports into `diag`.
-bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::string> &symbols, AttrValues &out,
-                Diagnostics &diag) {
+/// "column 7: unknown name 'k'": an expression's diagnostic after its JSON path.
+std::string atColumn(const expr::Checked &c) { return "column " + std::to_string(c.column) + ": " + c.error; }
+
+/// The scope of an attribute value written as an expression: the bound symbols, nothing else.
+expr::Scope symbolScope(const std::set<std::string> &symbols, const Bindings &bound, expr::Type result) {
+  expr::Scope scope;
+  scope.symbols = bound;
+  for (const std::string &s : symbols)
+    if (!bound.count(s))
+      scope.unboundSymbols.push_back(s);
+  scope.result = result;
+  return scope;
+}
+
+/// Checks one node's attributes against its spec and fills defaults; reports into `diag`. Int and Float
+/// values written as expressions are folded with the bound symbols (`bound`).
+bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::string> &symbols,
+                const Bindings &bound, AttrValues &out, Diagnostics &diag) {
   bool ok = true;
   out = json::object();
   for (auto &[key, value] : node.attrs.items()) {
@@ -56,7 +72,19 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
       out[a.name] = a.defaultValue;
       continue;
     }
-    const json &v = *it;
+    json v = *it;
+    if (v.is_string() && (a.kind == AttrKind::Int || a.kind == AttrKind::Float)) {
+      expr::Checked c = expr::check(v.get<std::string>(),
+                                    symbolScope(symbols, bound, a.kind == AttrKind::Int ? expr::Type::Int
+                                                                                         : expr::Type::Float));
+      if (!c.tree) {
+        diag.error(where, atColumn(c));
+        ok = false;
+        continue;
+      }
+      // check folds an expression over bound symbols to a literal.
+      v = a.kind == AttrKind::Int ? json(c.tree->intValue) : json(c.tree->floatValue);
+    }
     bool integral = a.kind != AttrKind::Float;
     auto bound = [&](double x) { return integral ? std::to_string((int64_t)x) : json(x).dump(); };
     auto inRange = [&](const json &e) {
@@ -131,6 +159,13 @@ bool checkAttrs(const NodeDecl &node, const OpSpec &spec, const std::set<std::st
       else
         out[a.name] = v;
       break;
+    case AttrKind::MaskExpr:
+    case AttrKind::ScoreExpr: // checked once shapes are known (GraphImporter::checkExpressions)
+      if (!v.is_string() || v.get<std::string>().empty())
+        fail(a.kind == AttrKind::MaskExpr ? "a bool expression (a string)" : "a float expression (a string)");
+      else
+        out[a.name] = v;
+      break;
     }
   }
   return ok;
@@ -196,6 +231,7 @@ public:
     if (diag_.hasErrors())
       return nullptr;
     inferShapes(order);
+    checkExpressions();
     checkOutputs();
     if (diag_.hasErrors())
       return nullptr;
@@ -275,7 +311,12 @@ private:
                                             " inputs, got " + std::to_string(n.inputs.size()));
       if (n.outputs.size() != 1)
         diag_.error(n.path + ".outputs", n.op + " has exactly 1 output, got " + std::to_string(n.outputs.size()));
-      checkAttrs(n, *spec, symbols, attrs_[i], diag_);
+      checkAttrs(n, *spec, symbols, bound_, attrs_[i], diag_);
+      for (const char *e : {"mask", "score"}) // tensors an expression reads are used
+        if (attrs_[i].contains(e) && attrs_[i][e].is_string())
+          for (const std::string &id : expr::identifiersIn(attrs_[i][e].get<std::string>()))
+            if (producer_.count(id))
+              used_.insert(id);
       for (size_t k = 0; k < n.inputs.size(); ++k) {
         auto it = producer_.find(n.inputs[k]);
         if (it == producer_.end()) {
@@ -369,6 +410,77 @@ private:
         continue;
       }
       shapes_[n.outputs[0]] = out.shape;
+    }
+  }
+
+  /// Softmax's mask and score expressions, once shapes are known: i and j range over the scores' last
+  /// two dims (query, key), h over the one before (0 without), s is the score; the graph's inputs of
+  /// constant shape may be read. The tensors read become extra inputs of the node, named t0, t1, ... in
+  /// the canonical text that the nn op carries (exprs_).
+  void checkExpressions() {
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      const AttrValues &a = attrs_[i];
+      if (!specs_[i] || !a.contains("mask") || (a["mask"] == "" && a["score"] == ""))
+        continue;
+      const NodeDecl &n = g_.nodes[i];
+      auto xs = shapes_.find(n.inputs[0]);
+      if (xs == shapes_.end() || xs->second.size() < 2 || !shapes_.count(n.outputs[0]))
+        continue; // an earlier error explains it
+      const Shape &x = xs->second;
+      size_t r = x.size();
+      std::string where = n.path + ".attrs." + (a["mask"] != "" ? "mask" : "score");
+      bool symbolic = x[r - 1].isSymbolic() || x[r - 2].isSymbolic() || (r >= 3 && x[r - 3].isSymbolic());
+      if (symbolic) {
+        diag_.error(where, "an expression needs the scores' sizes bound at import, got " + formatShape(x));
+        continue;
+      }
+      expr::Scope scope = symbolScope(declaredSymbols(), bound_, expr::Type::Bool);
+      scope.variables = {{"i", expr::Type::Int}, {"j", expr::Type::Int}, {"h", expr::Type::Int}};
+      scope.ranges = {{"i", {0, x[r - 2].value - 1}},
+                      {"j", {0, x[r - 1].value - 1}},
+                      {"h", {0, r >= 3 ? x[r - 3].value - 1 : 0}}};
+      for (const TensorDecl &t : g_.inputs) {
+        const Shape &shape = shapes_[t.name];
+        if (std::none_of(shape.begin(), shape.end(), [](const Dim &d) { return d.isSymbolic(); })) {
+          expr::TensorRef ref{t.name, {}};
+          for (const Dim &d : shape)
+            ref.shape.push_back(d.value);
+          scope.tensors.push_back(ref);
+        }
+      }
+      std::vector<int> read;
+      std::optional<expr::Node> trees[2];
+      const char *keys[2] = {"mask", "score"};
+      bool ok = true;
+      for (int k = 0; k < 2; ++k) {
+        if (a[keys[k]] == "")
+          continue;
+        expr::Scope s = scope;
+        if (k == 1) {
+          s.variables["s"] = expr::Type::Float;
+          s.result = expr::Type::Float;
+        }
+        expr::Checked c = expr::check(a[keys[k]].get<std::string>(), s);
+        if (!c.tree) {
+          diag_.error(n.path + ".attrs." + keys[k], atColumn(c));
+          ok = false;
+          continue;
+        }
+        trees[k] = c.tree;
+        expr::tensorsRead(*c.tree, read);
+      }
+      if (!ok)
+        continue;
+      std::vector<int> renumber(scope.tensors.size(), -1);
+      NodeExprs &out = exprs_[i];
+      for (size_t t = 0; t < read.size(); ++t) {
+        renumber[read[t]] = (int)t;
+        out.tensors.push_back(scope.tensors[read[t]].name);
+      }
+      if (trees[0])
+        out.mask = expr::print(expr::renumberTensors(*trees[0], renumber));
+      if (trees[1])
+        out.score = expr::print(expr::renumberTensors(*trees[1], renumber));
     }
   }
 
@@ -474,8 +586,21 @@ private:
     OperationState state(nameLoc(i), spec.irOp);
     for (const std::string &in : n.inputs)
       state.addOperands(containers.at(in));
+    auto exprs = exprs_.find(i);
+    int32_t extra = 0;
+    if (exprs != exprs_.end()) { // the tensors the expressions read follow the node's inputs
+      for (const std::string &t : exprs->second.tensors)
+        state.addOperands(containers.at(t));
+      extra = exprs->second.tensors.size();
+      if (!exprs->second.mask.empty())
+        state.addAttribute("mask_expr", b_.getStringAttr(exprs->second.mask));
+      if (!exprs->second.score.empty())
+        state.addAttribute("score_expr", b_.getStringAttr(exprs->second.score));
+      if (extra)
+        state.addAttribute("expr_tensors", b_.getI64IntegerAttr(extra));
+    }
     state.addOperands(containers.at(n.outputs[0]));
-    state.addAttribute("operandSegmentSizes", b_.getDenseI32ArrayAttr({(int32_t)n.inputs.size(), 1}));
+    state.addAttribute("operandSegmentSizes", b_.getDenseI32ArrayAttr({(int32_t)n.inputs.size() + extra, 1}));
     state.addAttribute("label", b_.getStringAttr(sanitize(n.name, labels)));
     if (!n.impl.empty())
       state.addAttribute(nn::kImplAttrName, b_.getStringAttr(n.impl));
@@ -506,6 +631,8 @@ private:
           state.addAttribute(a.irName, b_.getUnitAttr());
         break;
       case AttrKind::DimList:
+      case AttrKind::MaskExpr: // the canonical text, from checkExpressions
+      case AttrKind::ScoreExpr:
         break;
       }
     }
@@ -543,6 +670,12 @@ private:
   std::set<std::string> used_;
   std::vector<const OpSpec *> specs_;
   std::vector<AttrValues> attrs_;
+  /// A node's checked expressions in canonical form and the tensors they read (its extra inputs).
+  struct NodeExprs {
+    std::string mask, score;
+    std::vector<std::string> tensors;
+  };
+  std::map<size_t, NodeExprs> exprs_;
 };
 } // namespace
 

@@ -19,7 +19,7 @@ InferredShape gemm(const std::vector<Shape> &in, const AttrValues &a) {
 }
 InferredShape softmax(const std::vector<Shape> &in, const AttrValues &a) {
   bool generated = a["causal"].get<bool>() || a["window"].get<int64_t>() >= 0 || a["stride"].get<int64_t>() > 0 ||
-                   !a["global_tokens"].empty();
+                   !a["global_tokens"].empty() || a["mask"] != "" || a["score"] != "";
   return nn::inferSoftmax(in[0], in.size() > 1 ? &in[1] : nullptr, a["axis"].get<int64_t>(), generated);
 }
 InferredShape layerNorm(const std::vector<Shape> &in, const AttrValues &a) {
@@ -82,7 +82,9 @@ const std::vector<OpSpec> &table() {
           {"causal", AttrKind::Flag, "causal", false},
           {"window", AttrKind::Int, "window", -1, -1},
           {"stride", AttrKind::Int, "stride", 0, 0},
-          {"global_tokens", AttrKind::IntList, "global_tokens", json::array(), 0}},
+          {"global_tokens", AttrKind::IntList, "global_tokens", json::array(), 0},
+          {"mask", AttrKind::MaskExpr, "mask_expr", ""},
+          {"score", AttrKind::ScoreExpr, "score_expr", ""}},
          softmax},
         {"LayerNormalization", "nn.layer_norm", 3, 3,
          {{"axis", AttrKind::Int, "axis", -1}, {"epsilon", AttrKind::Float, "epsilon", 1e-5, 1e-30}}, layerNorm},

@@ -23,7 +23,9 @@ enum class AttrKind {
   Float,     // f32
   IntList,   // array<i64>
   DimList,   // ints and symbol names (Reshape's target shape); consumed by shape inference only
-  TanhOrNone // Gelu's "approximate": "none" or "tanh"; "tanh" sets a unit attribute
+  TanhOrNone, // Gelu's "approximate": "none" or "tanh"; "tanh" sets a unit attribute
+  MaskExpr,   // Softmax's "mask": a bool expression over i, j, h (dialects/Support/Expr.h); "" = none
+  ScoreExpr,  // Softmax's "score": a float expression over s, i, j, h; "" = none
 };
 
 struct AttrSpec {
@@ -34,7 +36,8 @@ struct AttrSpec {
   double min = -1e300, max = 1e300; // inclusive range for numbers and list elements
 };
 
-/// Attribute values after checking and defaulting, keyed by graph-file name.
+/// Attribute values after checking and defaulting, keyed by graph-file name. Int and Float attributes may
+/// be written as expressions over bound symbols ("1/sqrt(D)"); they are folded here to numbers.
 using AttrValues = nlohmann::json;
 
 struct OpSpec {

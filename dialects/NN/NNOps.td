@@ -97,7 +97,15 @@ def NN_AttentionOp : NN_Op<"attention"> {
   }];
   let extraAttrs = (ins DefaultValuedAttr<F32Attr, "1.0f">:$scale, UnitAttr:$causal,
                         DefaultValuedAttr<I64Attr, "-1">:$window, DefaultValuedAttr<I64Attr, "0">:$stride,
-                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens);
+                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens,
+                        OptionalAttr<StrAttr>:$mask_expr, OptionalAttr<StrAttr>:$score_expr,
+                        DefaultValuedAttr<I64Attr, "0">:$expr_tensors);
+  let extraClassDeclaration = [{
+    /// The additive mask input, or null.
+    ::mlir::Value getAdditiveMask() {
+      return getInputs().size() - getExprTensors() == 4 ? getInputs()[3] : ::mlir::Value();
+    }
+  }];
 }
 
 class NN_BinaryOp<string mnemonic, string math> : NN_Op<mnemonic> {
@@ -138,16 +146,27 @@ def NN_SoftmaxOp : NN_Op<"softmax"> {
     dimensions (query row i, key column j): kept when (causal: j <= i) and (window >= 0: |i - j| <= window)
     and (stride > 0: (i - j) mod stride == 0), or when i or j is a global token. Masked entries are 0; a row
     with nothing kept is all 0.
+
+    `mask_expr` (a bool expression over i, j, h) and `score_expr` (a float expression over the score s,
+    i, j, h) are in the canonical form of dialects/Support/Expr.h; h indexes the dimension before i (0
+    without one). The last `expr_tensors` inputs are the tensors they read, t0, t1, .... The score is
+    s = scale * x + mask, then score_expr; a position is kept when the generated mask and mask_expr keep it.
   }];
   let extraAttrs = (ins DefaultValuedAttr<I64Attr, "-1">:$axis,
                         DefaultValuedAttr<F32Attr, "1.0f">:$scale, UnitAttr:$causal,
                         DefaultValuedAttr<I64Attr, "-1">:$window, DefaultValuedAttr<I64Attr, "0">:$stride,
-                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens);
+                        DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$global_tokens,
+                        OptionalAttr<StrAttr>:$mask_expr, OptionalAttr<StrAttr>:$score_expr,
+                        DefaultValuedAttr<I64Attr, "0">:$expr_tensors);
   let extraClassDeclaration = [{
     bool hasGeneratedMask() {
       // I64Attr getters return uint64_t: compare as signed (-1 means "no window").
       return getCausal() || (int64_t)getWindow() >= 0 || (int64_t)getStride() > 0 ||
-             !getGlobalTokens().empty();
+             !getGlobalTokens().empty() || getMaskExpr() || getScoreExpr();
+    }
+    /// The additive mask input, or null.
+    ::mlir::Value getAdditiveMask() {
+      return getInputs().size() - getExprTensors() == 2 ? getInputs()[1] : ::mlir::Value();
     }
   }];
 }

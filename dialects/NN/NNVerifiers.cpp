@@ -3,6 +3,7 @@
 // Every verifier recomputes the output shape with ShapeInference (the importer's rules) and compares.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/NN/Expressions.h"
 #include "dialects/NN/NNOps.h"
 #include "dialects/NN/ShapeInference.h"
 
@@ -101,7 +102,9 @@ LogicalResult FusedMatMulOp::verify() {
 }
 
 LogicalResult AttentionOp::verify() {
-  if (failed(verifyCommon(*this, 3, 4)))
+  if ((int64_t)getExprTensors() < 0 || getExprTensors() > getInputs().size())
+    return emitOpError("expr_tensors must be between 0 and the number of inputs");
+  if (failed(verifyCommon(*this, 3 + getExprTensors(), 4 + getExprTensors())))
     return failure();
   int64_t window = getWindow(), stride = getStride();
   if (window < -1 || stride < 0)
@@ -116,12 +119,14 @@ LogicalResult AttentionOp::verify() {
   InferredShape scores = inferMatMul(q, k, false, true);
   if (!scores.ok())
     return emitOpError(scores.error);
-  if (getInputs().size() == 4) {
-    InferredShape masked = inferBroadcast(shapeOf(getInputs()[3]), scores.shape);
+  if (Value mask = getAdditiveMask()) {
+    InferredShape masked = inferBroadcast(shapeOf(mask), scores.shape);
     if (!masked.ok() || masked.shape != scores.shape)
-      return emitOpError("mask ") << formatShape(shapeOf(getInputs()[3])) << " does not broadcast to the scores "
+      return emitOpError("mask ") << formatShape(shapeOf(mask)) << " does not broadcast to the scores "
                                   << formatShape(scores.shape);
   }
+  if (failed(verifyExpressions(*this)))
+    return failure();
   InferredShape out = inferMatMul(scores.shape, v, false, false);
   return checkInferred(*this, out);
 }
@@ -154,7 +159,9 @@ DMC_UNARY_VERIFIER(EluOp)
 DMC_UNARY_VERIFIER(ScaleOp)
 
 LogicalResult SoftmaxOp::verify() {
-  if (failed(verifyCommon(*this, 1, 2)))
+  if ((int64_t)getExprTensors() < 0 || getExprTensors() > getInputs().size())
+    return emitOpError("expr_tensors must be between 0 and the number of inputs");
+  if (failed(verifyCommon(*this, 1 + getExprTensors(), 2 + getExprTensors())))
     return failure();
   // I64Attr getters return uint64_t; read them as signed so that negative values are caught.
   int64_t window = getWindow(), stride = getStride();
@@ -166,8 +173,10 @@ LogicalResult SoftmaxOp::verify() {
     if (token < 0)
       return emitOpError("global token ") << token << " is negative";
   std::optional<Shape> mask;
-  if (getInputs().size() == 2)
-    mask = shapeOf(getInputs()[1]);
+  if (Value m = getAdditiveMask())
+    mask = shapeOf(m);
+  if (failed(verifyExpressions(*this)))
+    return failure();
   return checkInferred(*this, inferSoftmax(shapeOf(getInputs()[0]), mask ? &*mask : nullptr, getAxis(),
                                            hasGeneratedMask()));
 }

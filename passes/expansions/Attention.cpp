@@ -23,7 +23,7 @@ bool isAttention(Operation *op) { return isa<nn::AttentionOp>(op); }
 LogicalResult expandAttention(Expander &e) {
   auto op = cast<nn::AttentionOp>(e.node);
   Value q = op.getInputs()[0], k = op.getInputs()[1], v = op.getInputs()[2], out = op.getOutputs()[0];
-  Value mask = op.getInputs().size() == 4 ? op.getInputs()[3] : Value();
+  Value mask = op.getAdditiveMask();
   Type type = elementOf(out);
   nn::InferredShape scoresShape = nn::inferMatMul(shapeOf(q), shapeOf(k), false, true);
   if (!scoresShape.ok()) // the verifier checked this shape
@@ -44,6 +44,8 @@ LogicalResult expandAttention(Expander &e) {
   softmax.out = probs;
   softmax.scale = op.getScale().convertToDouble();
   softmax.generated = generatedMaskOf(op);
+  softmax.exprs = nn::expressionsOf(op);
+  softmax.exprTensors = nn::exprTensorsOf(op);
   buildSoftmax(e, softmax);
 
   Contraction pv;

@@ -9,6 +9,7 @@
 #ifndef DMC_PASSES_EXPANSIONS_EXPANSIONS_H
 #define DMC_PASSES_EXPANSIONS_EXPANSIONS_H
 
+#include "dialects/NN/Expressions.h"
 #include "dialects/NN/NNOps.h"
 #include "dialects/SDFG/SDFGOps.h"
 
@@ -186,6 +187,9 @@ struct SoftmaxSpec {
   int64_t axis = -1;
   double scale = 1.0;
   GeneratedMask generated;
+  /// The mask and score expressions and the tensors they read (ExprLowering.h).
+  nn::Expressions exprs;
+  mlir::ValueRange exprTensors;
 };
 void buildSoftmax(Expander &e, const SoftmaxSpec &spec);
 

@@ -12,7 +12,7 @@
 // row with nothing kept is all 0, as in the runtime's kernel.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/expansions/Expansions.h"
+#include "passes/expansions/ExprLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -62,11 +62,13 @@ LogicalResult expandSoftmax(Expander &e) {
   auto op = cast<nn::SoftmaxOp>(e.node);
   SoftmaxSpec spec;
   spec.x = op.getInputs()[0];
-  spec.mask = op.getInputs().size() == 2 ? op.getInputs()[1] : Value();
+  spec.mask = op.getAdditiveMask();
   spec.out = op.getOutputs()[0];
   spec.axis = op.getAxis();
   spec.scale = op.getScale().convertToDouble();
   spec.generated = generatedMaskOf(op);
+  spec.exprs = nn::expressionsOf(op);
+  spec.exprTensors = nn::exprTensorsOf(op);
   buildSoftmax(e, spec);
   return success();
 }
@@ -77,6 +79,16 @@ void buildSoftmax(Expander &e, const SoftmaxSpec &spec) {
   Shape xs = shapeOf(x);
   int64_t rank = xs.size(), axis = *dmc::normalizeAxis(spec.axis, rank);
   bool generated = gen.any();
+  const nn::Expressions &exprs = spec.exprs;
+  // The expressions' i, j, h: the last two dims and the one before.
+  auto siteOf = [&](const Indices &idx) {
+    ExprSite site;
+    site.i.base = idx[rank - 2].param;
+    site.j.base = idx[rank - 1].param;
+    if (rank >= 3)
+      site.h.base = idx[rank - 3].param;
+    return site;
+  };
   double scale = spec.scale;
   Type type = elementOf(x);
   double negInf = -std::numeric_limits<double>::infinity();
@@ -105,6 +117,8 @@ void buildSoftmax(Expander &e, const SoftmaxSpec &spec) {
       ops.push_back(idx[rank - 2].param);
       ops.push_back(idx[rank - 1].param);
     }
+    if (exprs.any())
+      appendExprOperands(e, exprs, spec.exprTensors, siteOf(idx), ops);
     return ops;
   };
   // Consumes the arguments that scoreOperands produced; returns the score and the rest.
@@ -121,6 +135,14 @@ void buildSoftmax(Expander &e, const SoftmaxSpec &spec) {
       if (Value keep = keptByMask(gen, b, e.loc, args[0], args[1]))
         v = b.create<arith::SelectOp>(e.loc, keep, v, floatConst(b, e.loc, type, negInf));
       args = args.drop_front(2);
+    }
+    if (exprs.any()) {
+      // Only the shape of the site matters here: which index operands there are.
+      Indices idx(rank, Index{x, 0});
+      ExprSite site = siteOf(idx);
+      size_t n = numExprOperands(exprs, site);
+      v = applyExprs(b, e.loc, exprs, site, args.take_front(n), v);
+      args = args.drop_front(n);
     }
     return {v, args};
   };

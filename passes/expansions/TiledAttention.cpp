@@ -40,7 +40,8 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/SDFG/MicroKernels.h"
 #include "dialects/SDFG/Views.h"
-#include "passes/expansions/TileNest.h"
+#include "passes/expansions/ExprLowering.h"
+#include "passes/expansions/MaskBlocks.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -52,14 +53,6 @@ using namespace mlir;
 
 namespace dmc::expansions {
 namespace {
-
-/// A range [first, last) of key blocks, whether the generated mask may cut its blocks, and the one
-/// query block it is for (-1: every query block).
-struct KeyBlocks {
-  IndexFn first, last;
-  bool masked;
-  int64_t queryBlock = -1;
-};
 
 /// Past this many distinct blocks holding global tokens (their rows' query blocks and their columns' key
 /// blocks together), every query block visits every key block instead.
@@ -182,7 +175,8 @@ LogicalResult expandAttentionTiled(Expander &e) {
                                                   << " keys do not fit the register tile " << mr << "x" << nr
                                                   << " (keys must be a positive multiple of " << nr << ")";
   Value q = op.getInputs()[0], k = op.getInputs()[1], v = op.getInputs()[2], out = op.getOutputs()[0];
-  Value mask = op.getInputs().size() == 4 ? op.getInputs()[3] : Value();
+  Value mask = op.getAdditiveMask();
+  const nn::Expressions exprs = nn::expressionsOf(op);
   if (!elementOf(out).isF32())
     return op.emitOpError("the tiled expansion runs on f32 only");
   Shape qs = shapeOf(q), ks = shapeOf(k), vs = shapeOf(v), os = shapeOf(out);
@@ -294,9 +288,19 @@ LogicalResult expandAttentionTiled(Expander &e) {
 
     // The additive mask and the generated one where it may cut the block.
     bool generated = masked && gen.any();
-    if (mask || generated)
+    // The mask expression where it may cut the block: every block when the shorthands chose the ranges.
+    nn::Expressions blockExprs = exprs;
+    if (!masked && !gen.any())
+      blockExprs.mask.reset();
+    // The expressions' i and j are the block's origins plus the positions in it, h the last batch dim.
+    ExprSite site;
+    site.i = {qb, bq, Value()};
+    site.j = {kb, bk, Value()};
+    if (!batch.empty())
+      site.h.base = batch.back();
+    if (mask || generated || blockExprs.any())
       forRange(e, param(rows), sdfg::Schedule::sequential, [&](Value i) {
-        forRange(e, param(cols), sdfg::Schedule::vector, [&](Value j) {
+        forRange(e, param(cols), exprLoopSchedule(blockExprs), [&](Value j) {
           SmallVector<Value> operands{loadAt(e, scores, {param(i), param(j)})};
           if (mask)
             operands.push_back(loadAt(e, mask,
@@ -305,12 +309,19 @@ LogicalResult expandAttentionTiled(Expander &e) {
                                                     [=](AffineOperands &o) { return k0(o) + o(j); })));
           if (generated)
             operands.append({qb, i, kb, j});
+          ExprSite here = site;
+          here.i.offset = i, here.j.offset = j;
+          size_t numExprs = blockExprs.any() ? numExprOperands(blockExprs, here) : 0;
+          if (blockExprs.any())
+            appendExprOperands(e, blockExprs, nn::exprTensorsOf(op), here, operands);
           Value s = e.tasklet1(operands, [&](OpBuilder &bb, ValueRange args) -> SmallVector<Value> {
             Value x = args[0];
             if (mask)
               x = bb.create<arith::AddFOp>(e.loc, x, args[1]);
+            if (blockExprs.any())
+              x = applyExprs(bb, e.loc, blockExprs, here, args.take_back(numExprs), x);
             if (generated) {
-              ValueRange idx = args.take_back(4);
+              ValueRange idx = args.drop_back(numExprs).take_back(4);
               auto origin = [&](Value block, int64_t size, Value offset) -> Value {
                 Value start = bb.create<arith::MulIOp>(e.loc, block, indexConst(bb, e.loc, size));
                 return bb.create<arith::AddIOp>(e.loc, start, offset);
@@ -359,7 +370,10 @@ LogicalResult expandAttentionTiled(Expander &e) {
   };
 
   IndexFn keyBlocks = [&](AffineOperands &o) { return dimExpr(e, o, sk).ceilDiv(bk); };
-  SmallVector<KeyBlocks> ranges = keyBlockRanges(e, gen, q0, bq, bk, keyBlocks);
+  // The shorthands' ranges; a mask expression alone chooses them by analysis (MaskBlocks.h).
+  SmallVector<KeyBlocks> ranges = exprs.mask && !gen.any()
+                                      ? maskExprRanges(e, *exprs.mask, q0, bq, bk, sq.value, keyBlocks)
+                                      : keyBlockRanges(e, gen, q0, bq, bk, keyBlocks);
   auto visit = [&](const KeyBlocks &range) {
     sdfg::MapOp loop = buildMap(e, {range.first}, {range.last}, sdfg::Schedule::sequential);
     OpBuilder::InsertionGuard g(e.b);

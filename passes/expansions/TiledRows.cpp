@@ -29,7 +29,7 @@
 // Only the last axis: a row along another axis would be gathered with a stride (whyNotTiledRows).
 //
 //===----------------------------------------------------------------------===//
-#include "passes/expansions/TileNest.h"
+#include "passes/expansions/ExprLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -129,9 +129,10 @@ LogicalResult expandSoftmaxTiled(Expander &e) {
   if (const char *why = whyNotTiledRows(op))
     return op.emitOpError("cannot be tiled: ") << why;
   Value x = op.getInputs()[0], out = op.getOutputs()[0];
-  Value mask = op.getInputs().size() == 2 ? op.getInputs()[1] : Value();
+  Value mask = op.getAdditiveMask();
   Shape xs = shapeOf(x);
   const GeneratedMask gen = generatedMaskOf(op);
+  const nn::Expressions exprs = nn::expressionsOf(op);
   const float scale = op.getScale().convertToFloat();
   Type f32 = e.b.getF32Type();
   Value buf = workerBuffer(e, xs.back(), "row");
@@ -139,21 +140,32 @@ LogicalResult expandSoftmaxTiled(Expander &e) {
   buildRows(e, xs, [&](const Row &row) {
     // The scores, as the pure expansion computes them (Softmax.cpp): scale * x + mask, -inf where the
     // generated mask drops the position (query: the row's index along R, key: j).
-    forRange(e, dimFn(e, xs.back()), sdfg::Schedule::vector, [&](Value j) {
+    forRange(e, dimFn(e, xs.back()), exprLoopSchedule(exprs), [&](Value j) {
       SmallVector<IndexFn> idx = row.at(param(j));
       SmallVector<Value> operands{loadAt(e, x, idx)};
       if (mask)
         operands.push_back(loadAt(e, mask, broadcastIndexFns(shapeOf(mask), xs, idx)));
       if (gen.any())
         operands.append({row.rb, row.i, j});
+      // The expressions' i is the row's index along R, j the key, h the dim before R.
+      ExprSite site;
+      site.i = {row.rb, row.block, row.i};
+      site.j.base = j;
+      if (xs.size() >= 3)
+        site.h.base = row.lead.back();
+      size_t numGenerated = gen.any() ? 3 : 0, numExprs = exprs.any() ? numExprOperands(exprs, site) : 0;
+      if (exprs.any())
+        appendExprOperands(e, exprs, nn::exprTensorsOf(op), site, operands);
       Value s = e.tasklet1(operands, [&](OpBuilder &bb, ValueRange args) -> SmallVector<Value> {
         Value v = args[0];
         if (scale != 1.0f)
           v = bb.create<arith::MulFOp>(e.loc, floatConst(bb, e.loc, f32, scale), v);
         if (mask)
           v = bb.create<arith::AddFOp>(e.loc, v, args[1]);
+        if (exprs.any())
+          v = applyExprs(bb, e.loc, exprs, site, args.take_back(numExprs), v);
         if (gen.any()) {
-          ValueRange idx = args.take_back(3);
+          ValueRange idx = args.drop_back(numExprs).take_back(numGenerated);
           Value start = bb.create<arith::MulIOp>(e.loc, idx[0], indexConst(bb, e.loc, row.block));
           Value query = bb.create<arith::AddIOp>(e.loc, start, idx[1]);
           if (Value keep = keptByMask(gen, bb, e.loc, query, idx[2]))

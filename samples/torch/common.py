@@ -50,7 +50,13 @@ def shape_of(decl, syms):
 #   "bias"           N(0, 0.02^2)
 #   "ln_scale"       1 + N(0, 0.1^2)
 #   ("normal", std)  N(0, std^2), e.g. the Performer's random features (std 1)
+#   "alibi_slopes"   ALiBi's head slopes 2^(-8(h+1)/H) of a [H] input (deterministic)
+#   ("bernoulli", p) 1 with probability p, else 0: a fixed random layout (BigBird's random blocks)
 def make_input(kind, shape, gen):
+    if kind == "alibi_slopes":
+        return torch.tensor([2.0 ** (-8.0 * (h + 1) / shape[0]) for h in range(shape[0])], dtype=DT)
+    if isinstance(kind, tuple) and kind[0] == "bernoulli":
+        return (torch.rand(shape, generator=gen, dtype=DT) < kind[1]).to(DT)
     z = torch.randn(shape, generator=gen, dtype=DT)
     if kind == "act":
         return 0.5 * z

@@ -36,6 +36,10 @@ import torch.nn.functional as F
 
 import common
 
+# The graph format's expression language (symbolic attribute values such as "scale": "1/sqrt(D)").
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "torch_refs"))
+from graph_expr import fold_attrs  # noqa: E402
+
 PEERS = ("ref", "eager", "compile", "flex", "ort")
 
 # Which form each sample's eager peer takes.
@@ -79,12 +83,15 @@ def family(name):
 
 
 # ------------------------------------------------------------- masks ---
-def softmax_attrs(graph):
-    """The attributes of the graph's single Softmax node (scale and mask)."""
+def softmax_attrs(graph, syms=None):
+    """The attributes of the graph's single Softmax node (scale and mask), expressions folded with `syms`
+    (default: the file's symbol values)."""
     nodes = [n for n in graph["nodes"] if n["op"] == "Softmax"]
     if len(nodes) != 1:
         raise Skip("expected one Softmax node, the graph has %d" % len(nodes))
-    a = nodes[0].get("attrs", {})
+    if syms is None:
+        syms = {k: v for k, v in graph.get("symbols", {}).items() if v is not None}
+    a = fold_attrs(nodes[0].get("attrs", {}), syms)
     return {"scale": float(a.get("scale", 1.0)), "causal": int(a.get("causal", 0)),
             "window": int(a.get("window", -1)), "stride": int(a.get("stride", 0)),
             "global_tokens": [int(t) for t in a.get("global_tokens", [])]}
@@ -198,7 +205,7 @@ def sdpa_standin(q, k, v, attn_mask=None, is_causal=False, scale=None):
 def softmax_peer(peer, name, graph, syms, t, opts):
     if peer not in ("eager", "compile", "flex"):
         raise Skip("the %s peer is for bert_encoder only" % peer)
-    attrs = softmax_attrs(graph)
+    attrs = softmax_attrs(graph, syms)
     hq, hkv, d = heads(name, syms)
     masked = is_masked(attrs)
     w_qkv, b_qkv, w_o, b_o = softmax_projections(name, syms, t)

@@ -9,8 +9,8 @@ the scale guard keeps near-zero outputs from inflating the ratio).
 Prints one line per sample and "N passed, M failed"; exits 1 on any failure.
 
 With --uneven, the configurations are instead shapes that cut the kernels' blocks unevenly: one query
-(S=1), S=77, a single head, batch 3 (uneven_configurations). D stays 64: the samples' softmax scale
-1/sqrt(64) is a literal (other head widths are in compare_graphs.py).
+(S=1), S=77, a single head, batch 3, a head width of 32 (uneven_configurations): the samples' softmax
+scale is the expression 1/sqrt(D), so one file serves every head width.
 
 usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--uneven] [sample ...]
 """
@@ -44,6 +44,7 @@ UNEVEN = [
     ("S=1, B=3, seed 2", {"S": 1, "B": 3}, 2),
     ("S=77, H=1, seed 3", {"S": 77, "H": 1, "HKV": 1}, 3),
     ("S=77, B=3, seed 4", {"S": 77, "B": 3}, 4),
+    ("S=77, D=32, seed 5", {"S": 77, "D": 32}, 5),
 ]
 
 

@@ -12,6 +12,8 @@ import json
 import re
 import sys
 
+from graph_expr import fold_attrs
+
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MASK_ATTRS = {"causal", "window", "stride", "global_tokens"}
 ELTWISE_BIN = {"Add", "Sub", "Mul", "Div"}
@@ -23,7 +25,7 @@ OPS = {
     "Gelu": ({"approximate"}, (1, 1)),
     "Elu": ({"alpha"}, (1, 1)),
     "Scale": ({"alpha", "bias"}, (1, 1)),
-    "Softmax": ({"axis", "scale"} | MASK_ATTRS, (1, 2)),
+    "Softmax": ({"axis", "scale", "mask", "score"} | MASK_ATTRS, (1, 2)),
     "LayerNormalization": ({"axis", "epsilon"}, (3, 3)),
     "ReduceSum": ({"axes", "keepdims"}, (1, 1)),
     "ReduceMax": ({"axes", "keepdims"}, (1, 1)),
@@ -134,6 +136,8 @@ def check_attrs(op, attrs, path):
             err(p, "must be a list of integers, got %r" % (v,))
         if k == "global_tokens" and any(i < 0 for i in v):
             err(p, "token indices must be >= 0")
+        if k in ("mask", "score") and not isinstance(v, str):
+            err(p, "must be an expression (a string), got %r" % (v,))
         if k == "approximate" and v not in ("none", "tanh"):
             err(p, "must be \"none\" or \"tanh\", got %r" % (v,))
         if k == "shape" and (not isinstance(v, list) or
@@ -181,7 +185,7 @@ def infer(op, attrs, shapes, syms, path):
     if op == "Softmax":
         x = shapes[0]
         ax = axis_of(a.get("axis", -1), len(x), path + ".attrs.axis")
-        if MASK_ATTRS & set(a) and (ax != len(x) - 1 or len(x) < 2):
+        if (MASK_ATTRS | {"mask", "score"}) & set(a) and (ax != len(x) - 1 or len(x) < 2):
             err(path, "mask attributes need axis = last and rank >= 2")
         if len(shapes) == 2 and bcast(shapes[1], x, path) != list(x):
             err(path + ".inputs[1]", "shape mismatch: mask %s does not broadcast to %s" % (shapes[1], x))
@@ -309,7 +313,7 @@ def check(g, test_size=False, binds=None):
             err(p + ".inputs", "%s takes %d..%d inputs, got %d" % (node["op"], lo, hi, len(node["inputs"])))
         if len(node["outputs"]) != 1:
             err(p + ".outputs", "every op has exactly one output")
-        check_attrs(node["op"], node.get("attrs", {}), p)
+        check_attrs(node["op"], fold_attrs(node.get("attrs", {}), syms), p)
         for j, o in enumerate(node["outputs"]):
             if o in graph_inputs:
                 err("%s.outputs[%d]" % (p, j), "'%s' is a graph input" % o)
@@ -329,7 +333,9 @@ def check(g, test_size=False, binds=None):
             if all(t in shapes for t in node["inputs"]):
                 p = "nodes[%d]" % n
                 used.update(node["inputs"])
-                out = infer(node["op"], node.get("attrs", {}), [shapes[t] for t in node["inputs"]], syms, p)
+                for k in ("mask", "score"):  # the tensors an expression reads
+                    used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(node.get("attrs", {}).get(k, ""))))
+                out = infer(node["op"], fold_attrs(node.get("attrs", {}), syms), [shapes[t] for t in node["inputs"]], syms, p)
                 shapes[node["outputs"][0]] = out
                 progress.append(n)
         if not progress:

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from check_shapes import check
+from graph_expr import evaluate, fold_attrs
 
 
 def _erf(x):
@@ -36,7 +37,19 @@ def _mm(A, B, a):
     return a.get("alpha", 1.0) * np.matmul(A, B)
 
 
-def run_node(op, a, xs, syms):
+def _expression_grids(shape, syms, tensors):
+    """Names for a mask or score expression over scores of `shape`: i, j, h as broadcasting index grids."""
+    rank = len(shape)
+    names = dict(syms)
+    names.update(tensors)
+    names["i"] = np.arange(shape[-2]).reshape([shape[-2], 1])
+    names["j"] = np.arange(shape[-1]).reshape([1, shape[-1]])
+    names["h"] = np.arange(shape[-3]).reshape([shape[-3], 1, 1]) if rank >= 3 else 0
+    return names
+
+
+def run_node(op, a, xs, syms, tensors=None):
+    a = fold_attrs(a, syms)
     x = xs[0]
     if op == "MatMul":
         return _mm(xs[0], xs[1], a)
@@ -66,6 +79,13 @@ def run_node(op, a, xs, syms):
         keep = np.ones(z.shape, dtype=bool)
         if {"causal", "window", "stride", "global_tokens"} & set(a):
             keep = np.broadcast_to(_mask(z.shape[-2], z.shape[-1], a), z.shape)
+        if "score" in a or "mask" in a:
+            names = _expression_grids(z.shape, syms, tensors or {})
+            if "score" in a:
+                names["s"] = z
+                z = np.broadcast_to(evaluate(a["score"], names), z.shape).astype(np.float64)
+            if "mask" in a:
+                keep = np.logical_and(keep, np.broadcast_to(evaluate(a["mask"], names), z.shape))
         z = np.where(keep, z, -np.inf)
         m = np.max(z, axis=ax, keepdims=True)
         e = np.where(keep, np.exp(z - np.where(np.isfinite(m), m, 0)), 0.0)
@@ -100,7 +120,8 @@ def run_graph(g, syms, inputs):
         rest = []
         for n in pending:
             if all(t in vals for t in n["inputs"]):
-                vals[n["outputs"][0]] = run_node(n["op"], n.get("attrs", {}), [vals[t] for t in n["inputs"]], syms)
+                vals[n["outputs"][0]] = run_node(n["op"], n.get("attrs", {}), [vals[t] for t in n["inputs"]], syms,
+                                                 inputs)
             else:
                 rest.append(n)
         if len(rest) == len(pending):

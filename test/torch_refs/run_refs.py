@@ -101,17 +101,35 @@ def uniform_over(keep, vals):
     return torch.einsum("ij,bje->bie", w, vals)
 
 
+def alibi_over(keep, slope, vals, heads):
+    """With every score 0, ALiBi's weights are exp(-slope_h (i - j)) over the kept keys, per head."""
+    s = keep.shape[0]
+    dist = torch.arange(s).view(s, 1) - torch.arange(s).view(1, s)
+    w = torch.exp(-slope.view(-1, 1, 1) * dist.to(DT)) * torch.from_numpy(keep.astype(np.float64))
+    w = w / w.sum(-1, keepdim=True)
+    b, _, e = vals.shape
+    v = vals.view(b, s, heads, e // heads).transpose(1, 2)          # [B, H, S, D]
+    return torch.einsum("hij,bhjd->bhid", w, v).transpose(1, 2).reshape(b, s, e)
+
+
 def check_softmax_family(name, mod, graph, t, syms):
-    """wq = wk = 0 makes every kept score equal, so attention is the plain mean of V over the kept keys;
-    perturbing one position p must leave rows that do not see p exactly unchanged (masked prob = 0)."""
+    """wq = wk = 0 makes every kept score equal, so attention is the plain mean of V over the kept keys
+    (ALiBi: the mean weighted by exp(-slope (i - j)); a soft cap keeps 0 at 0); perturbing one position p
+    must leave rows that do not see p exactly unchanged (masked prob = 0)."""
     a = softmax_attrs(graph)
     s = syms["S"]
     keep = interp._mask(s, s, a) if set(a) & {"causal", "window", "stride", "global_tokens"} \
         else np.ones((s, s), bool)
+    if "mask" in a:  # the mask expression, evaluated by the Python interpreter of the language
+        names = interp._expression_grids((s, s), syms, {k: v.numpy() for k, v in t.items()})
+        keep = keep & np.broadcast_to(interp.evaluate(a["mask"], names), (s, s))
     z = torch.zeros_like
     u = with_(t, wq=z(t["wq"]), wk=z(t["wk"]), bq=z(t["bq"]), bk=z(t["bk"]))
     v = t["x"] @ t["wv"] + t["bv"]
-    want = uniform_over(keep, v) @ t["wo"] + t["bo"]
+    if "slope" in t:
+        want = alibi_over(keep, t["slope"], v, syms["H"]) @ t["wo"] + t["bo"]
+    else:
+        want = uniform_over(keep, v) @ t["wo"] + t["bo"]
     close(mod.reference(u, syms)["y"], want, name + " uniform attention")
     y0 = mod.reference(t, syms)["y"]
     for p in sorted({0, s // 2, s - 1}):
@@ -219,7 +237,8 @@ def check_linear(name, mod, graph, t, syms):
 
 SANITY = {"mha": check_softmax_family, "mha_causal": check_softmax_family,
           "sparse_local": check_softmax_family, "sparse_strided": check_softmax_family,
-          "longformer": check_softmax_family, "bert_encoder": check_bert, "linformer": check_linformer,
+          "longformer": check_softmax_family, "alibi_causal": check_softmax_family,
+          "dilated_window": check_softmax_family, "bigbird": check_softmax_family, "softcap": check_softmax_family, "bert_encoder": check_bert, "linformer": check_linformer,
           "performer": check_performer, "gqa": check_gqa, "linear_attention": check_linear}
 
 
