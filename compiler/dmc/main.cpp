@@ -1,13 +1,13 @@
 //===- main.cpp - the dmc command-line driver -----------------------------===//
 //
 //   dmc import  FILE(.json|.onnx) [--bind S=512] [--test-size] [-o OUT.mlir]
-//   dmc compile FILE(.json|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
+//   dmc compile FILE(.json|.onnx|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
 //               [--pass-stats]
-//   dmc run     FILE(.json|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
+//   dmc run     FILE(.json|.onnx|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]] [--json FILE|-]
-//   dmc bench   FILE(.json|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-] [--svg FILE]
-//   dmc view    FILE(.json|.mlir) -o page.html [--bind ...] [-O0..-O3 | --passes=PIPELINE]
+//   dmc bench   FILE(.json|.onnx|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-] [--svg FILE]
+//   dmc view    FILE(.json|.onnx|.mlir) -o page.html [--bind ...] [-O0..-O3 | --passes=PIPELINE]
 //   FILE may be - (standard input: a JSON graph or MLIR), compiler/dmc/Input.h.
 //
 //===----------------------------------------------------------------------===//
@@ -45,8 +45,8 @@
 using namespace llvm;
 
 namespace {
-cl::SubCommand importCmd("import", "Import a JSON graph description and print its SDFG IR");
-cl::SubCommand compileCmd("compile", "Compile a graph (.json or .mlir) to a shared library");
+cl::SubCommand importCmd("import", "Import a graph (.json or .onnx) and print its SDFG IR");
+cl::SubCommand compileCmd("compile", "Compile a graph (.json, .onnx or .mlir) to a shared library");
 cl::SubCommand runCmd("run", "Run a compiled graph (or compile, then run) and print timing and outputs");
 cl::SubCommand benchCmd("bench", "Compile at several -O levels, run them interleaved and compare (same-run ratios)");
 cl::SubCommand viewCmd("view", "Write an HTML page drawing the SDFG after every pass (docs/viewer.md)");
@@ -144,8 +144,10 @@ int writeOutput(const std::string &path, const std::function<void(raw_ostream &)
 }
 
 /// The graph of the command's input (compiler/dmc/Input.h).
-mlir::OwningOpRef<mlir::ModuleOp> loadInput(mlir::MLIRContext &context, dmc::Bindings &bindings) {
-  return dmc::loadGraph(inputFile, dmc::GraphOptions{bindings, testSize}, context);
+mlir::OwningOpRef<mlir::ModuleOp>
+loadInput(mlir::MLIRContext &context, dmc::Bindings &bindings,
+          dmc::FreeSymbolBindings freeSymbols = dmc::FreeSymbolBindings::runTimeValues) {
+  return dmc::loadGraph(inputFile, dmc::GraphOptions{bindings, testSize}, context, freeSymbols);
 }
 
 dmc::sdfg::SDFGOp singleSDFG(mlir::ModuleOp module) {
@@ -304,11 +306,12 @@ bool checkInputFiles(mlir::ModuleOp module) {
 }
 
 /// Import or parse, then the pipeline; returns the SDFG ready for emission.
-dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module) {
+dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::ModuleOp> &module,
+                          dmc::FreeSymbolBindings freeSymbols) {
   dmc::Bindings bindings;
   if (!parseBindings(bindings))
     return nullptr;
-  module = loadInput(context, bindings);
+  module = loadInput(context, bindings, freeSymbols);
   if (!module)
     return nullptr;
   if (!checkInputFiles(*module))
@@ -367,7 +370,7 @@ int runImport() {
     return 2;
   mlir::MLIRContext context;
   dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
-  auto module = loadInput(context, bindings);
+  auto module = loadInput(context, bindings, dmc::FreeSymbolBindings::rejected);
   if (!module)
     return 1;
   return writeOutput(outputFile, [&](raw_ostream &os) { module->print(os); os << "\n"; });
@@ -394,7 +397,9 @@ int runCompile() {
   mlir::MLIRContext context;
   dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  auto sdfg = prepare(context, module);
+  auto sdfg = prepare(context, module,
+                      // the movement report takes a free symbol's value (docs/movement.md)
+                      reportKind.empty() ? dmc::FreeSymbolBindings::rejected : dmc::FreeSymbolBindings::runTimeValues);
   if (!sdfg)
     return 1;
   dmc::CompileOptions options;
@@ -447,7 +452,7 @@ int runRun() {
   mlir::MLIRContext context;
   dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  auto sdfg = prepare(context, module);
+  auto sdfg = prepare(context, module, dmc::FreeSymbolBindings::runTimeValues);
   if (!sdfg)
     return 1;
   std::error_code ec;
