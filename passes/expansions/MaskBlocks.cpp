@@ -152,6 +152,16 @@ std::optional<Dnf> dnfOf(const Node &n, bool negate) {
 constexpr int64_t kBig = int64_t(1) << 40;
 constexpr int64_t kMaxGuard = int64_t(1) << 22;
 
+/// A range of key blocks [max(los), min(his)) and whether the mask may cut its blocks.
+struct Piece {
+  SmallVector<IndexFn> los, his;
+  bool masked;
+};
+
+/// Past this many pieces (sequential maps, each with the whole key-block body) a union of conjuncts
+/// visits every block instead.
+constexpr size_t kMaxPieces = 16;
+
 struct Builder {
   Expander &e;
   IndexFn q0;
@@ -166,11 +176,12 @@ struct Builder {
     return [=](AffineOperands &o) { return (last ? q(o) + bq1 : q(o)) * a; };
   }
 
-  /// The ranges of one conjunct. Map bounds take sdfg.max (lower) and sdfg.min (upper) of affine
-  /// expressions, none nested: so the bounds stay flat lists, lower ones maxima and upper ones minima,
-  /// as in bandRanges. The blocks where the conjunct holds everywhere, [fl, fh), are split off when each
-  /// is one expression and no atom is in i alone.
-  SmallVector<KeyBlocks> rangesOf(const Conjunct &conj) {
+  /// The pieces of one conjunct and their hull. Map bounds take sdfg.max (lower) and sdfg.min (upper)
+  /// of affine expressions, none nested: so the bounds stay flat lists, lower ones maxima and upper ones
+  /// minima, as in bandRanges; every list starts with 0 (lower) or `blocks` (upper). The blocks where the
+  /// conjunct holds everywhere, [fl, fh), are split off when each is one expression and no atom is in i
+  /// alone.
+  std::pair<SmallVector<Piece>, Piece> piecesOf(const Conjunct &conj) {
     SmallVector<IndexFn> los{constant(0)}, his{blocks}, fullLos, fullHis;
     bool provable = true;
     for (const Atom &t : conj) {
@@ -197,39 +208,80 @@ struct Builder {
         fullHis.push_back([=](AffineOperands &o) { return ((every(o) + c).floorDiv(nb) + 1).floorDiv(k); });
       }
     }
-    auto lower = [&](SmallVector<IndexFn> fns) { return param(buildMax(e, fns)); };
-    auto upper = [&](SmallVector<IndexFn> fns) { return param(buildMin(e, fns)); };
+    Piece hull{los, his, true};
     if (!provable || fullLos.size() > 1 || fullHis.size() > 1)
-      return {{lower(los), upper(his), true}};
+      return {{hull}, hull};
     // [lo, min(hi, fl)) cut, [max(lo, fl), min(hi, fh)) kept, [max(lo, fl, fh), hi) cut: disjoint, and
     // together [lo, hi), even where the kept range is empty.
-    SmallVector<IndexFn> cutEnd = his, keptStart = los, keptEnd = his, afterStart = los;
-    cutEnd.append(fullLos.begin(), fullLos.end());
-    keptStart.append(fullLos.begin(), fullLos.end());
-    keptEnd.append(fullHis.begin(), fullHis.end());
-    afterStart.append(fullLos.begin(), fullLos.end());
-    afterStart.append(fullHis.begin(), fullHis.end());
-    SmallVector<KeyBlocks> out;
+    auto joined = [](SmallVector<IndexFn> x, ArrayRef<IndexFn> y, ArrayRef<IndexFn> z = {}) {
+      x.append(y.begin(), y.end());
+      x.append(z.begin(), z.end());
+      return x;
+    };
+    SmallVector<Piece> out;
     if (!fullLos.empty())
-      out.push_back({lower(los), upper(cutEnd), true});
-    out.push_back({lower(keptStart), upper(keptEnd), false});
+      out.push_back({los, joined(his, fullLos), true});
+    out.push_back({joined(los, fullLos), joined(his, fullHis), false});
     if (!fullHis.empty())
-      out.push_back({lower(afterStart), upper(his), true});
-    return out;
+      out.push_back({joined(los, fullLos, fullHis), his, true});
+    return {out, hull};
   }
 };
+
+/// The parts of `p` outside `r`: [max PL, min PH) less [max RL, min RH) is the part below max RL and
+/// the part from max(max RL, min RH) on (the latter form stays right when r is empty). A maximum in an
+/// upper bound or a minimum in a lower one cannot be a flat map bound, so each part is split where the
+/// inner bound's terms take over: [L, min(H, max(a_1..a_n))) is the union over k of
+/// [max(L, a_1..a_(k-1)), min(H, a_k)), and [max(L, min(b_1..b_n)), H) the union over k of
+/// [max(L, b_k), min(H, b_(k+1)..b_n)); the parts are disjoint. The terms RL[0] = 0 and RH[0] = blocks
+/// give empty parts and are skipped.
+SmallVector<Piece> minus(const Piece &p, const Piece &r) {
+  SmallVector<Piece> out;
+  for (size_t k = 1; k < r.los.size(); ++k) {
+    Piece below = p;
+    below.los.append(r.los.begin(), r.los.begin() + k);
+    below.his.push_back(r.los[k]);
+    out.push_back(std::move(below));
+  }
+  for (size_t k = 1; k < r.his.size(); ++k) {
+    Piece above = p;
+    above.los.append(r.los.begin(), r.los.end());
+    above.los.push_back(r.his[k]);
+    above.his.append(r.his.begin() + k + 1, r.his.end());
+    out.push_back(std::move(above));
+  }
+  return out;
+}
+
 } // namespace
 
 SmallVector<KeyBlocks> maskExprRanges(Expander &e, const Node &mask, IndexFn q0, int64_t bq, int64_t bk,
                                       int64_t rows, IndexFn blocks) {
+  SmallVector<KeyBlocks> everyBlock{{constant(0), blocks, true}};
   std::optional<Dnf> dnf = dnfOf(mask, false);
-  // Unions of several conjuncts would need a minimum of maxima in a map bound (their hull or the pieces
-  // of one outside another): not yet; they visit every block with the mask.
-  if (!dnf || dnf->size() > 1)
-    return {{constant(0), blocks, true}};
-  if (dnf->empty()) // never kept: no block is visited
-    return {};
-  return Builder{e, q0, bq, bk, rows, blocks}.rangesOf(dnf->front());
+  if (!dnf)
+    return everyBlock;
+  // A union of conjuncts: each conjunct's pieces less the hulls of the conjuncts before it, so that no
+  // block is visited twice. A block one conjunct keeps whole is kept whole by the union.
+  Builder builder{e, q0, bq, bk, rows, blocks};
+  SmallVector<Piece> pieces, hulls;
+  for (const Conjunct &conj : *dnf) {
+    auto [own, hull] = builder.piecesOf(conj);
+    for (const Piece &earlier : hulls) {
+      SmallVector<Piece> rest;
+      for (const Piece &p : own)
+        rest.append(minus(p, earlier));
+      own = std::move(rest);
+      if (pieces.size() + own.size() > kMaxPieces)
+        return everyBlock;
+    }
+    pieces.append(own.begin(), own.end());
+    hulls.push_back(std::move(hull));
+  }
+  SmallVector<KeyBlocks> out;
+  for (const Piece &p : pieces)
+    out.push_back({param(buildMax(e, p.los)), param(buildMin(e, p.his)), p.masked});
+  return out;
 }
 
 } // namespace dmc::expansions

@@ -61,9 +61,22 @@ sdfg.sdfg @rows_only inputs(%q: !sdfg.array<f32[100, 16]>, %k: !sdfg.array<f32[1
 
 // -----
 
-// A disjunction is not analysed yet: every key block, with the mask.
+// A disjunction: each conjunct's blocks outside those of the conjuncts before it. i < 2 keeps every key
+// block of the first query block (its range ends at (2 - the first query) * 2^40) and none of the others;
+// j < 2 keeps the first key block, visited from the end of the first conjunct's range on: for the first
+// query block never again, for the others once, with the mask (its part proven full is empty: a key
+// block holds 64 keys).
 // CHECK-LABEL: sdfg.sdfg @disjunction
-// CHECK:        sdfg.map (%{{.*}}) = (0) to (2) {
+// CHECK:        %[[FIRST:.*]] = sdfg.max (0)
+// CHECK-NEXT:   %[[ROWS_END:.*]] = sdfg.min (2, (%[[QB:.*]] * -24 + 2) * 1099511627776)
+// CHECK-NEXT:   %[[FULL:.*]] = sdfg.max (0, (%[[QB]] * -24 + 2) * 1099511627776)
+// CHECK-NEXT:   %[[FULL_END:.*]] = sdfg.min (0)
+// CHECK-NEXT:   %[[COLS:.*]] = sdfg.max (0, (%[[QB]] * -24 + 2) * 1099511627776)
+// CHECK-NEXT:   %[[COLS_END:.*]] = sdfg.min (1)
+// CHECK-NEXT:   sdfg.map (%{{.*}}) = (%[[FIRST]]) to (%[[ROWS_END]]) {
+// CHECK:          arith.ori
+// CHECK:        sdfg.map (%{{.*}}) = (%[[FULL]]) to (%[[FULL_END]]) {
+// CHECK:        sdfg.map (%{{.*}}) = (%[[COLS]]) to (%[[COLS_END]]) {
 // CHECK:          arith.ori
 sdfg.sdfg @disjunction inputs(%q: !sdfg.array<f32[100, 16]>, %k: !sdfg.array<f32[100, 16]>, %v: !sdfg.array<f32[100, 8]>) outputs(%o: !sdfg.array<f32[100, 8]>) {
   sdfg.state @s {
