@@ -7,8 +7,9 @@
 // else: modulo, division, h, tensors), which may be true and never proves a block full. Per conjunct,
 // interval reasoning over the query block's rows [q0, q0 + BQ - 1] bounds j from both sides (atoms
 // with b != 0) and decides whether any row can satisfy the atoms in i alone (b = 0); the same atoms over
-// the whole block box give the blocks where the conjunct holds everywhere. A disjunction of several
-// conjuncts is not analysed yet: every block is visited, with the mask.
+// the whole block box give the blocks where the conjunct holds everywhere. A disjunction visits each
+// conjunct's blocks outside the ranges of the conjuncts before it (MaskBlocks.cpp, `minus`), so no block
+// is visited twice; past 16 ranges it visits every block, with the mask.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DMC_PASSES_EXPANSIONS_MASKBLOCKS_H
