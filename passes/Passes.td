@@ -133,6 +133,20 @@ def EliminateLayoutCopies : Pass<"eliminate-layout-copies", "::dmc::sdfg::SDFGOp
   }];
 }
 
+def SplitResidueClasses : Pass<"split-residue-classes", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Run a strided attention ((i - j) % s == 0) as dense attention per residue class";
+  let description = [{
+    An nn.attention whose mask keeps only keys with (i - j) % s == 0 (the `stride` shorthand, with
+    causal or a window, or a mask expression that is one residue atom and comparisons of i - j with
+    constants) becomes an nn.attention over views [.., s, S / s, D] of Q, K, V and O: one dense
+    attention per residue class, causal stays causal, a window w becomes w / s, and the other
+    comparisons are rewritten for i - j = s * (t - u). Legal because query i only meets keys of its own
+    class, where the residue condition always holds; applies only when Sq and Sk are constant multiples
+    of s, no other mask or score expression is present, and every operand can be seen through views
+    (nothing is copied).
+  }];
+}
+
 def MakeTransientsPersistent : Pass<"make-transients-persistent", "::dmc::sdfg::SDFGOp"> {
   let summary = "Keep heap transients in the handle across calls instead of allocating them per call";
   let description = [{

@@ -58,6 +58,9 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     elementwise.only = kElementwiseOnly;
     sdfg.addPass(createExpandLibraryNodes(elementwise));
     sdfg.addPass(createEliminateLayoutCopies());
+    // Strided attention as dense attention per residue class, on views of the operands as the layout
+    // copies left them (so that it copies nothing).
+    sdfg.addPass(createSplitResidueClasses());
     sdfg.addPass(createFuseElementwiseMaps());
     sdfg.addPass(createFuseReductions());
     addMapOptimizations(sdfg);

@@ -83,4 +83,35 @@ std::optional<StridedLayout> stridedLayout(Value v) {
   return StridedLayout{rootOf(v), {}, std::move(*strides)};
 }
 
+bool canSplitDimView(Value v) {
+  if (isContiguous(v))
+    return true;
+  auto t = v.getDefiningOp<TransposeViewOp>();
+  return t && canSplitDimView(t.getSource());
+}
+
+Value splitDimView(OpBuilder &b, Location loc, Value v, unsigned dim, int64_t outer, int64_t inner) {
+  if (!canSplitDimView(v))
+    return {};
+  auto type = cast<ArrayType>(v.getType());
+  Shape shape = type.getShape();
+  shape[dim] = Dim::constant(outer);
+  shape.insert(shape.begin() + dim + 1, Dim::constant(inner));
+  auto result = ArrayType::get(type.getElementType(), shape);
+  if (isContiguous(v))
+    return b.create<ReshapeViewOp>(loc, result, v);
+  auto t = v.getDefiningOp<TransposeViewOp>();
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t from = perm[dim];
+  Value source = splitDimView(b, loc, t.getSource(), (unsigned)from, outer, inner);
+  // View dim i shows source dim perm[i]; the split source has one more dim after `from`.
+  SmallVector<int64_t> permutation;
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    permutation.push_back(p > from ? p + 1 : p);
+    if (i == dim)
+      permutation.push_back(from + 1);
+  }
+  return b.create<TransposeViewOp>(loc, result, source, b.getDenseI64ArrayAttr(permutation));
+}
+
 } // namespace dmc::sdfg

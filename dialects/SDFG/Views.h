@@ -145,6 +145,15 @@ std::optional<llvm::SmallVector<Monomial>> rowMajorStrides(const Shape &shape);
 /// an int64 overflow).
 std::optional<StridedLayout> stridedLayout(mlir::Value v);
 
+/// `v` seen with dim `dim` (of constant size outer * inner) split into [outer, inner], without copying:
+/// a reshape view of a contiguous value, or through a transpose view the split of its source's dim,
+/// permuted again. The new views go at `b`'s insertion point, which must follow `v`'s definition. Null
+/// (nothing created) when `v`'s chain holds a slice or a reshape of a strided value.
+mlir::Value splitDimView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, unsigned dim, int64_t outer,
+                         int64_t inner);
+/// Whether splitDimView succeeds on `v` (creating nothing).
+bool canSplitDimView(mlir::Value v);
+
 } // namespace dmc::sdfg
 
 #endif
