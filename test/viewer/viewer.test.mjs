@@ -248,10 +248,39 @@ test('a 12-layer encoder loads in the browser in reasonable time', async () => {
     const page = await open(file, problems);
     const wall = Date.now() - started;
     const r = await page.evaluate(() => ({ load: window.dmcView.loadMs, counts: window.dmcView.counts() }));
+    // "open maps", from the click until the browser has drawn the result (two animation frames later),
+    // then closing one map again the same way.
+    const e = await page.evaluate(async () => {
+      const drawn = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      let t = performance.now();
+      document.getElementById('expand-all').click();
+      await drawn();
+      const ms = performance.now() - t;
+      const counts = window.dmcView.counts();
+      const collapsed = document.querySelectorAll('#viewport g.node.map.collapsed').length;
+      t = performance.now();
+      window.dmcView.toggle(document.querySelector('#viewport g.node.map.open').dataset.id);
+      await drawn();
+      const toggleMs = performance.now() - t;
+      const data = window.dmcView.data;
+      let childless = 0;
+      const visit = (node) => {
+        if (node.kind === 'map' && !node.children.length) childless++;
+        (node.children || []).forEach(visit);
+      };
+      data.graphs[data.steps[window.dmcView.step].graph].states.forEach((state) => state.nodes.forEach(visit));
+      return { ms, toggleMs, counts, collapsed, childless };
+    });
+    const nodes = (c) => c.map + c.library + c.copy + c.tasklet + c.ukernel;
     console.log(`12-layer encoder ${level}: ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB page, ready after ${wall} ms ` +
-      `(page script ${r.load.toFixed(0)} ms), ${r.counts.map + r.counts.library} nodes drawn, maps collapsed`);
+      `(page script ${r.load.toFixed(0)} ms), ${nodes(r.counts)} nodes drawn, maps collapsed; open maps: ${e.ms.toFixed(0)} ms, ` +
+      `${nodes(e.counts)} nodes, ${e.counts.memletEdges} memlet edges; closing one of them: ${e.toggleMs.toFixed(0)} ms`);
     assert.equal(r.counts.library + r.counts.map > 0, true);
     assert.ok(wall < 30000, `ready after ${wall} ms`);
+    // Opened: only maps without a body are drawn closed, every memlet is still drawn.
+    assert.ok(e.counts.scopes > 0 && e.counts.tasklet > r.counts.tasklet);
+    assert.equal(e.collapsed, e.childless);
+    assert.equal(e.counts.memlets, r.counts.memlets);
     assert.deepEqual(problems, []);
     await page.close();
   }
