@@ -24,6 +24,21 @@ std::string Emitter::numElementsExpr(const Shape &shape) const {
   return e;
 }
 
+LogicalResult Emitter::emitMarked(unsigned index, llvm::function_ref<LogicalResult()> emit) {
+  markPath.push_back(index);
+  std::string path;
+  if (markNodes) {
+    for (unsigned i : markPath)
+      path += (path.empty() ? "" : ".") + std::to_string(i);
+    os << "// dmc-node " << path << "\n";
+  }
+  LogicalResult result = emit();
+  if (markNodes)
+    os << "// dmc-node-end " << path << "\n";
+  markPath.pop_back();
+  return result;
+}
+
 /// A C string literal: only printable ASCII other than quote and backslash passes through.
 std::string stringLiteral(StringRef text) {
   std::string out = "\"";
@@ -188,20 +203,22 @@ LogicalResult emitState(Emitter &e, sdfg::StateOp state, unsigned stateIndex) {
   // Per-state profile: a flag test unless the runtime's profiler is switched on (dmc run --profile).
   std::string label = stringLiteral(state.getSymName());
   e.os << "dmcrt_profile_begin(" << label << ");\n";
+  e.markPath.assign({stateIndex});
   unsigned opIndex = 0;
   for (Operation &op : state.getBodyBlock()) {
-    if (e.markNodes)
-      e.os << "// dmc-node " << stateIndex << "." << opIndex++ << "\n";
-    LogicalResult r = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp map) { return e.emitMap(map); })
-        .Case([&](sdfg::CopyOp copy) { return e.emitCopy(copy); })
-        .Case<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>([&](Operation *) { return success(); })
-        .Case<nn::FusedMatMulOp, nn::AttentionOp>([&](Operation *) { return e.emitTiledNode(&op); })
-        .Case([&](nn::LibraryNode) { return e.emitLibraryNode(&op); })
-        .Default([](Operation *o) { return o->emitOpError("cannot be emitted in a state"); });
+    LogicalResult r = e.emitMarked(opIndex++, [&] {
+      return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+          .Case([&](sdfg::MapOp map) { return e.emitMap(map); })
+          .Case([&](sdfg::CopyOp copy) { return e.emitCopy(copy); })
+          .Case<sdfg::TransposeViewOp, sdfg::ReshapeViewOp, sdfg::SliceViewOp>([&](Operation *) { return success(); })
+          .Case<nn::FusedMatMulOp, nn::AttentionOp>([&](Operation *) { return e.emitTiledNode(&op); })
+          .Case([&](nn::LibraryNode) { return e.emitLibraryNode(&op); })
+          .Default([](Operation *o) { return o->emitOpError("cannot be emitted in a state"); });
+    });
     if (failed(r))
       return failure();
   }
+  e.markPath.clear();
   e.os << "dmcrt_profile_end(" << label << ");\n";
   e.os.unindent();
   e.os << "}\n";

@@ -18,8 +18,9 @@ namespace dmc {
 
 struct EmitOptions {
   std::string manifestJson; // embedded as dmc_<name>_manifest()
-  /// Precede the code of each top-level op of a state with `// dmc-node STATE.OP` (both indices from 0):
-  /// `dmc view` splits the C++ per node at these lines. Off for libraries.
+  /// Put the code of every op of a state or of a map body between `// dmc-node PATH` and
+  /// `// dmc-node-end PATH` (PATH: the state's index, then the op's position in each enclosing body, from 0;
+  /// Emitter::emitMarked): `dmc view` cuts the C++ per drawn node at these lines. Off for libraries.
   bool markNodes = false;
 };
 

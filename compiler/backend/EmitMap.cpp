@@ -189,57 +189,9 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map) {
   }
   if (parallel)
     bindWorkerBuffers(map);
+  unsigned opIndex = 0;
   for (Operation &op : map.getBodyBlock()) {
-    LogicalResult result = llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-        .Case([&](sdfg::MapOp inner) { return emitMap(inner); })
-        .Case([&](sdfg::LoadOp load) -> LogicalResult {
-          std::string ref = memletRef(load.getArray(), load.getMap(), load.getIndices());
-          std::string name = fresh("v");
-          os << "const " << cppScalarType(load.getType()) << " " << name << " = " << ref << ";\n";
-          names[load.getResult()] = name;
-          return success();
-        })
-        .Case([&](sdfg::StoreOp store) -> LogicalResult {
-          std::string ref = memletRef(store.getArray(), store.getMap(), store.getIndices());
-          std::string v = nameOf(store.getValue());
-          if (!store.getWcr()) {
-            os << ref << " = " << v << ";\n";
-            return success();
-          }
-          // Synchronised unless resolve-write-conflicts proved no other thread updates the element.
-          bool atomic = !store.getOwned();
-          switch (*store.getWcr()) {
-          case sdfg::WCR::sum:
-            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " += " << v << ";\n";
-            break;
-          case sdfg::WCR::product:
-            os << (atomic ? "#pragma omp atomic\n" : "") << ref << " *= " << v << ";\n";
-            break;
-          case sdfg::WCR::max:
-          case sdfg::WCR::min:
-            os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << ref << " = std::"
-               << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << ref << ", " << v << "); }\n";
-            break;
-          }
-          return success();
-        })
-        .Case([&](sdfg::TaskletOp tasklet) -> LogicalResult {
-          for (auto [arg, operand] : llvm::zip(tasklet.getBody().getArguments(), tasklet.getOperands())) {
-            // Copy first: names[arg] may grow the map and invalidate a reference returned by nameOf.
-            std::string name = nameOf(operand);
-            names[arg] = std::move(name);
-          }
-          SmallVector<std::string> yielded;
-          if (failed(emitScalarRegion(tasklet.getBody(), yielded)))
-            return failure();
-          for (auto [result, expr] : llvm::zip(tasklet.getResults(), yielded))
-            names[result] = expr;
-          return success();
-        })
-        .Case([&](sdfg::MinOp min) { return emitTileBound(min, min.getMap(), min.getOperands(), "min"); })
-        .Case([&](sdfg::MaxOp max) { return emitTileBound(max, max.getMap(), max.getOperands(), "max"); })
-        .Case([&](sdfg::UKernelOp call) { return emitMicroKernel(call); })
-        .Default([](Operation *o) { return o->emitOpError("cannot be emitted inside a map"); });
+    LogicalResult result = emitMarked(opIndex++, [&] { return emitBodyOp(op); });
     if (failed(result))
       return failure();
   }
@@ -248,6 +200,59 @@ LogicalResult Emitter::emitMap(sdfg::MapOp map) {
     os << "}\n";
   }
   return success();
+}
+
+LogicalResult Emitter::emitBodyOp(Operation &op) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(&op)
+      .Case([&](sdfg::MapOp inner) { return emitMap(inner); })
+      .Case([&](sdfg::LoadOp load) -> LogicalResult {
+        std::string ref = memletRef(load.getArray(), load.getMap(), load.getIndices());
+        std::string name = fresh("v");
+        os << "const " << cppScalarType(load.getType()) << " " << name << " = " << ref << ";\n";
+        names[load.getResult()] = name;
+        return success();
+      })
+      .Case([&](sdfg::StoreOp store) -> LogicalResult {
+        std::string ref = memletRef(store.getArray(), store.getMap(), store.getIndices());
+        std::string v = nameOf(store.getValue());
+        if (!store.getWcr()) {
+          os << ref << " = " << v << ";\n";
+          return success();
+        }
+        // Synchronised unless resolve-write-conflicts proved no other thread updates the element.
+        bool atomic = !store.getOwned();
+        switch (*store.getWcr()) {
+        case sdfg::WCR::sum:
+          os << (atomic ? "#pragma omp atomic\n" : "") << ref << " += " << v << ";\n";
+          break;
+        case sdfg::WCR::product:
+          os << (atomic ? "#pragma omp atomic\n" : "") << ref << " *= " << v << ";\n";
+          break;
+        case sdfg::WCR::max:
+        case sdfg::WCR::min:
+          os << (atomic ? "#pragma omp critical(dmc_wcr)\n" : "") << "{ " << ref << " = std::"
+             << (*store.getWcr() == sdfg::WCR::max ? "fmax" : "fmin") << "(" << ref << ", " << v << "); }\n";
+          break;
+        }
+        return success();
+      })
+      .Case([&](sdfg::TaskletOp tasklet) -> LogicalResult {
+        for (auto [arg, operand] : llvm::zip(tasklet.getBody().getArguments(), tasklet.getOperands())) {
+          // Copy first: names[arg] may grow the map and invalidate a reference returned by nameOf.
+          std::string name = nameOf(operand);
+          names[arg] = std::move(name);
+        }
+        SmallVector<std::string> yielded;
+        if (failed(emitScalarRegion(tasklet.getBody(), yielded)))
+          return failure();
+        for (auto [result, expr] : llvm::zip(tasklet.getResults(), yielded))
+          names[result] = expr;
+        return success();
+      })
+      .Case([&](sdfg::MinOp min) { return emitTileBound(min, min.getMap(), min.getOperands(), "min"); })
+      .Case([&](sdfg::MaxOp max) { return emitTileBound(max, max.getMap(), max.getOperands(), "max"); })
+      .Case([&](sdfg::UKernelOp call) { return emitMicroKernel(call); })
+      .Default([](Operation *o) { return o->emitOpError("cannot be emitted inside a map"); });
 }
 
 LogicalResult Emitter::emitCopy(sdfg::CopyOp copy) {

@@ -8,6 +8,8 @@
 
 #include "mlir/Support/IndentedOstream.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <string>
 
@@ -25,6 +27,13 @@ public:
   mlir::raw_indented_ostream os;
   llvm::DenseMap<mlir::Value, std::string> names;
   bool markNodes = false; // EmitOptions::markNodes
+  /// Emits one op of a state (index: its position there) or of a map body (its position in the body)
+  /// through `emit`; with markNodes, between `// dmc-node PATH` and `// dmc-node-end PATH`, PATH being the
+  /// state's index then the op's position in each enclosing body. Every op is marked alike: which of them
+  /// are drawn nodes is dmc view's business, not the emitter's.
+  mlir::LogicalResult emitMarked(unsigned index, llvm::function_ref<mlir::LogicalResult()> emit);
+  /// The positions of the op being emitted (emitMarked), outermost first; the first is the state's.
+  llvm::SmallVector<unsigned> markPath;
 
   // Every C++ identifier made from an IR name has its namespace's prefix, and nothing else the generated
   // code declares or includes starts with one: the emitter's own names start with '_' (fresh) or `dmc_`,
@@ -81,6 +90,8 @@ public:
 
   // Maps, memlets and tasklets (EmitMap.cpp).
   mlir::LogicalResult emitMap(sdfg::MapOp map);
+  /// One op of a map's body: a nested map, a memlet, a tasklet, a tile bound or a micro-kernel call.
+  mlir::LogicalResult emitBodyOp(mlir::Operation &op);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);
   /// `base[offset]` for an element of `container` at C++ index expressions, through any views.
   std::string elementRef(mlir::Value container, llvm::SmallVector<std::string> indices);

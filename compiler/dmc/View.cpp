@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <set>
 
 using namespace mlir;
 using json = nlohmann::ordered_json;
@@ -174,8 +175,10 @@ public:
 
   /// Text-table index of every node's IR (nodes of the step), to find which nodes a pass changed.
   llvm::DenseSet<unsigned> nodeTexts;
-  /// Node id -> IR text index, for the C++ lookup of the last step.
+  /// Top-level node id -> IR text index, for the C++ lookup of earlier steps.
   std::vector<std::pair<std::string, unsigned>> topLevelNodes;
+  /// Every node id, nested ones too: the nodes whose C++ the page shows.
+  std::set<std::string> nodeIds;
 
 private:
   unsigned intern(const std::string &text) { return texts.intern(text); }
@@ -316,6 +319,7 @@ private:
     std::string text = printed(op);
     unsigned ir = intern(text);
     nodeTexts.insert(ir);
+    nodeIds.insert(id);
     json node = {{"id", id}, {"op", op->getName().getStringRef().str()}, {"ir", ir},
                  {"loc", locationText(op->getLoc(), graphFile, &lines)}};
     if (auto lib = dyn_cast<nn::LibraryNode>(op)) {
@@ -415,35 +419,48 @@ private:
   llvm::DenseMap<Value, size_t> containerIndex;
 };
 
-/// Splits C++ emitted with EmitOptions::markNodes at its `// dmc-node S.N` lines: node id "sS.N" -> its
-/// code (up to the next marker, or the end of its state's block).
-std::map<std::string, std::string> splitCppByNode(const std::string &cpp) {
-  std::map<std::string, std::string> result;
-  std::string current, code;
-  auto flush = [&] {
-    if (!current.empty())
-      result[current] = code;
-    current.clear();
-    code.clear();
+/// Cuts C++ emitted with EmitOptions::markNodes per op: node id "sPATH" (PATH as in `// dmc-node PATH`, the
+/// ids GraphExport gives) -> the lines between its markers, less the marker indentation, for the ids in
+/// `wanted` (the drawn nodes; memlets are marked too). Markers nest, so a map's code holds that of its body
+/// without the markers. `whole` gets the C++ without any marker: the code the library is built from.
+std::map<std::string, std::string> splitCppByNode(const std::string &cpp, const std::set<std::string> &wanted,
+                                                  std::string &whole) {
+  struct Open {
+    std::string id;
+    size_t indent;
+    bool wanted;
+    std::string code;
   };
+  std::map<std::string, std::string> result;
+  std::vector<Open> open;
   size_t pos = 0;
   while (pos < cpp.size()) {
     size_t end = cpp.find('\n', pos);
     if (end == std::string::npos)
       end = cpp.size();
     llvm::StringRef line(cpp.data() + pos, end - pos);
-    llvm::StringRef trimmed = line.ltrim();
-    if (trimmed.consume_front("// dmc-node ")) {
-      flush();
-      current = "s" + trimmed.str();
-    } else if (trimmed.starts_with("dmcrt_profile_end(")) {
-      flush();
-    } else if (!current.empty()) {
-      code += line.str() + "\n";
-    }
     pos = end + 1;
+    llvm::StringRef trimmed = line.ltrim();
+    size_t indent = line.size() - trimmed.size();
+    if (trimmed.consume_front("// dmc-node ")) {
+      std::string id = "s" + trimmed.str();
+      open.push_back({id, indent, wanted.count(id) > 0, ""});
+      continue;
+    }
+    if (trimmed.consume_front("// dmc-node-end ")) {
+      // Markers come in nested pairs (Emitter::emitMarked); an unmatched end is ignored.
+      if (!open.empty() && open.back().id == "s" + trimmed.str()) {
+        if (open.back().wanted)
+          result[open.back().id] = std::move(open.back().code);
+        open.pop_back();
+      }
+      continue;
+    }
+    whole.append(line.data(), line.size()).push_back('\n');
+    for (Open &o : open)
+      if (o.wanted)
+        o.code.append(line.drop_front(std::min(o.indent, indent)).str()).push_back('\n');
   }
-  flush();
   return result;
 }
 } // namespace
@@ -456,6 +473,7 @@ struct ViewRecorder::Data {
   json steps = json::array(), graphs = json::array();
   llvm::DenseSet<unsigned> previousNodeTexts;
   std::vector<std::pair<std::string, unsigned>> lastTopLevelNodes;
+  std::set<std::string> lastNodeIds;
   int lastModuleText = -1;
 };
 
@@ -513,6 +531,7 @@ void ViewRecorder::record(llvm::StringRef step, Operation *op) {
     }
     data->previousNodeTexts = std::move(graph.nodeTexts);
     data->lastTopLevelNodes = std::move(graph.topLevelNodes);
+    data->lastNodeIds = std::move(graph.nodeIds);
   }
   stepJson["graph"] = data->graphs.size() - 1;
   stepJson["changed_nodes"] = std::move(changedNodes);
@@ -537,29 +556,34 @@ std::unique_ptr<PassInstrumentation> ViewRecorder::instrumentation() {
 
 std::optional<std::string> ViewRecorder::pageData(sdfg::SDFGOp final) {
   std::lock_guard<std::mutex> lock(mutex);
-  // The C++ of the last step, per top-level node (and as a whole).
+  // The C++ of the last step, per drawn node (nested ones too) and as a whole.
   CompileOptions options;
-  std::string manifest = manifestFor(final, options), cpp;
-  llvm::raw_string_ostream os(cpp);
+  std::string manifest = manifestFor(final, options), marked;
+  llvm::raw_string_ostream os(marked);
   EmitOptions emit{manifest};
   emit.markNodes = true;
   if (failed(emitCpp(final, os, emit)))
     return std::nullopt;
-  std::map<std::string, std::string> perNode = splitCppByNode(cpp);
-  // Node IR text -> C++: a node of any step whose IR is that of a node after the last pass gets its code.
-  json cppOfText = json::object();
+  std::string cpp;
+  std::map<std::string, std::string> perNode = splitCppByNode(marked, data->lastNodeIds, cpp);
+  json cppOfNode = json::object();
+  for (const auto &[id, code] : perNode)
+    cppOfNode[id] = data->texts.intern(code);
+  // A node of an earlier step gets the code of the node after the last pass whose top-level node has the
+  // same IR text: the same text is the same subtree, so the rest of the id names the same nested node.
+  json lastTopOfIr = json::object();
   for (const auto &[id, irText] : data->lastTopLevelNodes)
-    if (auto it = perNode.find(id); it != perNode.end())
-      cppOfText[std::to_string(irText)] = data->texts.intern(it->second);
-  json page = {{"format", "dmc-view-1"},
-                                   {"file", data->inputFile},
-                                   {"pipeline", data->pipeline},
-                                   {"bindings", data->bindings},
-                                   {"steps", data->steps},
-                                   {"graphs", data->graphs},
-                                   {"cpp", data->texts.intern(cpp)},
-                                   {"cpp_of_ir", cppOfText},
-                                   {"texts", data->texts.texts}};
+    lastTopOfIr.emplace(std::to_string(irText), id);
+  json page = {{"format", "dmc-view-2"},
+               {"file", data->inputFile},
+               {"pipeline", data->pipeline},
+               {"bindings", data->bindings},
+               {"steps", data->steps},
+               {"graphs", data->graphs},
+               {"cpp", data->texts.intern(cpp)},
+               {"cpp_of_node", cppOfNode},
+               {"last_top_of_ir", lastTopOfIr},
+               {"texts", data->texts.texts}};
   return page.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -200,6 +200,51 @@ test('clicking a node shows its IR, its place in the graph file and its C++', as
   await page.close();
 });
 
+test('a nested node shows its own C++: a tasklet its expression, a map its loops, at any step', async () => {
+  const { page: file } = makePage(join(root, 'samples/mlir/mha_softmax.mlir'), 'mha_softmax-nested-cpp', ['-O1', '--bind', 'S=9']);
+  const problems = [];
+  const page = await open(file, problems);
+  // The C++ panel after a click at the middle of node `id` of step `step` (a click on a map's triangle
+  // would toggle it instead), with the ids of the tasklets of that step by label and depth.
+  const clickAt = (step, id) => page.evaluate(([s, nodeId]) => {
+    window.dmcView.setStep(s);
+    const g = document.querySelector(`#viewport g.node[data-id="${nodeId}"]`);
+    const box = g.getBoundingClientRect();
+    g.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 }));
+    const h = [...document.querySelectorAll('#details h3')].find((e) => e.textContent === 'C++');
+    return h ? h.nextElementSibling.textContent : null;
+  }, [step, id]);
+  const tasklets = (step) => page.evaluate((s) => {
+    const data = window.dmcView.data;
+    const found = [];
+    const visit = (node, parents) => {
+      if (node.kind === 'tasklet') found.push({ id: node.id, label: node.label, parents });
+      for (const child of node.children || []) visit(child, [...parents, node.id]);
+    };
+    data.graphs[data.steps[s].graph].states.forEach((state) => state.nodes.forEach((n) => visit(n, [])));
+    return found;
+  }, step);
+  const last = (await page.evaluate(() => window.dmcView.data.steps.length)) - 1;
+  // The scale by 1/sqrt(64) of samples/mlir/mha_softmax.mlir: a tasklet inside a map.
+  const scale = (await tasklets(last)).find((t) => t.label === 'constant mulf');
+  const scaleCpp = await clickAt(last, scale.id);
+  assert.match(scaleCpp, /^const float _v\d+ = 0x1p-3f;\nconst float _v\d+ = _v\d+ \* _v\d+;\n$/, 'the tasklet: its two lines');
+  const mapCpp = await clickAt(last, scale.parents.at(-1));
+  assert.match(mapCpp, /^#pragma omp parallel for collapse\(3\)\nfor \(int64_t /, 'its map: the loop nest');
+  assert.ok(mapCpp.includes(scaleCpp.split('\n')[1].trim()) && !mapCpp.includes('dmc-node'), 'the map holds the tasklet, no marker');
+  // A tasklet two maps deep (the matmul's multiply in its reduction map): its own line only.
+  const deep = (await tasklets(last)).find((t) => t.parents.length === 2 && t.label === 'mulf');
+  assert.match(await clickAt(last, deep.id), /^const float _v\d+ = _v\d+ \* _v\d+;\n$/);
+  // A step before resolve-write-conflicts has its own graph; the scale map is the same there, so its
+  // tasklet shows the same code.
+  const earlier = await page.evaluate(() => window.dmcView.data.steps.findIndex((s) => s.pass === 'expand-library-nodes'));
+  assert.ok(await page.evaluate(([a, b]) => window.dmcView.data.steps[a].graph !== window.dmcView.data.steps[b].graph, [earlier, last]));
+  const earlierScale = (await tasklets(earlier)).find((t) => t.label === 'constant mulf');
+  assert.equal(await clickAt(earlier, earlierScale.id), scaleCpp);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('text from the user\'s file stays text (a hostile path and attribute)', async () => {
   const dir = join(out, 'a</script><script>window.pwned=3</script>"\'');
   mkdirSync(dir, { recursive: true });

@@ -125,12 +125,23 @@ function setAll(collapse) {
   render();
 }
 
-/** The C++ of a node: that of the node after the last pass with the same IR (its top-level node's). */
+/**
+ * The C++ of a node (View.cpp: cpp_of_node, the lines the emitter wrote for it, nested nodes too), or null
+ * when the IR after the last pass has no such node. A node of an earlier step is the node after the last
+ * pass with the same path below a top-level node of the same IR text.
+ */
 function cppOf(graph, node) {
-  const topId = node.id.split('.').slice(0, 2).join('.');
-  const state = graph.states[Number(topId.slice(1).split('.')[0])];
-  const top = state && state.nodes.find((n) => n.id === topId);
-  const index = top ? data.cpp_of_ir[String(top.ir)] : undefined;
+  const lastGraph = data.graphs[data.steps[data.steps.length - 1].graph];
+  let id = node.id;
+  if (graph !== lastGraph) {
+    const topId = node.id.split('.').slice(0, 2).join('.');
+    const state = graph.states[Number(topId.slice(1).split('.')[0])];
+    const top = state && state.nodes.find((n) => n.id === topId);
+    const lastTop = top ? data.last_top_of_ir[String(top.ir)] : undefined;
+    if (lastTop === undefined) return null;
+    id = lastTop + node.id.slice(topId.length);
+  }
+  const index = data.cpp_of_node[id];
   return index === undefined ? null : texts[index];
 }
 
@@ -154,7 +165,8 @@ function select(kind, item) {
       add('moved', item.moved.map((p) => `${p.write ? 'writes' : 'reads'} ${graph.containers[p.container].name}: ${formatBytes(p.bytes)}`).join('\n'), true);
     add('IR', texts[item.ir], true);
     const cpp = cppOf(graph, item);
-    add('C++', cpp === null ? '(this node is not in the IR after the last pass: no C++ for it)' : cpp, true);
+    add('C++', cpp === null ? '(this node is not in the IR after the last pass: no C++ for it)'
+      : cpp === '' ? '(no line of its own: its values go straight to its memlets)' : cpp, true);
   } else if (kind === 'access') {
     for (const key of ['name', 'kind', 'storage', 'lifetime', 'shape']) add(key, item[key] ?? '-');
     add('size', formatBytes(item.bytes));
