@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { countIr } from './ir_counts.mjs';
 import { stackedEncoder } from './stacked_encoder.mjs';
+import { formatBytes } from '../../viewer/src/format.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // playwright-core is a dependency of viewer/ (package-lock.json), installed by scripts/install-viewer-deps.sh.
@@ -109,6 +110,15 @@ test('the hand-written .mlir sample (three states, interstate edges)', async () 
   const drawn = await drawnCounts(page, last);
   checkCounts(drawn, readFileSync(join(dumps, steps[last]), 'utf8'), 'mha_softmax');
   assert.ok(drawn.states === 3 && drawn.interstate === 2);
+  // A .mlir node's source location is FILE:LINE:COL of its op.
+  const locs = await page.evaluate(() => window.dmcView.data.graphs[0].states.flatMap((st) => st.nodes)
+    .filter((n) => n.kind === 'library' && n.label).map((n) => [n.label, n.loc]));
+  const lines = readFileSync(join(root, 'samples/mlir/mha_softmax.mlir'), 'utf8').split('\n');
+  assert.ok(locs.length >= 4);
+  for (const [label, loc] of locs) {
+    const [, line, col] = loc.match(/\/samples\/mlir\/mha_softmax\.mlir:(\d+):(\d+)$/);
+    assert.ok(lines[line - 1].includes(`label = "${label}"`) && lines[line - 1].slice(col - 1).startsWith('nn.'), loc);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -241,6 +251,49 @@ test('a nested node shows its own C++: a tasklet its expression, a map its loops
   assert.ok(await page.evaluate(([a, b]) => window.dmcView.data.steps[a].graph !== window.dmcView.data.steps[b].graph, [earlier, last]));
   const earlierScale = (await tasklets(earlier)).find((t) => t.label === 'constant mulf');
   assert.equal(await clickAt(earlier, earlierScale.id), scaleCpp);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the chart, the access nodes and the memlets show the movement report\'s numbers', async () => {
+  const args = ['-O1', '--test-size'];
+  const { page: file } = makePage(join(root, 'samples/mha.json'), 'mha-movement', args);
+  // The same pipeline's report (docs/movement.md), printed by dmc compile, not by dmc view.
+  const report = JSON.parse(execFileSync(dmc, ['compile', join(root, 'samples/mha.json'), ...args, '--report=movement',
+    '--report-format=json', '--emit=cpp', '-o', join(out, 'mha-movement.cpp')], { cwd: root, encoding: 'utf8' }));
+  const problems = [];
+  const page = await open(file, problems);
+  const drawn = await page.evaluate(() => {
+    window.dmcView.setAll(false);
+    const titles = (selector) => [...document.querySelectorAll(selector)].map((e) => e.textContent);
+    return {
+      chart: titles('#chart rect.chart-hit title'),
+      points: document.querySelector('#chart polyline.series-moved').getAttribute('points').split(' ').length,
+      access: titles('#viewport g.node[data-kind="access"] > title'),
+      memlets: [...document.querySelectorAll('#viewport g.memlet')].map((g) => ({
+        title: g.querySelector('title').textContent, stroke: Number(g.querySelector('path').getAttribute('stroke-width')) })),
+    };
+  });
+  // Per pass: the bytes moved and the transient footprint, as the report has them.
+  assert.deepEqual(drawn.chart, report.passes.map((p) =>
+    `${p.index} ${p.pass}: moved ${formatBytes(p.moved)}, transients ${formatBytes(p.transients)}`));
+  assert.equal(drawn.points, report.passes.length);
+  // Access nodes: the container's kind, storage, shape and size.
+  const containers = new Map(report.containers.map((c) => [c.name, c]));
+  assert.ok(drawn.access.length >= containers.size);
+  for (const t of drawn.access) {
+    const c = containers.get(t.split(':')[0]);
+    assert.ok(c && t.startsWith(`${c.name}: ${c.kind}, ${c.storage}`) && t.endsWith(`, ${c.shape}, ${formatBytes(c.size)}`), t);
+  }
+  // Memlets: a heavier memlet is drawn with a wider stroke (bytes read back from its title, to 3 digits).
+  const units = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 };
+  const weighed = drawn.memlets.map((m) => {
+    const [, value, unit] = m.title.match(/moved by its node: ([\d.]+) (B|KiB|MiB|GiB)/);
+    return { bytes: Number(value) * units[unit], stroke: m.stroke };
+  }).sort((a, b) => a.bytes - b.bytes);
+  assert.ok(weighed.at(-1).bytes > weighed[0].bytes && weighed.at(-1).stroke > weighed[0].stroke);
+  for (let i = 1; i < weighed.length; i++)
+    if (weighed[i].bytes > weighed[i - 1].bytes * 1.01) assert.ok(weighed[i].stroke >= weighed[i - 1].stroke, JSON.stringify(weighed[i]));
   assert.deepEqual(problems, []);
   await page.close();
 });
