@@ -35,26 +35,34 @@ namespace {
 using expr::Node;
 using expr::Op;
 
-/// k * (i - j) + c: an Int tree affine in i - j alone.
+/// k * (i - j) + c: an Int form affine in i - j alone.
 struct Difference {
   int64_t k = 0, c = 0;
 };
-std::optional<Difference> differenceOf(const Node &n) {
-  std::optional<expr::Affine> f = expr::affineOf(n);
-  if (!f)
+/// The form of `n`, or of `n - minus`, when it is affine in i - j alone.
+std::optional<Difference> differenceOf(const Node &n, const Node *minus = nullptr) {
+  std::optional<expr::Affine> f = expr::affineOf(n), g = minus ? expr::affineOf(*minus) : expr::Affine{};
+  if (!f || !g)
     return std::nullopt;
-  int64_t ci = 0, cj = 0;
-  for (auto &[v, k] : f->coefficients) {
-    if (v == "i")
-      ci = k;
-    else if (v == "j")
-      cj = k;
-    else if (k != 0)
-      return std::nullopt;
-  }
-  if (ci != -cj)
+  int64_t ci = 0, cj = 0, c = 0;
+  auto add = [&](const expr::Affine &a, bool subtract) {
+    auto acc = [&](int64_t &x, int64_t v) {
+      return subtract ? !__builtin_sub_overflow(x, v, &x) : !__builtin_add_overflow(x, v, &x);
+    };
+    bool ok = acc(c, a.constant);
+    for (auto &[v, k] : a.coefficients) {
+      if (v == "i")
+        ok &= acc(ci, k);
+      else if (v == "j")
+        ok &= acc(cj, k);
+      else if (k != 0)
+        ok = false;
+    }
+    return ok;
+  };
+  if (!add(*f, false) || !add(*g, true) || ci != -cj)
     return std::nullopt;
-  return Difference{ci, f->constant};
+  return Difference{ci, c};
 }
 
 const char *comparisonText(Op op) {
@@ -116,7 +124,7 @@ std::optional<ClassMask> classMaskOf(const Node &mask) {
       rest.push_back({a, &l.args[0]});
       continue;
     }
-    if (!differenceOf(l) || !differenceOf(r))
+    if (!differenceOf(l, &r))
       return std::nullopt;
     rest.push_back({a, nullptr});
   }
@@ -130,11 +138,7 @@ std::optional<ClassMask> classMaskOf(const Node &mask) {
         return std::nullopt;
       text = "(abs" + *inner + " " + comparisonText(a->op) + " " + std::to_string(a->args[1].intValue) + ")";
     } else { // lhs - rhs op 0
-      Difference l = *differenceOf(a->args[0]), r = *differenceOf(a->args[1]);
-      Difference d;
-      if (__builtin_sub_overflow(l.k, r.k, &d.k) || __builtin_sub_overflow(l.c, r.c, &d.c))
-        return std::nullopt;
-      std::optional<std::string> lhs = scaledText(d, out.stride);
+      std::optional<std::string> lhs = scaledText(*differenceOf(a->args[0], &a->args[1]), out.stride);
       if (!lhs)
         return std::nullopt;
       text = "(" + *lhs + " " + comparisonText(a->op) + " 0)";

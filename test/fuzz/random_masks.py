@@ -7,7 +7,9 @@
 Each seed draws a softmax attention softmax(Q K^T / sqrt(D) with its mask and score expressions) V over
 [H, S, D] with S up to 200, a random mask (affine comparisons of i and j, |i - j|, residues, conditions on
 i alone, on the head, combined with && || !) and sometimes a score expression (a distance penalty, a soft
-cap, a per-head bias read from an input, a relative-position table). The configurations are -O0, -O1, -O3
+cap, a per-head bias read from an input, a relative-position table); one seed in four draws instead a
+residue-class pattern ((i - j) % s == 0 and conditions on i - j) at S a multiple of s, which -O3 and the
+small-block pipelines run per class (split-residue-classes). The configurations are -O0, -O1, -O3
 and -O3 with attention blocks of 24 queries and 64 or 128 keys (one seed in three outputs the
 probabilities instead: the softmax alone, at -O3 on the tiled rows), so that the tiled attention's derived
 key-block ranges cut S unevenly. Outputs must match test/torch_refs/interp.py (which evaluates the
@@ -33,6 +35,7 @@ import interp  # noqa: E402
 from tolerance import compare_outputs  # noqa: E402
 
 SMALL_BLOCKS = ("fuse-attention,choose-implementations{attention=tiled default=library elementwise=pure},"
+                "split-residue-classes,"
                 "expand-library-nodes{only=elementwise},expand-library-nodes{attention-block-k=%d "
                 "attention-block-q=24 impl=library only=attention},remove-dead-containers")
 CONFIGS = [["-O0"], ["-O1"], ["-O3"], ["--passes=" + SMALL_BLOCKS % 64], ["--passes=" + SMALL_BLOCKS % 128]]
@@ -46,6 +49,12 @@ def atom(rng, s):
         "(i + 2 * j) %% %d != 1" % (k + 2), "i / %d == j / %d" % (k + 1, k + 1), "h == 0 || j <= i",
         "2 * j <= i + %d" % k, "j + %d >= 3 * i" % k,
     ])
+
+
+def residue_atoms(rng, s):
+    """Conditions on i - j alone, which split-residue-classes rewrites for the classes."""
+    k = rng.randint(0, max(1, s // 2))
+    return ["j <= i", "abs(i - j) <= %d" % k, "i - j <= %d" % k, "j - i < %d" % k, "j >= i - %d" % k]
 
 
 def mask_of(rng, s, depth=0):
@@ -73,6 +82,12 @@ def generate(seed):
     elif r < 0.65:
         attrs["score"] = "s + rel[h, i - j + S - 1]"
         inputs.append({"name": "rel", "shape": ["H", "R"]})
+    if seed % 4 == 3:  # a residue-class pattern at a multiple of its stride: split-residue-classes applies
+        stride = rng.choice([2, 3, 4, 7])
+        s = stride * rng.choice([1, 5, 11, 25])
+        attrs = {"scale": "1/sqrt(D)", "mask": " && ".join(
+            ["(i - j) %% %d == 0" % stride] + rng.sample(residue_atoms(rng, s), rng.randint(0, 2)))}
+        inputs = inputs[:3]
     # One seed in three outputs the probabilities: the softmax alone (-O3: the tiled rows, no fusion).
     probs_out = seed % 3 == 2
     graph = {
