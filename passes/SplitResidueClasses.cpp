@@ -65,16 +65,10 @@ std::optional<Difference> differenceOf(const Node &n, const Node *minus = nullpt
   return Difference{ci, c};
 }
 
+/// The spelling of a comparison, null for any other op.
 const char *comparisonText(Op op) {
-  switch (op) {
-  case Op::Lt: return "<";
-  case Op::Le: return "<=";
-  case Op::Gt: return ">";
-  case Op::Ge: return ">=";
-  case Op::Eq: return "==";
-  case Op::Ne: return "!=";
-  default: return nullptr;
-  }
+  bool comparison = op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge || op == Op::Eq || op == Op::Ne;
+  return comparison ? expr::opSpelling(op) : nullptr;
 }
 
 /// k * (i - j) + c for the class indices, where i - j = s * (t - u); nullopt on overflow.

@@ -22,6 +22,35 @@ const char *typeName(Type t) {
   return "?";
 }
 
+const char *opSpelling(Op op) {
+  switch (op) {
+  case Op::Add: return "+";
+  case Op::Sub: return "-";
+  case Op::Mul: return "*";
+  case Op::Div: return "/";
+  case Op::Mod: return "%";
+  case Op::Lt: return "<";
+  case Op::Le: return "<=";
+  case Op::Gt: return ">";
+  case Op::Ge: return ">=";
+  case Op::Eq: return "==";
+  case Op::Ne: return "!=";
+  case Op::And: return "&&";
+  case Op::Or: return "||";
+  case Op::Neg: return "-";
+  case Op::Not: return "!";
+  case Op::Min: return "min";
+  case Op::Max: return "max";
+  case Op::Abs: return "abs";
+  case Op::Sqrt: return "sqrt";
+  case Op::Exp: return "exp";
+  case Op::Log: return "log";
+  case Op::Tanh: return "tanh";
+  case Op::ToFloat: return "float";
+  default: return "?";
+  }
+}
+
 namespace {
 
 constexpr size_t kMaxLength = 4096; // a graph file's expression is a line, not a program
@@ -63,34 +92,6 @@ Node boolLit(bool v, size_t col) {
   return n;
 }
 
-const char *opSpelling(Op op) {
-  switch (op) {
-  case Op::Add: return "+";
-  case Op::Sub: return "-";
-  case Op::Mul: return "*";
-  case Op::Div: return "/";
-  case Op::Mod: return "%";
-  case Op::Lt: return "<";
-  case Op::Le: return "<=";
-  case Op::Gt: return ">";
-  case Op::Ge: return ">=";
-  case Op::Eq: return "==";
-  case Op::Ne: return "!=";
-  case Op::And: return "&&";
-  case Op::Or: return "||";
-  case Op::Neg: return "-";
-  case Op::Not: return "!";
-  case Op::Min: return "min";
-  case Op::Max: return "max";
-  case Op::Abs: return "abs";
-  case Op::Sqrt: return "sqrt";
-  case Op::Exp: return "exp";
-  case Op::Log: return "log";
-  case Op::Tanh: return "tanh";
-  case Op::ToFloat: return "float";
-  default: return "?";
-  }
-}
 
 struct Function {
   const char *name;

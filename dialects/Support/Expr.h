@@ -40,6 +40,9 @@ enum class Op {
   Sqrt, Exp, Log, Tanh,      // Float
 };
 
+/// How an operator or function is written in the language ("<=", "&&", "abs"); "?" for the others.
+const char *opSpelling(Op op);
+
 struct Node {
   Op op = Op::IntLit;
   Type type = Type::Int;
