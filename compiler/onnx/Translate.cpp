@@ -176,9 +176,12 @@ private:
       return;
     }
     const auto &tt = in.type().tensor_type();
-    if (tt.elem_type() != onnx::TensorProto::FLOAT) {
+    // A bool input (an attention mask for masked_fill) is an f32 input of the library holding 0 and 1: dmc's
+    // arguments are f32. It stays a bool to the translation, usable only as a condition (checkBoolUses).
+    bool isBool = tt.elem_type() == onnx::TensorProto::BOOL;
+    if (tt.elem_type() != onnx::TensorProto::FLOAT && !isBool) {
       diag_.error(where, "element type " + std::to_string(tt.elem_type()) +
-                             " is not supported (run-time inputs are float32; integer and bool operands must be "
+                             " is not supported (run-time inputs are float32 or bool; integer operands must be "
                              "initializers or constants)");
       return;
     }
@@ -203,6 +206,8 @@ private:
     t_.inputs.push_back({name, in.name(), shape});
     t_.shapes[name] = shape;
     values_[in.name()] = dynamic(name, shape);
+    if (isBool)
+      values_[in.name()].dtype = DType::Bool;
   }
 
   void declareOutput(const onnx::ValueInfoProto &o) {
@@ -309,6 +314,9 @@ private:
     }
     if (v.kind == Kind::CausalMask)
       unsupported("a causal -inf mask that is not added to the scores of a Softmax");
+    if (v.dtype == DType::Bool)
+      unsupported("a run-time bool tensor used as data (it is supported as the condition of Where, and as "
+                  "float data after a Cast)");
     if (v.storage == v.shape)
       return v.tensor;
     if (!allDims(v.shape))
@@ -396,7 +404,24 @@ private:
     auto it = table.find(op);
     if (it == table.end())
       unsupported("unsupported operator " + op);
+    checkBoolUses(n);
     (this->*(it->second))(n);
+  }
+
+  /// A run-time bool is an f32 tensor of 0 and 1 that only some ops may read: the others would take it
+  /// for numbers (their ONNX type rules forbid a bool there anyway), so such a model is refused here.
+  void checkBoolUses(const onnx::NodeProto &n) {
+    static const std::set<std::string> readers = {"Where", "Not", "Cast", "Identity", "Unsqueeze",
+                                                  "Squeeze", "Reshape", "Flatten"};
+    for (int k = 0; k < n.input_size(); ++k) {
+      auto it = values_.find(n.input(k));
+      if (it == values_.end() || !it->second.dynamic() || it->second.dtype != DType::Bool)
+        continue;
+      if (!readers.count(n.op_type()) || k != 0)
+        unsupported("the run-time bool tensor '" + n.input(k) + "' is input " + std::to_string(k) + " of " +
+                    n.op_type() + "; dmc reads run-time bools only as the condition of Where, through Not, Cast "
+                    "and Reshape, Unsqueeze, Squeeze, Flatten");
+    }
   }
 
   // --- constants and shapes -----------------------------------------------------------------------
@@ -511,6 +536,14 @@ private:
                  to == onnx::TensorProto::UINT8;
     if (!toFloat && !toInt && to != onnx::TensorProto::BOOL)
       unsupported("Cast to type " + std::to_string(to) + " is not supported");
+    if (v.dynamic() && v.dtype == DType::Bool) {
+      // false, true are 0, 1 already: Cast to float only retypes them.
+      if (!toFloat && to != onnx::TensorProto::BOOL)
+        unsupported("Cast of a run-time bool to an integer type");
+      v.dtype = toFloat ? DType::Float : DType::Bool;
+      define(n, 0, v);
+      return;
+    }
     if (!v.known()) {
       if (!toFloat || v.dtype != DType::Float)
         unsupported("Cast of run-time data to a non-float type");
@@ -742,7 +775,13 @@ private:
       define(n, 0, knownFloats(x.shape, out));
       return;
     }
-    if (!x.dynamic() || op == "Not")
+    if (op == "Not" && x.dynamic() && x.dtype == DType::Bool) { // 1 - c: exact on 0 and 1 (and -0)
+      Value v = x;
+      v.tensor = emit("Scale", {x.tensor}, {{"alpha", -1.0}, {"bias", 1.0}}, x.storage, outName(n));
+      define(n, 0, v);
+      return;
+    }
+    if (!x.dynamic() || op == "Not" || x.dtype != DType::Float)
       unsupported(op + " of this operand is not supported");
     Value v = x;
     if (op == "Neg")
@@ -1326,8 +1365,13 @@ private:
 
   void where(const onnx::NodeProto &n) {
     const Value &c = required(n, 0), &x = required(n, 1), &y = required(n, 2);
+    if (c.dynamic() && c.dtype == DType::Bool) {
+      runtimeWhere(n, c, x, y);
+      return;
+    }
     if (!c.known())
-      unsupported("Where with a run-time condition is not supported");
+      unsupported("Where with a run-time condition that is not a bool model input (or Not, Cast or a reshape "
+                  "of one) is not supported");
     if (x.known() && y.known()) {
       auto shape = broadcast(c.shape, x.shape);
       shape = shape ? broadcast(*shape, y.shape) : shape;
@@ -1361,6 +1405,65 @@ private:
       mask.push_back(((e.coefficient != 0) == xFill) ? fill : 0.0);
     Value m = knownFloats(c.shape, mask);
     addMask(n, data, m);
+  }
+
+  /// masked_fill(data, c, fill) with c a run-time bool (0 or 1 in its f32 tensor): Where(c, fill, data)
+  /// hides data where c is 1, Where(c, data, fill) where c is 0. Only elementwise ops of dmc's vocabulary,
+  /// each exact on 0 and 1, so the result is what ONNX's select gives (for finite data with a finite fill).
+  void runtimeWhere(const onnx::NodeProto &n, const Value &c, const Value &x, const Value &y) {
+    bool xFill = isScalar(x) && y.dynamic() && y.dtype == DType::Float;
+    bool yFill = isScalar(y) && x.dynamic() && x.dtype == DType::Float;
+    if (!xFill && !yFill)
+      unsupported("Where with a run-time condition is supported only as masked_fill: a known scalar on one "
+                  "side, run-time float data on the other");
+    const Value &data = xFill ? y : x;
+    double fill = xFill ? x.floats[0] : y.floats[0];
+    bool minusInf = std::isinf(fill) && fill < 0;
+    if (!minusInf && !std::isfinite(fill))
+      unsupported(std::string("masked_fill with a run-time condition and the fill ") +
+                  (std::isnan(fill) ? "NaN" : "+inf") + " (supported: -inf and finite values)");
+    auto shape = broadcast(data.shape, c.shape);
+    if (!shape || *shape != data.shape)
+      unsupported("the condition " + formatShape(c.shape) + " does not broadcast to the data " +
+                  formatShape(data.shape));
+    std::string in = plain(data, n.input(xFill ? 2 : 1));
+    Value cf = c;
+    cf.dtype = DType::Float;
+    size_t firstMaskNode = t_.nodes.size();
+    std::string cond = plain(cf, n.input(0));
+    const SymShape &cs = c.shape;
+    auto oneMinus = [&](const std::string &t, const std::string &base) {
+      return emit("Scale", {t}, {{"alpha", -1.0}, {"bias", 1.0}}, cs, base);
+    };
+    // kept: 1 where data stays. Both forms pass through 1 - v, which maps -0 to 1 like +0.
+    std::string hidden = xFill ? cond : oneMinus(cond, outName(n) + "_hidden");
+    std::string kept = oneMinus(hidden, outName(n) + "_kept");
+    if (minusInf) {
+      // The additive mask 0 / -inf as 1 - 1/kept (1/1 = 1, 1/+0 = +inf, both exact): added to scores, it is
+      // Softmax's mask operand after the patterns, as an -inf mask known at import would be.
+      std::string r = emit("Reciprocal", {kept}, json::object(), cs, outName(n) + "_inverse");
+      std::string m = oneMinus(r, outName(n) + "_mask");
+      hoistMaskNodes(firstMaskNode, c.tensor);
+      define(n, 0, dynamic(emit("Add", {in, m}, json::object(), data.shape, outName(n)), data.shape));
+      return;
+    }
+    // data * kept + fill * hidden: x*1 + (+-0) = x and x*0 + fill = fill for finite x.
+    std::string filled = emit("Scale", {hidden}, {{"alpha", fill}}, cs, outName(n) + "_fill");
+    hoistMaskNodes(firstMaskNode, c.tensor);
+    std::string keptData = emit("Mul", {in, kept}, json::object(), data.shape, outName(n) + "_kept_data");
+    define(n, 0, dynamic(emit("Add", {keptData, filled}, json::object(), data.shape, outName(n)), data.shape));
+  }
+
+  /// Moves the nodes from `first` on (they read only the condition `cond` and each other) to just after
+  /// the node producing `cond`, or to the front when it is a graph input. Emitted in ONNX order they would
+  /// stand between the scores' MatMul and the Softmax, where fuse-attention requires that nothing writes
+  /// the mask it moves into nn.attention.
+  void hoistMaskNodes(size_t first, const std::string &cond) {
+    size_t at = 0;
+    for (size_t i = 0; i < first; ++i)
+      if (t_.nodes[i].output == cond)
+        at = i + 1;
+    std::rotate(t_.nodes.begin() + at, t_.nodes.begin() + first, t_.nodes.end());
   }
 
   /// data + m for a Known additive mask m: a causal pattern becomes the causal pseudo-node.
