@@ -33,7 +33,10 @@ public:
     rewriteAll([&](size_t i) { return sinkTranspose(i); });
     // Then the layout changes that are no data movement, so that a reshape next to a projection moves
     // above it and the residual add after the output projection meets the MatMul directly.
-    rewriteAll([&](size_t i) { return unitTransposeToReshape(i) || foldReshapes(i) || hoistReshapeAboveProjection(i); });
+    rewriteAll([&](size_t i) {
+      return unitTransposeToReshape(i) || foldReshapes(i) || hoistReshapeAboveProjection(i) ||
+             hoistTransposeAboveProjection(i);
+    });
     rewriteAll(idioms);
     for (const DmcNode &n : t_.nodes)
       if (n.op == "$CausalMask")
@@ -408,15 +411,8 @@ private:
     DmcNode &r = t_.nodes[i];
     if (r.op != "Reshape")
       return false;
-    DmcNode *add = soleProducer(r.inputs[0], "Add"), *mm = nullptr;
-    if (add) {
-      for (size_t k = 0; k < 2 && !mm; ++k)
-        if (t_.shapes[add->inputs[1 - k]].size() == 1)
-          mm = soleProducer(add->inputs[k], "MatMul");
-    } else {
-      mm = soleProducer(r.inputs[0], "MatMul");
-    }
-    if (!mm || (mm->attrs.contains("transA") && mm->attrs["transA"] == 1) || t_.shapes[mm->inputs[1]].size() != 2)
+    auto [add, mm] = projectionOf(r.inputs[0]);
+    if (!mm)
       return false;
     const SymShape out = t_.shapes[r.output], a = t_.shapes[mm->inputs[0]];
     if (out.size() < 2 || a.size() < 2 || out.back() != t_.shapes[mm->output].back() ||
@@ -437,6 +433,67 @@ private:
     (add ? add : mm)->output = r.output;
     kill(&r);
     t_.nodes.push_back(reshape); // the importer orders nodes topologically
+    return true;
+  }
+
+  /// The MatMul (+ bias Add) of a projection by a matrix whose result `tensor` is read only by the caller:
+  /// {add or null, matmul}, or {null, null}.
+  std::pair<DmcNode *, DmcNode *> projectionOf(const std::string &tensor) {
+    DmcNode *add = soleProducer(tensor, "Add"), *mm = nullptr;
+    if (add) {
+      for (size_t k = 0; k < 2 && !mm; ++k)
+        if (t_.shapes[add->inputs[1 - k]].size() == 1)
+          mm = soleProducer(add->inputs[k], "MatMul");
+    } else {
+      mm = soleProducer(tensor, "MatMul");
+    }
+    if (!mm || (mm->attrs.contains("transA") && mm->attrs["transA"] == 1) || t_.shapes[mm->inputs[1]].size() != 2)
+      return {nullptr, nullptr};
+    return {add, mm};
+  }
+
+  /// Whether a contraction with `after` rows is the better one than with `before`: a symbol (a sequence
+  /// length) beats a constant (a batch), a larger constant a smaller one.
+  static bool moreRows(const SymExpr &after, const SymExpr &before) {
+    if (after.isConstant() != before.isConstant())
+      return !after.isConstant();
+    return after.isConstant() && after.coefficient > before.coefficient;
+  }
+
+  /// Transpose([Add](MatMul(y, W), b), p) with W a matrix, b of rank 1 and p keeping the last axis ->
+  /// [Add](MatMul(Transpose(y, p), W), b) when the product then has more rows: sinkTranspose's inverse,
+  /// for the output projection of sequence-first attention, which multiplies [S, B, E] (B rows, batched
+  /// over S) unless the final [S, B, E] -> [B, S, E] moves above it. The residual add then reads the
+  /// projection itself, which fuse-matmul-epilogues takes.
+  bool hoistTransposeAboveProjection(size_t i) {
+    DmcNode &tr = t_.nodes[i];
+    if (tr.op != "Transpose")
+      return false;
+    std::vector<int64_t> perm = tr.attrs["perm"].get<std::vector<int64_t>>();
+    size_t r = perm.size();
+    if (r < 2 || perm.back() != (int64_t)r - 1)
+      return false;
+    auto [add, mm] = projectionOf(tr.inputs[0]);
+    if (!mm)
+      return false;
+    const SymShape y = t_.shapes[mm->inputs[0]];
+    if (y.size() != r)
+      return false;
+    SymShape permuted;
+    for (int64_t p : perm)
+      permuted.push_back(y[p]);
+    if (!moreRows(permuted[r - 2], y[r - 2]))
+      return false;
+    DmcNode moved = tr;
+    moved.inputs = {mm->inputs[0]};
+    moved.output = freshName(mm->output + "_permuted", t_.taken);
+    t_.shapes[moved.output] = permuted;
+    mm->inputs[0] = moved.output;
+    t_.shapes[mm->output] = t_.shapes[tr.output];
+    // The last node takes over the Transpose's result (its old one had no other reader).
+    (add ? add : mm)->output = tr.output;
+    kill(&tr);
+    t_.nodes.push_back(moved); // the importer orders nodes topologically
     return true;
   }
 
