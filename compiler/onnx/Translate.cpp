@@ -1,5 +1,6 @@
 //===- Translate.cpp - ONNX nodes to dmc nodes, folding what is known -----===//
 #include "compiler/onnx/Translate.h"
+#include "compiler/importer/Importer.h"
 #include "compiler/onnx/Tensors.h"
 
 #include "onnx/onnx_pb.h"
@@ -14,20 +15,16 @@ using nlohmann::json;
 namespace dmc::onnx_import {
 
 std::string freshName(const std::string &base, std::set<std::string> &taken) {
-  std::string out;
-  for (char c : base)
-    out += (std::isalnum((unsigned char)c) || c == '_') ? c : '_';
-  size_t start = out.find_first_not_of('_');
-  out = start == std::string::npos ? "" : out.substr(start);
+  // ONNX names are paths ("/encoder/layer.0/attention/MatMul_output_0"): without their leading
+  // separators and cut to their last 64 characters they stay readable in the IR and the C++.
+  // (uniqueIdentifier maps characters one to one, so they may be cut before.)
+  size_t start = 0;
+  while (start < base.size() && !std::isalnum((unsigned char)base[start]))
+    ++start;
+  std::string out = base.substr(start);
   if (out.size() > 64)
     out = out.substr(out.size() - 64);
-  if (out.empty() || std::isdigit((unsigned char)out[0]))
-    out = "t_" + out;
-  std::string unique = out;
-  for (int i = 1; taken.count(unique); ++i)
-    unique = out + "_" + std::to_string(i);
-  taken.insert(unique);
-  return unique;
+  return uniqueIdentifier(out, taken);
 }
 
 namespace {
