@@ -422,20 +422,7 @@ void Translator::expand(const onnx::NodeProto &n) {
       define(n, 0, *v);
     } else {
       auto dims = *constantDims(*out), xd = *constantDims(x.shape);
-      define(n, 0, gatherKnown(x, *out, [&](int64_t i) {
-               int64_t src = 0, stride = 1;
-               for (size_t k = 0; k < dims.size(); ++k) {
-                 size_t o = dims.size() - 1 - k;
-                 int64_t coord = i % dims[o];
-                 i /= dims[o];
-                 if (k < xd.size()) {
-                   size_t a = xd.size() - 1 - k;
-                   src += (xd[a] == 1 ? 0 : coord) * stride;
-                   stride *= xd[a];
-                 }
-               }
-               return src;
-             }));
+      define(n, 0, gatherKnown(x, *out, [&](int64_t i) { return sourceIndex(i, dims, xd); }));
     }
     return;
   }
