@@ -206,20 +206,6 @@ std::string boundSuffix(const Bindings &bound) {
   return out.empty() ? out : out + ")";
 }
 
-/// Turns a user's name into an identifier, unique among `taken`.
-std::string sanitize(const std::string &name, std::set<std::string> &taken) {
-  std::string out;
-  for (char c : name)
-    out += (std::isalnum((unsigned char)c) || c == '_') ? c : '_';
-  if (out.empty() || std::isdigit((unsigned char)out[0]))
-    out = "t_" + out;
-  std::string unique = out;
-  for (int i = 1; taken.count(unique); ++i)
-    unique = out + "_" + std::to_string(i);
-  taken.insert(unique);
-  return unique;
-}
-
 class GraphImporter {
 public:
   GraphImporter(MLIRContext &ctx, const Graph &graph, Bindings bound, Diagnostics &diag)
@@ -520,7 +506,7 @@ private:
     bool renamed = false;
     for (const auto *list : {&g_.inputs, &g_.outputs})
       for (const TensorDecl &t : *list) {
-        argNames.push_back(sanitize(t.name, taken));
+        argNames.push_back(uniqueIdentifier(t.name, taken));
         abiNames.push_back(t.name);
         renamed |= argNames.back() != t.name;
         argTypes.push_back(arrayType(list == &g_.inputs ? shapes_[t.name] : bindShape(t.shape, bound_)));
@@ -558,7 +544,7 @@ private:
       if (containers.count(out))
         continue;
       auto alloc = b_.create<sdfg::AllocOp>(nameLoc(i), arrayType(shapes_[out]), sdfg::Storage::heap,
-                                            sdfg::Lifetime::sdfg, b_.getStringAttr(sanitize(out, taken)));
+                                            sdfg::Lifetime::sdfg, b_.getStringAttr(uniqueIdentifier(out, taken)));
       containers[out] = alloc;
     }
     auto state = b_.create<sdfg::StateOp>(fileLoc, b_.getStringAttr("main"));
@@ -601,7 +587,7 @@ private:
     }
     state.addOperands(containers.at(n.outputs[0]));
     state.addAttribute("operandSegmentSizes", b_.getDenseI32ArrayAttr({(int32_t)n.inputs.size() + extra, 1}));
-    state.addAttribute("label", b_.getStringAttr(sanitize(n.name, labels)));
+    state.addAttribute("label", b_.getStringAttr(uniqueIdentifier(n.name, labels)));
     if (!n.impl.empty())
       state.addAttribute(nn::kImplAttrName, b_.getStringAttr(n.impl));
     const AttrValues &attrs = attrs_[i];
@@ -690,6 +676,19 @@ OwningOpRef<ModuleOp> importChecked(MLIRContext &context, const Graph &graph, co
   return GraphImporter(context, graph, bound, diag).run();
 }
 } // namespace
+
+std::string uniqueIdentifier(const std::string &name, std::set<std::string> &taken) {
+  std::string out;
+  for (char c : name)
+    out += (std::isalnum((unsigned char)c) || c == '_') ? c : '_';
+  if (out.empty() || std::isdigit((unsigned char)out[0]))
+    out = "t_" + out;
+  std::string unique = out;
+  for (int i = 1; taken.count(unique); ++i)
+    unique = out + "_" + std::to_string(i);
+  taken.insert(unique);
+  return unique;
+}
 
 OwningOpRef<ModuleOp> importGraph(MLIRContext &context, const std::string &path, const ImportOptions &options,
                                   Diagnostics &diag) {

@@ -6,6 +6,8 @@
 #include "dialects/Support/Shape.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -30,6 +32,12 @@ mlir::OwningOpRef<mlir::ModuleOp> importGraphJson(mlir::MLIRContext &context, co
 
 /// Loads the dialects the importer and dmc's passes produce.
 void loadDmcDialects(mlir::MLIRContext &context);
+
+/// A user's name as an identifier unique in `taken`, which it joins: characters outside [A-Za-z0-9_]
+/// become '_', an empty or digit-leading name gets a "t_" prefix, and a "_N" suffix makes it unique. The
+/// importer names containers and labels with it (docs/architecture.md#names), the ONNX importer its
+/// tensors and symbols.
+std::string uniqueIdentifier(const std::string &name, std::set<std::string> &taken);
 
 } // namespace dmc
 

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/onnx/Translate.h"
 
+#include <algorithm>
 #include <cmath>
 
 using nlohmann::json;
@@ -30,6 +31,12 @@ public:
     };
     rewriteAll(idioms);
     rewriteAll([&](size_t i) { return sinkTranspose(i); });
+    // Then the layout changes that are no data movement, so that a reshape next to a projection moves
+    // above it and the residual add after the output projection meets the MatMul directly.
+    rewriteAll([&](size_t i) {
+      return unitTransposeToReshape(i) || foldReshapes(i) || hoistReshapeAboveProjection(i) ||
+             hoistTransposeAboveProjection(i);
+    });
     rewriteAll(idioms);
     for (const DmcNode &n : t_.nodes)
       if (n.op == "$CausalMask")
@@ -344,6 +351,150 @@ private:
       return true;
     }
     return false;
+  }
+
+  static json shapeAttr(const SymShape &shape) {
+    json j = json::array();
+    for (const SymExpr &d : shape)
+      j.push_back(d.isConstant() ? json(d.coefficient) : json(d.symbols.at(0)));
+    return j;
+  }
+  bool isGraphOutput(const std::string &tensor) const {
+    return std::any_of(t_.outputs.begin(), t_.outputs.end(), [&](const TensorInfo &o) { return o.name == tensor; });
+  }
+
+  /// Transpose(x, p) that moves only axes of size 1 (the others keep their order) -> Reshape(x): the
+  /// elements stay in the same order. At batch 1, sequence-first attention's [1, S, E] -> [S, 1, E] and
+  /// back are of this kind; as transposes they would stand between the projections and their reshapes.
+  bool unitTransposeToReshape(size_t i) {
+    DmcNode &n = t_.nodes[i];
+    if (n.op != "Transpose")
+      return false;
+    const SymShape &x = t_.shapes[n.inputs[0]];
+    int64_t last = -1;
+    for (int64_t p : n.attrs["perm"].get<std::vector<int64_t>>()) {
+      if (x[p] == SymExpr::constant(1))
+        continue;
+      if (p < last)
+        return false;
+      last = p;
+    }
+    n.op = "Reshape";
+    n.attrs = {{"shape", shapeAttr(t_.shapes[n.output])}};
+    return true;
+  }
+
+  /// Reshape(Reshape(x)) -> Reshape(x); a Reshape to its input's own shape -> its input.
+  bool foldReshapes(size_t i) {
+    DmcNode &n = t_.nodes[i];
+    if (n.op != "Reshape")
+      return false;
+    if (DmcNode *inner = soleProducer(n.inputs[0], "Reshape")) {
+      n.inputs[0] = inner->inputs[0];
+      kill(inner);
+      return true;
+    }
+    if (t_.shapes[n.inputs[0]] != t_.shapes[n.output] || isGraphOutput(n.output))
+      return false;
+    replaceUses(n.output, n.inputs[0]);
+    dead_.insert(i);
+    return true;
+  }
+
+  /// Reshape([Add](MatMul(A, W), b), R) with W a matrix, b of rank 1, R keeping the last dim N and the row
+  /// dim M of A -> [Add](MatMul(Reshape(A, R[..-1] + [K]), W), b): a reshape of the leading (batch) dims
+  /// commutes with a product by a matrix and a bias on the last dim. The output projection of an exported
+  /// encoder works on [S, E] (Gemm is rank 2) and then reshapes to [1, S, E]; with the reshape moved above,
+  /// the residual add reads the projection itself and fuse-matmul-epilogues takes it, as in the sample.
+  /// Keeping M keeps the contraction's shape: [1, S, E] -> [S, 1, E] would batch S products of one row.
+  bool hoistReshapeAboveProjection(size_t i) {
+    DmcNode &r = t_.nodes[i];
+    if (r.op != "Reshape")
+      return false;
+    auto [add, mm] = projectionOf(r.inputs[0]);
+    if (!mm)
+      return false;
+    const SymShape out = t_.shapes[r.output], a = t_.shapes[mm->inputs[0]];
+    if (out.size() < 2 || a.size() < 2 || out.back() != t_.shapes[mm->output].back() ||
+        out[out.size() - 2] != a[a.size() - 2] || out == t_.shapes[mm->output])
+      return false;
+    SymShape rows = out;
+    rows.back() = a.back();
+    DmcNode reshape;
+    reshape.op = "Reshape";
+    reshape.inputs = {mm->inputs[0]};
+    reshape.output = freshName(mm->output + "_rows", t_.taken);
+    reshape.attrs = {{"shape", shapeAttr(rows)}};
+    reshape.origin = r.origin;
+    t_.shapes[reshape.output] = rows;
+    mm->inputs[0] = reshape.output;
+    t_.shapes[mm->output] = out;
+    // The last node takes over the Reshape's result (its old one had no other reader).
+    (add ? add : mm)->output = r.output;
+    kill(&r);
+    t_.nodes.push_back(reshape); // the importer orders nodes topologically
+    return true;
+  }
+
+  /// The MatMul (+ bias Add) of a projection by a matrix whose result `tensor` is read only by the caller:
+  /// {add or null, matmul}, or {null, null}.
+  std::pair<DmcNode *, DmcNode *> projectionOf(const std::string &tensor) {
+    DmcNode *add = soleProducer(tensor, "Add"), *mm = nullptr;
+    if (add) {
+      for (size_t k = 0; k < 2 && !mm; ++k)
+        if (t_.shapes[add->inputs[1 - k]].size() == 1)
+          mm = soleProducer(add->inputs[k], "MatMul");
+    } else {
+      mm = soleProducer(tensor, "MatMul");
+    }
+    if (!mm || (mm->attrs.contains("transA") && mm->attrs["transA"] == 1) || t_.shapes[mm->inputs[1]].size() != 2)
+      return {nullptr, nullptr};
+    return {add, mm};
+  }
+
+  /// Whether a contraction with `after` rows is the better one than with `before`: a symbol (a sequence
+  /// length) beats a constant (a batch), a larger constant a smaller one.
+  static bool moreRows(const SymExpr &after, const SymExpr &before) {
+    if (after.isConstant() != before.isConstant())
+      return !after.isConstant();
+    return after.isConstant() && after.coefficient > before.coefficient;
+  }
+
+  /// Transpose([Add](MatMul(y, W), b), p) with W a matrix, b of rank 1 and p keeping the last axis ->
+  /// [Add](MatMul(Transpose(y, p), W), b) when the product then has more rows: sinkTranspose's inverse,
+  /// for the output projection of sequence-first attention, which multiplies [S, B, E] (B rows, batched
+  /// over S) unless the final [S, B, E] -> [B, S, E] moves above it. The residual add then reads the
+  /// projection itself, which fuse-matmul-epilogues takes.
+  bool hoistTransposeAboveProjection(size_t i) {
+    DmcNode &tr = t_.nodes[i];
+    if (tr.op != "Transpose")
+      return false;
+    std::vector<int64_t> perm = tr.attrs["perm"].get<std::vector<int64_t>>();
+    size_t r = perm.size();
+    if (r < 2 || perm.back() != (int64_t)r - 1)
+      return false;
+    auto [add, mm] = projectionOf(tr.inputs[0]);
+    if (!mm)
+      return false;
+    const SymShape y = t_.shapes[mm->inputs[0]];
+    if (y.size() != r)
+      return false;
+    SymShape permuted;
+    for (int64_t p : perm)
+      permuted.push_back(y[p]);
+    if (!moreRows(permuted[r - 2], y[r - 2]))
+      return false;
+    DmcNode moved = tr;
+    moved.inputs = {mm->inputs[0]};
+    moved.output = freshName(mm->output + "_permuted", t_.taken);
+    t_.shapes[moved.output] = permuted;
+    mm->inputs[0] = moved.output;
+    t_.shapes[mm->output] = t_.shapes[tr.output];
+    // The last node takes over the Transpose's result (its old one had no other reader).
+    (add ? add : mm)->output = tr.output;
+    kill(&tr);
+    t_.nodes.push_back(moved); // the importer orders nodes topologically
+    return true;
   }
 
   /// Scale(x, 1, 0) is x (a Mul by 1 of the exporter's baddbmm, a Pow by 1).

@@ -164,8 +164,6 @@ std::optional<SymShape> broadcast(const SymShape &a, const SymShape &b) {
   return out;
 }
 
-namespace {
-/// The flat index into an operand of shape `dims` (right-aligned in `outDims`) of output element `flat`.
 int64_t sourceIndex(int64_t flat, const std::vector<int64_t> &outDims, const std::vector<int64_t> &dims) {
   int64_t index = 0, stride = 1;
   for (size_t k = 0; k < outDims.size(); ++k) {
@@ -182,6 +180,7 @@ int64_t sourceIndex(int64_t flat, const std::vector<int64_t> &outDims, const std
   return index;
 }
 
+namespace {
 bool isComparison(const std::string &op) {
   return op == "Equal" || op == "Less" || op == "Greater" || op == "LessOrEqual" || op == "GreaterOrEqual";
 }

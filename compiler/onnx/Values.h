@@ -72,6 +72,10 @@ SymShape constantShape(const std::vector<int64_t> &dims);
 /// The shape when every dim is constant.
 std::optional<std::vector<int64_t>> constantDims(const SymShape &shape);
 
+/// The flat index into an operand of shape `dims` (right-aligned in `outDims`, NumPy broadcasting) of the
+/// output element `flat`.
+int64_t sourceIndex(int64_t flat, const std::vector<int64_t> &outDims, const std::vector<int64_t> &dims);
+
 /// NumPy broadcasting of symbolic shapes; nullopt when incompatible.
 std::optional<SymShape> broadcast(const SymShape &a, const SymShape &b);
 

@@ -9,6 +9,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 // libMLIR.so is Debian's, not instrumented. LLVM's headers poison each new BumpPtrAllocator slab when
 // inlined into our instrumented code (attribute storage), and only instrumented code unpoisons what it
@@ -56,6 +58,45 @@ void checkRoundTrip(mlir::ModuleOp module) {
   std::string again = print(*reparsed);
   if (again != text)
     reportFinding("print -> parse -> print changes the module", "--- first:\n" + text + "--- second:\n" + again);
+}
+
+namespace {
+void checkImport(mlir::ModuleOp module, const Diagnostics &diag, const FuzzContext &context) {
+  std::ostringstream messages;
+  diag.print(messages);
+  // The importer validated the input, yet the IR it built does not verify. The whole message is compared,
+  // since the other messages quote the user's (fuzzed) text.
+  const std::string internalError =
+      diag.file() + ": error: internal error: the imported IR does not verify (see above)";
+  for (const std::string &message : diag.messages())
+    if (message == internalError)
+      reportFinding("the importer reports an internal error", messages.str() + context.errors());
+  if (!module) {
+    if (!diag.hasErrors() && !context.hasErrors())
+      reportFinding("an input was rejected without any diagnostic");
+    return;
+  }
+  if (diag.hasErrors() || context.hasErrors())
+    reportFinding("an input was imported although errors were reported", messages.str() + context.errors());
+  checkRoundTrip(module);
+}
+} // namespace
+
+void fuzzImport(ImportFunction import, const std::string &path, const uint8_t *data, size_t size) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(size));
+    if (!out)
+      reportFinding("cannot write the scratch file " + path);
+  }
+  for (bool testSize : {false, true}) {
+    FuzzContext context;
+    Diagnostics diag(path);
+    ImportOptions options;
+    options.testSize = testSize;
+    mlir::OwningOpRef<mlir::ModuleOp> module = import(context.get(), path, options, diag);
+    checkImport(module ? *module : mlir::ModuleOp(), diag, context);
+  }
 }
 
 } // namespace dmc::fuzz

@@ -9,9 +9,13 @@
 #ifndef DMC_TEST_FUZZ_FUZZORACLE_H
 #define DMC_TEST_FUZZ_FUZZORACLE_H
 
+#include "compiler/importer/Importer.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace dmc::fuzz {
@@ -39,6 +43,17 @@ private:
 /// `module` must verify, print, and parse back (in a fresh context) to a module that verifies and prints
 /// the same text; otherwise reportFinding.
 void checkRoundTrip(mlir::ModuleOp module);
+
+/// An importer as dmc import calls it (importGraph, importOnnx).
+using ImportFunction = mlir::OwningOpRef<mlir::ModuleOp> (*)(mlir::MLIRContext &, const std::string &,
+                                                             const ImportOptions &, Diagnostics &);
+
+/// One fuzz input of an importer target (fuzz-import-json, fuzz-import-onnx): written to the scratch file
+/// `path` (importers take a path, as dmc import does), imported as is and with --test-size, each in a
+/// fresh context. A rejection needs a diagnostic; an accepted module must come without errors and pass
+/// checkRoundTrip; the importer's own consistency check ("internal error: the imported IR does not
+/// verify") is a finding either way.
+void fuzzImport(ImportFunction import, const std::string &path, const uint8_t *data, size_t size);
 
 } // namespace dmc::fuzz
 

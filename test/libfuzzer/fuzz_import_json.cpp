@@ -11,8 +11,6 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -27,42 +25,9 @@ const std::string &scratchPath() {
   return path;
 }
 
-void importOnce(bool testSize) {
-  dmc::fuzz::FuzzContext context;
-  dmc::Diagnostics diag(scratchPath());
-  dmc::ImportOptions options;
-  options.testSize = testSize;
-  mlir::OwningOpRef<mlir::ModuleOp> module = dmc::importGraph(context.get(), scratchPath(), options, diag);
-  std::ostringstream messages;
-  diag.print(messages);
-  // The importer's own consistency check: it validated the graph, yet the IR it built does not verify. The
-  // whole message is compared, since the other messages quote the user's (fuzzed) text.
-  const std::string internalError =
-      diag.file() + ": error: internal error: the imported IR does not verify (see above)";
-  for (const std::string &message : diag.messages())
-    if (message == internalError)
-      dmc::fuzz::reportFinding("the importer reports an internal error", messages.str() + context.errors());
-  if (!module) {
-    if (!diag.hasErrors() && !context.hasErrors())
-      dmc::fuzz::reportFinding("a graph was rejected without any diagnostic");
-    return;
-  }
-  if (diag.hasErrors() || context.hasErrors())
-    dmc::fuzz::reportFinding("a graph was imported although errors were reported",
-                             messages.str() + context.errors());
-  dmc::fuzz::checkRoundTrip(*module);
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  {
-    std::ofstream out(scratchPath(), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(size));
-    if (!out)
-      dmc::fuzz::reportFinding("cannot write the scratch file " + scratchPath());
-  }
-  importOnce(/*testSize=*/false);
-  importOnce(/*testSize=*/true);
+  dmc::fuzz::fuzzImport(dmc::importGraph, scratchPath(), data, size);
   return 0;
 }

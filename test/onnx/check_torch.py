@@ -3,10 +3,12 @@ compiled by `dmc compile MODEL.onnx` at each -O level, run by `dmc run` at sever
 dynamic axis S is a run-time symbol of one library) and compared with PyTorch's own float32 output:
 max |dmc - torch| / max |torch| < 1e-5.
 
-  /usr/bin/python3 test/onnx/check_torch.py DMC [--levels 0,3] [--sizes 1,7,77] [MODEL[:OPSET] ...]
+  /usr/bin/python3 test/onnx/check_torch.py DMC [--levels 0,3] [--sizes 1,7,77] [MODEL[:OPSET][@BATCH] ...]
 
 Besides opset 17, two encoders are exported at opsets 13 and 14, where PyTorch writes LayerNorm decomposed
-(ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add): the importer's pattern must rebuild it.
+(ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add): the importer's pattern must rebuild it. Two
+run at batch 1 (the default is 2), where the sequence-first layout transposes only move axes of size 1
+and the importer folds them into reshapes (Patterns.cpp).
 """
 import argparse
 import os
@@ -35,27 +37,30 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
-    models = args.models or list(torch_models.MODELS) + ["encoder_post_gelu:14", "encoder_pre_relu:13"]
+    models = args.models or list(torch_models.MODELS) + ["encoder_post_gelu:14", "encoder_pre_relu:13",
+                                                         "encoder_post_gelu@1", "encoder_pre_relu@1"]
     levels = [int(v) for v in args.levels.split(",")]
     sizes = [int(v) for v in args.sizes.split(",")]
     failures = checks = 0
     with tempfile.TemporaryDirectory() as tmp:
         for spec in models:
-            name, _, opset = spec.partition(":")
-            path = os.path.join(tmp, name + opset + ".onnx")
-            module = torch_models.export(name, path, opset=int(opset or 17))
+            base, _, batch = spec.partition("@")
+            name, _, opset = base.partition(":")
+            batch = int(batch or torch_models.B)
+            path = os.path.join(tmp, f"{name}{opset}b{batch}.onnx")
+            module = torch_models.export(name, path, opset=int(opset or 17), batch=batch)
             name = spec
             inputs = {}
             for s in sizes:
                 torch.manual_seed(100 + s)
-                given = torch_models.example_inputs(name.partition(":")[0], s)
+                given = torch_models.example_inputs(name.partition(":")[0].partition("@")[0], s, batch)
                 with torch.no_grad():
                     inputs[s] = ({k: v.numpy() for k, v in given.items()}, module(*given.values()).numpy())
             every = [m for m in args.all_levels_for.split(",") if m]
             for level in ([0, 1, 2, 3] if spec in every else levels):
-                lib_dir = os.path.join(tmp, f"{name.replace(':', '_')}-O{level}")
+                lib_dir = os.path.join(tmp, f"{name.replace(':', '_').replace('@', '_b')}-O{level}")
                 os.makedirs(lib_dir)
-                lib = os.path.join(lib_dir, f"lib{name}.so")
+                lib = os.path.join(lib_dir, f"lib{name.replace(':', '_').replace('@', '_b')}.so")
                 r = subprocess.run([args.dmc, "compile", path, f"-O{level}", "-o", lib, "--no-cache"],
                                    capture_output=True, text=True)
                 if r.returncode:

@@ -89,9 +89,9 @@ def build(name, seed=0):
     return module
 
 
-def example_inputs(name, seq):
+def example_inputs(name, seq, batch=B):
     """The module's inputs at sequence length `seq`, by name (x, and the additive mask where it takes one)."""
-    inputs = {"x": torch.randn(B, seq, E)}
+    inputs = {"x": torch.randn(batch, seq, E)}
     if name == "attention_mask_input":  # a padding-like mask: the last key of each row is hidden, -1e9
         mask = torch.randn(seq, seq) * 0.5
         mask[:, -1] = -1e9 if seq > 1 else 0.0
@@ -99,9 +99,9 @@ def example_inputs(name, seq):
     return inputs
 
 
-def export(name, path, seq=7, opset=17):
+def export(name, path, seq=7, opset=17, batch=B):
     module = build(name)
-    inputs = example_inputs(name, seq)
+    inputs = example_inputs(name, seq, batch)
     axes = {"x": {1: "S"}, "y": {1: "S"}}
     if "mask" in inputs:
         axes["mask"] = {0: "S", 1: "S"}

@@ -70,6 +70,39 @@ for name, hidden in (("masked_fill_causal", np.triu(np.ones((4, 4), bool), 1)),
     np.save(os.path.join(out, name + "_in", "x.npy"), x4)
     np.save(os.path.join(out, name + "_expected.npy"), (p / p.sum(-1, keepdims=True)) @ x4)
 
+# masked_fill with a run-time condition: a bool model input `pad` [2, 1, S] (key padding, true = hidden)
+# broadcast over the scores [2, S, S]. With -inf it is an additive mask operand of Softmax; with a finite
+# fill (here through Not, as Where(keep, scores, -1e4)) the scores are selected element by element.
+pad = helper.make_tensor_value_info("pad", TensorProto.BOOL, [2, 1, "S"])
+for name, fill in (("where_input_inf", -np.inf), ("where_input_finite", -1e4)):
+    if np.isinf(fill):
+        select = [helper.make_node("Where", ["pad", "fill", "scaled"], ["masked"], name="masked_fill")]
+    else:
+        select = [helper.make_node("Not", ["pad"], ["keep"], name="keep"),
+                  helper.make_node("Where", ["keep", "scaled", "fill"], ["masked"], name="masked_fill")]
+    save(name, [
+        helper.make_node("Transpose", ["x"], ["xt"], perm=[0, 2, 1], name="xt"),
+        helper.make_node("MatMul", ["x", "xt"], ["scores"], name="scores"),
+        helper.make_node("Div", ["scores", "sqrt_d"], ["scaled"], name="scale"),
+        *select,
+        helper.make_node("Softmax", ["masked"], ["p"], axis=-1, name="softmax"),
+        helper.make_node("MatMul", ["p", "x"], ["y"], name="pv"),
+    ], [x, pad], [y], [const("sqrt_d", np.float32(np.sqrt(8))), const("fill", np.float32(fill))])
+    # S = 5; each batch keeps at least one key, so no row is all -inf.
+    x5 = rng.standard_normal((2, 5, 8)).astype(np.float32)
+    hidden = np.array([[[False, True, False, False, True]], [[True, True, True, False, False]]])
+    scores = np.where(hidden, np.float64(fill), x5.astype(np.float64) @ x5.transpose(0, 2, 1) / np.sqrt(8))
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    os.makedirs(os.path.join(out, name + "_in"), exist_ok=True)
+    np.save(os.path.join(out, name + "_in", "x.npy"), x5)
+    np.save(os.path.join(out, name + "_in", "pad.npy"), hidden.astype(np.float32))  # the library's f32 0/1
+    np.save(os.path.join(out, name + "_expected.npy"), (p / p.sum(-1, keepdims=True)) @ x5)
+save("bool_as_data", [helper.make_node("Cast", ["pad"], ["i"], to=TensorProto.INT64, name="to_int"),
+                      helper.make_node("Relu", ["x"], ["y"], name="r")], [x, pad], [y])
+save("bool_in_add", [helper.make_node("Add", ["x", "pad"], ["y"], name="add_pad")], [x, pad], [y])
+save("where_runtime_nan", [helper.make_node("Where", ["pad", "nan", "x"], ["y"], name="fill_nan")], [x, pad], [y],
+     [const("nan", np.float32(np.nan))])
+
 # Diagnostics.
 save("unsupported_op", [helper.make_node("Sin", ["x"], ["y"], name="my_sin")], [x], [y])
 save("unsupported_attr", [helper.make_node("Softmax", ["x"], ["y"], axis=-1, fancy=3, name="sm")], [x], [y])
