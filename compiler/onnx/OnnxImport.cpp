@@ -128,6 +128,28 @@ void attachConstants(mlir::ModuleOp module, const onnx_import::Translation &t) {
   op->setAttr("dmc.constants", mlir::DictionaryAttr::get(ctx, entries));
 }
 
+/// The importer names each op's location after the node of the generated graph (`nodes[7] 'p'`); a user
+/// knows only their model, so the name becomes the ONNX node the op came from (`node 'softmax'
+/// (Softmax, opset 17), as 'p'`), or says that a pattern generated it. Read by dmc view and the dumps.
+void nameOnnxLocations(mlir::ModuleOp module, const onnx_import::Translation &t) {
+  static const std::regex generated(R"(^nodes\[(\d+)\] '(.*)'$)");
+  mlir::MLIRContext *ctx = module.getContext();
+  module.walk([&](mlir::Operation *op) {
+    auto loc = mlir::dyn_cast<mlir::NameLoc>(op->getLoc());
+    std::smatch match;
+    std::string name = loc ? loc.getName().str() : "";
+    if (!loc || !std::regex_match(name, match, generated))
+      return;
+    size_t i = std::stoul(match[1]);
+    if (i >= t.nodes.size())
+      return;
+    std::string as = "'" + match[2].str() + "'";
+    std::string text = t.nodes[i].origin >= 0 ? t.origins[t.nodes[i].origin] + ", as " + as
+                                              : "a node the ONNX importer's patterns generated, " + as;
+    op->setLoc(mlir::NameLoc::get(mlir::StringAttr::get(ctx, text), loc.getChildLoc()));
+  });
+}
+
 } // namespace
 
 bool isOnnxPath(const std::string &path) {
@@ -158,6 +180,7 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnx(mlir::MLIRContext &context, const s
   if (!module)
     return nullptr;
   attachConstants(*module, t);
+  nameOnnxLocations(*module, t);
   return module;
 }
 
