@@ -21,9 +21,9 @@ tail -2 "$BUILD_DIR/runtime-tests.log"
 # nests and views folded into memlets; -O3 the tiled kernels on strided views; the graphs tiled nests,
 # collapsed maps (atomics) and selected layouts.
 for level in 0 1 2 3; do
-  /usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O$level
+  /usr/bin/python3 test/backend/compare_samples.py "$BUILD_DIR/bin/dmc" -O$level --jobs "$(nproc)"
 done
-/usr/bin/python3 test/backend/compare_graphs.py "$BUILD_DIR/bin/dmc"
+/usr/bin/python3 test/backend/compare_graphs.py --jobs "$(nproc)" "$BUILD_DIR/bin/dmc"
 # The malformed corpus: every file must give a diagnostic and exit 1, never a sanitizer report.
 failed=0
 for f in test/lit/import/Inputs/malformed/*.json; do

@@ -9,7 +9,9 @@ indices into PIPELINES whose outputs must agree with each other to a max relativ
 implementation against another that computes in the same precision). These graphs cover transformations
 that the samples do not trigger. Prints one line per graph and pipeline (and pair); exits 1 on any failure.
 
-usage: compare_graphs.py DMC_BINARY [name ...]
+With --jobs N, N pipeline runs go at once; the lines keep their order.
+
+usage: compare_graphs.py DMC_BINARY [--jobs N] [name ...]
 """
 import glob
 import importlib.util
@@ -17,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -62,25 +65,37 @@ def agree(a, b):
 
 
 def main():
-    dmc, names = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    jobs = 1
+    if "--jobs" in args:
+        at = args.index("--jobs")
+        jobs = int(args[at + 1])
+        del args[at:at + 2]
+    dmc, names = args[0], args[1:]
+    graphs = [g for g in sorted(glob.glob(os.path.join(HERE, "graphs", "*.mlir")))
+              if not names or os.path.basename(g)[:-5] in names]
+    modules = {g: load(g[:-5] + ".py") for g in graphs}
+    tasks = [(g, pipeline) for g in graphs for pipeline in modules[g].PIPELINES]
     passed = failed = 0
-    for graph in sorted(glob.glob(os.path.join(HERE, "graphs", "*.mlir"))):
-        name = os.path.basename(graph)[:-5]
-        if names and name not in names:
-            continue
-        module = load(os.path.join(HERE, "graphs", name + ".py"))
+
+    def report(ok, text):
+        nonlocal passed, failed
+        print("%s %s" % ("PASS" if ok else "FAIL", text), flush=True)
+        passed += ok
+        failed += not ok
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(lambda t: check(dmc, t[0], modules[t[0]], t[1]), tasks))
+    for g in graphs:
+        name = os.path.basename(g)[:-5]
         outputs = []
-        for pipeline in module.PIPELINES:
-            ok, message, out = check(dmc, graph, module, pipeline)
-            outputs.append(out)
-            print("%s %-18s %-70s %s" % ("PASS" if ok else "FAIL", name, pipeline, message), flush=True)
-            passed += ok
-            failed += not ok
-        for i, j in getattr(module, "AGREE", []):
+        for (graph, pipeline), (ok, message, out) in zip(tasks, results):
+            if graph == g:
+                outputs.append(out)
+                report(ok, "%-18s %-70s %s" % (name, pipeline, message))
+        for i, j in getattr(modules[g], "AGREE", []):
             ok, message = agree(outputs[i], outputs[j])
-            print("%s %-18s pipelines %d and %d agree: %s" % ("PASS" if ok else "FAIL", name, i, j, message), flush=True)
-            passed += ok
-            failed += not ok
+            report(ok, "%-18s pipelines %d and %d agree: %s" % (name, i, j, message))
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

@@ -12,7 +12,10 @@ With --uneven, the configurations are instead shapes that cut the kernels' block
 (S=1), S=77, a single head, batch 3, a head width of 32 (uneven_configurations): the samples' softmax
 scale is the expression 1/sqrt(D), so one file serves every head width.
 
-usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--uneven] [sample ...]
+With --jobs N, N runs go at once (the sanitizer job's runs are sequential otherwise); the lines keep
+their order.
+
+usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--uneven] [--jobs N] [sample ...]
 """
 import glob
 import json
@@ -20,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -99,16 +103,25 @@ def main():
     args = [a for a in args if not a.startswith("--passes=")]
     uneven = "--uneven" in args
     args = [a for a in args if a != "--uneven"]
+    jobs = 1
+    if "--jobs" in args:
+        at = args.index("--jobs")
+        jobs = int(args[at + 1])
+        del args[at:at + 2]
     samples = sorted(glob.glob(os.path.join(ROOT, "samples", "*.json")))
     if args:
         samples = [s for s in samples if os.path.splitext(os.path.basename(s))[0] in args]
-    passed = failed = 0
+    tasks = []
     for sample in samples:
         with open(sample) as f:
             graph = json.load(f)
         for label, extra, seed in (uneven_configurations if uneven else configurations)(graph):
-            ok, message = compare(dmc, sample, opt, extra, seed, passes)
-            how = passes[0] if passes else "-O%d" % opt
+            tasks.append((sample, label, extra, seed))
+    how = passes[0] if passes else "-O%d" % opt
+    passed = failed = 0
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = pool.map(lambda t: compare(dmc, t[0], opt, t[2], t[3], passes), tasks)
+        for (sample, label, _, _), (ok, message) in zip(tasks, results):
             print("%s %-22s %s %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), how, label, message),
                   flush=True)
             passed += ok
