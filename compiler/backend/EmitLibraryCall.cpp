@@ -114,6 +114,7 @@ LogicalResult Emitter::emitLibraryNode(Operation *op) {
       .Case([&](nn::SubOp) { return binary("DMCRT_SUB"); })
       .Case([&](nn::MulOp) { return binary("DMCRT_MUL"); })
       .Case([&](nn::DivOp) { return binary("DMCRT_DIV"); })
+      .Case([&](nn::WhereOp) { return "dmcrt_where(" + in[0] + ", " + in[1] + ", " + in[2] + ", " + out[0] + ")"; })
       .Case([&](nn::ExpOp) { return unary("DMCRT_EXP"); })
       .Case([&](nn::TanhOp) { return unary("DMCRT_TANH"); })
       .Case([&](nn::ErfOp) { return unary("DMCRT_ERF"); })

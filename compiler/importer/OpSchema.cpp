@@ -10,6 +10,7 @@ std::vector<int64_t> ints(const json &v) { return v.get<std::vector<int64_t>>();
 
 InferredShape same(const std::vector<Shape> &in, const AttrValues &) { return {in[0], {}}; }
 InferredShape broadcast(const std::vector<Shape> &in, const AttrValues &) { return nn::inferBroadcast(in[0], in[1]); }
+InferredShape where(const std::vector<Shape> &in, const AttrValues &) { return nn::inferWhere(in[0], in[1], in[2]); }
 InferredShape matmul(const std::vector<Shape> &in, const AttrValues &a) {
   return nn::inferMatMul(in[0], in[1], a["transA"].get<bool>(), a["transB"].get<bool>());
 }
@@ -96,6 +97,7 @@ const std::vector<OpSpec> &table() {
           {"axes", AttrKind::IntList, "axes", json::array()}},
          slice},
         {"Concat", "nn.concat", 1, 64, {{"axis", AttrKind::Int, "axis", kRequired}}, concat},
+        {"Where", "nn.where", 3, 3, {}, where},
     };
     for (auto [op, ir] : {std::pair{"Add", "nn.add"}, {"Sub", "nn.sub"}, {"Mul", "nn.mul"}, {"Div", "nn.div"}})
       t.push_back({op, ir, 2, 2, {}, broadcast});

@@ -116,6 +116,19 @@ def NN_SubOp : NN_BinaryOp<"sub", "a - b">;
 def NN_MulOp : NN_BinaryOp<"mul", "a * b">;
 def NN_DivOp : NN_BinaryOp<"div", "a / b">;
 
+def NN_WhereOp : NN_Op<"where"> {
+  let summary = "element-wise select: out = condition != 0 ? x : y, NumPy broadcasting of all three";
+  let description = [{
+    ```mlir
+    nn.where ins(%c, %x, %y : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[S, 64]>, !sdfg.array<f32[64]>)
+             outs(%o : !sdfg.array<f32[S, 64]>)
+    ```
+    Inputs are the condition, x and y; the condition is f32 like every container (ONNX's bool as 0 and
+    1), and an element is true when it compares unordered-or-unequal to 0 (so NaN is true, -0 false). Only
+    the selected operand reaches the output: an inf or NaN in the other one does not.
+  }];
+}
+
 class NN_UnaryOp<string mnemonic, string math> : NN_Op<mnemonic> {
   let summary = "element-wise " # math;
 }

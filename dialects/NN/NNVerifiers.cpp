@@ -142,6 +142,12 @@ DMC_BINARY_VERIFIER(SubOp)
 DMC_BINARY_VERIFIER(MulOp)
 DMC_BINARY_VERIFIER(DivOp)
 
+LogicalResult WhereOp::verify() {
+  if (failed(verifyCommon(*this, 3, 3)))
+    return failure();
+  return checkInferred(*this, inferWhere(shapeOf(getInputs()[0]), shapeOf(getInputs()[1]), shapeOf(getInputs()[2])));
+}
+
 #define DMC_UNARY_VERIFIER(OP)                                                                               \
   LogicalResult OP::verify() {                                                                               \
     if (failed(verifyCommon(*this, 1, 1)))                                                                   \

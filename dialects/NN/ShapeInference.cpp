@@ -46,6 +46,15 @@ InferredShape inferBroadcast(const Shape &a, const Shape &b) {
   return {*out, {}};
 }
 
+InferredShape inferWhere(const Shape &condition, const Shape &x, const Shape &y) {
+  auto cx = broadcastShapes(condition, x);
+  auto out = cx ? broadcastShapes(*cx, y) : std::nullopt;
+  if (!out)
+    return InferredShape::fail("shapes " + formatShape(condition) + ", " + formatShape(x) + " and " + formatShape(y) +
+                               " do not broadcast");
+  return {*out, {}};
+}
+
 InferredShape inferSoftmax(const Shape &x, const Shape *mask, int64_t axis, bool generatedMask) {
   auto normalized = normalizeAxis(axis, x.size());
   if (!normalized)

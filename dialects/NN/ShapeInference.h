@@ -26,6 +26,8 @@ struct InferredShape {
 InferredShape inferMatMul(const Shape &a, const Shape &b, bool transposeA, bool transposeB);
 InferredShape inferGemm(const Shape &a, const Shape &b, const Shape *c, bool transposeA, bool transposeB);
 InferredShape inferBroadcast(const Shape &a, const Shape &b);
+/// Where's three operands (condition, x, y) broadcast together.
+InferredShape inferWhere(const Shape &condition, const Shape &x, const Shape &y);
 InferredShape inferSoftmax(const Shape &x, const Shape *mask, int64_t axis, bool generatedMask);
 InferredShape inferLayerNorm(const Shape &x, const Shape &gamma, const Shape &beta, int64_t axis);
 InferredShape inferReduce(const Shape &x, const std::vector<int64_t> &axes, bool keepdims);

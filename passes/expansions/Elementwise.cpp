@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - binary ops with broadcasting, unary ops, scale ---===//
+//===- Elementwise.cpp - binary ops with broadcasting, unary ops, scale, where ===//
 //
 // One parallel map over the output; inputs are read with NumPy broadcasting (a stretched dim of size 1
 // is read at index 0). The tasklets follow the runtime's reference kernels operation by operation.
@@ -18,7 +18,7 @@ namespace dmc::expansions {
 
 bool isElementwise(Operation *op) {
   return isa<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::ExpOp, nn::TanhOp, nn::ErfOp, nn::ReluOp, nn::SqrtOp,
-             nn::ReciprocalOp, nn::GeluOp, nn::EluOp, nn::ScaleOp>(op);
+             nn::ReciprocalOp, nn::GeluOp, nn::EluOp, nn::ScaleOp, nn::WhereOp>(op);
 }
 
 namespace {
@@ -79,6 +79,14 @@ Value binary(Operation *node, OpBuilder &b, Location loc, Value x, Value y) {
       .Case([&](nn::DivOp) { return b.create<arith::DivFOp>(loc, x, y); })
       .Default([](Operation *) { return Value(); });
 }
+
+/// nn.where: c != 0 ? x : y. UNE, as the runtime's `c != 0.0f`: NaN selects x, -0 selects y. A select, not
+/// c*x + (1-c)*y, so an inf or NaN in the operand not chosen never reaches the output.
+Value select(OpBuilder &b, Location loc, Value c, Value x, Value y) {
+  Value zero = floatConst(b, loc, c.getType(), 0.0);
+  Value chooseX = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, c, zero);
+  return b.create<arith::SelectOp>(loc, chooseX, x, y);
+}
 } // namespace
 
 Value activation(OpBuilder &b, Location loc, StringRef name, Value x) {
@@ -93,13 +101,15 @@ LogicalResult expandElementwise(Expander &e) {
   auto node = cast<nn::LibraryNode>(e.node);
   Value out = node.getOutputs()[0];
   Shape outShape = shapeOf(out);
-  bool isBinary = node.getInputs().size() == 2;
+  size_t arity = node.getInputs().size();
   e.map(outShape, sdfg::Schedule::omp, [&](ValueRange p) {
     SmallVector<Value> values;
     for (Value in : node.getInputs())
       values.push_back(e.load(in, broadcastIndices(shapeOf(in), outShape, p)));
     Value r = e.tasklet1(values, [&](OpBuilder &b, ValueRange a) -> SmallVector<Value> {
-      return {isBinary ? binary(e.node, b, e.loc, a[0], a[1]) : unary(e.node, b, e.loc, a[0])};
+      if (arity == 3)
+        return {select(b, e.loc, a[0], a[1], a[2])};
+      return {arity == 2 ? binary(e.node, b, e.loc, a[0], a[1]) : unary(e.node, b, e.loc, a[0])};
     });
     e.store(r, out, identity(p));
   });

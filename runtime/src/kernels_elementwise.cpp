@@ -1,4 +1,4 @@
-// Element-wise kernels: binary ops with NumPy broadcasting, unary ops, scale.
+// Element-wise kernels: binary ops with NumPy broadcasting, unary ops, scale, where.
 #include <cmath>
 
 #include "dmc/runtime/kernels.h"
@@ -49,6 +49,31 @@ void binary_broadcast(int32_t kind, const dmcrt_tensor& a, const dmcrt_tensor& b
   }
 }
 
+// Where: the row walk of binary_broadcast with three operands; a branch, never an arithmetic blend, so
+// the operand not chosen is not read into the result.
+void where_broadcast(const dmcrt_tensor& c, const dmcrt_tensor& x, const dmcrt_tensor& y,
+                     const dmcrt_tensor& out) {
+  Shape os = shape_of(out);
+  const int64_t n = numel(os);
+  if (os.empty()) {
+    out.data[0] = c.data[0] != 0.0f ? x.data[0] : y.data[0];
+    return;
+  }
+  Shape sc = broadcast_strides(shape_of(c), os), sx = broadcast_strides(shape_of(x), os),
+        sy = broadcast_strides(shape_of(y), os);
+  const int64_t inner = os.back();
+  const int64_t rows = inner == 0 ? 0 : n / inner;
+  const int64_t ic = sc.back(), ix = sx.back(), iy = sy.back();
+#pragma omp parallel for schedule(static) if (n >= kParallelThreshold)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* pc = c.data + strided_offset(r * inner, os, sc);
+    const float* px = x.data + strided_offset(r * inner, os, sx);
+    const float* py = y.data + strided_offset(r * inner, os, sy);
+    float* po = out.data + r * inner;
+    for (int64_t j = 0; j < inner; ++j) po[j] = pc[j * ic] != 0.0f ? px[j * ix] : py[j * iy];
+  }
+}
+
 }  // namespace
 }  // namespace dmc::detail
 
@@ -66,6 +91,18 @@ int dmcrt_binary(int32_t kind, const dmcrt_tensor* a, const dmcrt_tensor* b,
     const auto& to = check_tensor(out, "output");
     expect_shape(to, broadcast_shapes(shape_of(ta), shape_of(tb)), "output");
     binary_broadcast(kind, ta, tb, to);
+  });
+}
+
+int dmcrt_where(const dmcrt_tensor* cond, const dmcrt_tensor* x, const dmcrt_tensor* y,
+                const dmcrt_tensor* out) {
+  return guarded("dmcrt_where", [&] {
+    const auto& tc = check_tensor(cond, "condition");
+    const auto& tx = check_tensor(x, "X");
+    const auto& ty = check_tensor(y, "Y");
+    const auto& to = check_tensor(out, "output");
+    expect_shape(to, broadcast_shapes(broadcast_shapes(shape_of(tc), shape_of(tx)), shape_of(ty)), "output");
+    where_broadcast(tc, tx, ty, to);
   });
 }
 

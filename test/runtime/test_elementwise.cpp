@@ -74,6 +74,51 @@ TEST(Binary, Errors) {
   EXPECT_EQ(dmcrt_binary(DMCRT_ADD, &bad_rank, &dc, &dout), DMCRT_ERR_INVALID_ARG);
 }
 
+// Where against the definition element by element: the condition holds 0, 1, -0 and NaN (NaN counts as
+// true, -0 as false), and the operand not selected holds inf or NaN, which must not reach the output.
+void check_where(const Shape& cs, const Shape& xs, const Shape& ys, const Shape& os) {
+  Tensor c = random_tensor(cs, 20), x = random_tensor(xs, 21), y = random_tensor(ys, 22), out(os, -7.0f);
+  const float specials[] = {0.0f, 1.0f, -0.0f, NAN};
+  for (size_t i = 0; i < c.v.size(); ++i) c.v[i] = specials[i % 4];
+  // Poison every element of x and y that no output element selects (with broadcasting, an element may be
+  // chosen by one output and not by another; those stay finite).
+  std::vector<bool> usedX(x.v.size()), usedY(y.v.size());
+  for (int64_t f = 0; f < count(os); ++f) {
+    Shape idx = unflatten(f, os);
+    if (c.at(broadcast_index(idx, cs)) != 0.0f)
+      usedX[x.flat(broadcast_index(idx, xs))] = true;
+    else
+      usedY[y.flat(broadcast_index(idx, ys))] = true;
+  }
+  for (size_t i = 0; i < x.v.size(); ++i) if (!usedX[i]) x.v[i] = i % 2 ? INFINITY : NAN;
+  for (size_t i = 0; i < y.v.size(); ++i) if (!usedY[i]) y.v[i] = i % 2 ? -INFINITY : NAN;
+  auto dc = c.desc(), dx = x.desc(), dy = y.desc(), dout = out.desc();
+  ASSERT_EQ(dmcrt_where(&dc, &dx, &dy, &dout), DMCRT_OK) << dmcrt_last_error();
+  for (int64_t f = 0; f < count(os); ++f) {
+    Shape idx = unflatten(f, os);
+    float cv = c.at(broadcast_index(idx, cs));
+    float want = !(cv == 0.0f) ? x.at(broadcast_index(idx, xs)) : y.at(broadcast_index(idx, ys));
+    EXPECT_EQ(out.v[f], want) << "element " << f;
+  }
+}
+
+TEST(Where, SameShape) { check_where({3, 4, 5}, {3, 4, 5}, {3, 4, 5}, {3, 4, 5}); }
+TEST(Where, BroadcastEachOperand) {
+  check_where({4, 1}, {1, 5}, {5}, {4, 5});
+  check_where({2, 1, 6}, {3, 1}, {}, {2, 3, 6});
+  check_where({}, {4, 3}, {4, 3}, {4, 3});
+}
+TEST(Where, LargeParallel) { check_where({64, 1, 300}, {1, 7, 300}, {64, 7, 1}, {64, 7, 300}); }
+TEST(Where, Errors) {
+  Tensor c({2, 3}), x({4}), y({3}), out({2, 3});
+  auto dc = c.desc(), dx = x.desc(), dy = y.desc(), dout = out.desc();
+  EXPECT_EQ(dmcrt_where(&dc, &dx, &dy, &dout), DMCRT_ERR_SHAPE);
+  Tensor wrong({3, 2});
+  auto dw = wrong.desc();
+  EXPECT_EQ(dmcrt_where(&dc, &dy, &dy, &dw), DMCRT_ERR_SHAPE);
+  EXPECT_STREQ(dmcrt_last_error(), "dmcrt_where: output: expected shape [2, 3] but got [3, 2]");
+}
+
 struct UnaryCase {
   int kind;
   float param;

@@ -34,6 +34,7 @@ OPS = {
     "Reshape": ({"shape"}, (1, 1)),
     "Slice": ({"starts", "ends", "axes"}, (1, 1)),
     "Concat": ({"axis"}, (1, 1 << 30)),
+    "Where": (set(), (3, 3)),
 }
 OPS.update({op: (set(), (2, 2)) for op in ELTWISE_BIN})
 OPS.update({op: (set(), (1, 1)) for op in ELTWISE_UN})
@@ -162,6 +163,12 @@ def infer(op, attrs, shapes, syms, path):
     a = attrs
     if op in ELTWISE_BIN:
         return bcast(shapes[0], shapes[1], path)
+    if op == "Where":
+        c, x, y = (list(s) for s in shapes[:3])
+        try:
+            return bcast(bcast(c, x, path), y, path)
+        except GraphError:
+            err(path, "shape mismatch: %s, %s and %s do not broadcast" % (c, x, y))
     if op in ELTWISE_UN or op in ("Gelu", "Elu", "Scale"):
         return list(shapes[0])
     if op in ("MatMul", "Gemm"):

@@ -59,6 +59,8 @@ def run_node(op, a, xs, syms, tensors=None):
     simple = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide}
     if op in simple:
         return simple[op](xs[0], xs[1])
+    if op == "Where":  # condition != 0 selects x (NaN too, as in C); the other operand is never read there
+        return np.where(xs[0] != 0, xs[1], xs[2])
     unary = {"Exp": np.exp, "Tanh": np.tanh, "Erf": _erf, "Relu": lambda v: np.maximum(v, 0),
              "Sqrt": np.sqrt, "Reciprocal": lambda v: 1.0 / v}
     if op in unary:

@@ -64,6 +64,12 @@ DMCRT_API int dmcrt_gemm(const dmcrt_tensor* a, const dmcrt_tensor* b, const dmc
 DMCRT_API int dmcrt_binary(int32_t kind, const dmcrt_tensor* a, const dmcrt_tensor* b,
                            const dmcrt_tensor* out);
 
+/* out = cond != 0 ? x : y element by element, cond, x and y broadcast together (NumPy); cond holds
+ * f32 (a bool as 0/1; NaN counts as true, -0 as false). Only the selected operand is read into an
+ * element, so inf or NaN in the other does not reach it. out may alias an input of its shape. */
+DMCRT_API int dmcrt_where(const dmcrt_tensor* cond, const dmcrt_tensor* x, const dmcrt_tensor* y,
+                          const dmcrt_tensor* out);
+
 /* out = f(x), same shape; param is alpha for DMCRT_ELU, ignored otherwise. out may alias x. */
 DMCRT_API int dmcrt_unary(int32_t kind, const dmcrt_tensor* x, const dmcrt_tensor* out, float param);
 

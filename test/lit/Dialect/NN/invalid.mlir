@@ -101,6 +101,33 @@ sdfg.sdfg @slice_symbolic symbols(%S) inputs(%x: !sdfg.array<f32[S, 64]>) output
 
 // -----
 
+sdfg.sdfg @where_broadcast symbols(%S) inputs(%c: !sdfg.array<f32[S, 1]>, %a: !sdfg.array<f32[S, 64]>, %b: !sdfg.array<f32[32]>) outputs(%o: !sdfg.array<f32[S, 64]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'nn.where' op shapes [S, 1], [S, 64] and [32] do not broadcast}}
+    nn.where ins(%c, %a, %b : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[S, 64]>, !sdfg.array<f32[32]>) outs(%o : !sdfg.array<f32[S, 64]>)
+  }
+}
+
+// -----
+
+sdfg.sdfg @where_arity symbols(%S) inputs(%c: !sdfg.array<f32[S, 1]>, %a: !sdfg.array<f32[S, 64]>) outputs(%o: !sdfg.array<f32[S, 64]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'nn.where' op takes 3 inputs, got 2}}
+    nn.where ins(%c, %a : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[S, 64]>) outs(%o : !sdfg.array<f32[S, 64]>)
+  }
+}
+
+// -----
+
+sdfg.sdfg @where_output symbols(%S) inputs(%c: !sdfg.array<f32[S, 1]>, %a: !sdfg.array<f32[64]>) outputs(%o: !sdfg.array<f32[64]>) {
+  sdfg.state @s {
+    // expected-error @+1 {{'nn.where' op output shape [64] should be [S, 64]}}
+    nn.where ins(%c, %a, %a : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[64]>, !sdfg.array<f32[64]>) outs(%o : !sdfg.array<f32[64]>)
+  }
+}
+
+// -----
+
 sdfg.sdfg @mixed_element_types symbols(%S) inputs(%a: !sdfg.array<f32[S, 64]>, %b: !sdfg.array<f16[S, 64]>) outputs(%c: !sdfg.array<f32[S, 64]>) {
   sdfg.state @s {
     // expected-error @+1 {{'nn.add' op mixes element types 'f32' and 'f16'}}

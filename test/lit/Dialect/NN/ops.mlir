@@ -52,6 +52,8 @@ sdfg.sdfg @nn symbols(%S, %H) inputs(%q: !sdfg.array<f32[H, S, 64]>, %k: !sdfg.a
     nn.mul ins(%x, %x : !sdfg.array<f32[S, 256]>, !sdfg.array<f32[S, 256]>) outs(%y : !sdfg.array<f32[S, 256]>)
     // CHECK-NEXT: nn.div ins(%x, %[[A4]] : !sdfg.array<f32[S, 256]>, !sdfg.array<f32[S, 1]>) outs(%[[A2]] : !sdfg.array<f32[S, 256]>)
     nn.div ins(%x, %r1 : !sdfg.array<f32[S, 256]>, !sdfg.array<f32[S, 1]>) outs(%y : !sdfg.array<f32[S, 256]>)
+    // CHECK-NEXT: nn.where ins(%[[A4]], %x, %g : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[S, 256]>, !sdfg.array<f32[256]>) outs(%[[A2]] : !sdfg.array<f32[S, 256]>)
+    nn.where ins(%r1, %x, %g : !sdfg.array<f32[S, 1]>, !sdfg.array<f32[S, 256]>, !sdfg.array<f32[256]>) outs(%y : !sdfg.array<f32[S, 256]>)
     // CHECK-NEXT: nn.exp ins(%x : !sdfg.array<f32[S, 256]>) outs(%[[A2]] : !sdfg.array<f32[S, 256]>)
     nn.exp ins(%x : !sdfg.array<f32[S, 256]>) outs(%y : !sdfg.array<f32[S, 256]>)
     // CHECK-NEXT: nn.tanh ins(%x : !sdfg.array<f32[S, 256]>) outs(%[[A2]] : !sdfg.array<f32[S, 256]>)
