@@ -1,6 +1,7 @@
 //===- TranslateMasks.cpp - Where and masks ---------------------------------===//
 //
-// Translator's members for masks: Where (masked_fill with a known or a run-time condition), an additive
+// Translator's members for masks: Where (masked_fill on -inf with a known or a run-time condition as an
+// additive mask, any other Where as the element-wise select nn.where), an additive
 // mask added to scores, the causal -inf mask (Trilu) that becomes Softmax's `causal`.
 //
 //===----------------------------------------------------------------------===//
@@ -57,43 +58,58 @@ void Translator::where(const onnx::NodeProto &n) {
     define(n, 0, v);
     return;
   }
-  // masked_fill(scores, cond, -inf): an additive mask of -inf where the scores are replaced.
+  // masked_fill(scores, cond, -inf): an additive mask of -inf where the scores are replaced, so that a
+  // Softmax reading it takes it as its mask operand (or its causal attribute).
   bool xFill = isScalar(x) && y.dynamic(), yFill = isScalar(y) && x.dynamic();
-  if (!xFill && !yFill)
-    unsupported("Where of run-time data is supported only as masked_fill with a scalar");
-  double fill = xFill ? x.floats[0] : y.floats[0];
-  if (!(std::isinf(fill) && fill < 0))
-    unsupported("Where of run-time data is supported only as masked_fill with -inf");
-  const Value &data = xFill ? y : x;
-  std::vector<double> mask;
-  for (const SymExpr &e : c.ints)
-    mask.push_back(((e.coefficient != 0) == xFill) ? fill : 0.0);
-  Value m = knownFloats(c.shape, mask);
-  addMask(n, data, m);
+  if (xFill || yFill) {
+    double fill = xFill ? x.floats[0] : y.floats[0];
+    const Value &data = xFill ? y : x;
+    auto masked = broadcast(data.shape, c.shape);
+    if (std::isinf(fill) && fill < 0 && masked && *masked == data.shape) {
+      std::vector<double> mask;
+      for (const SymExpr &e : c.ints)
+        mask.push_back(((e.coefficient != 0) == xFill) ? fill : 0.0);
+      addMask(n, data, knownFloats(c.shape, mask));
+      return;
+    }
+  }
+  // Any other known condition: a constant f32 0/1 input of a select.
+  Value cf = knownFloats(c.shape, *c.asDoubles());
+  select(n, plain(cf, outName(n) + "_condition"), c.shape, x, y);
 }
 
-/// masked_fill(data, c, fill) with c a run-time bool (0 or 1 in its f32 tensor): Where(c, fill, data)
-/// hides data where c is 1, Where(c, data, fill) where c is 0. Only elementwise ops of dmc's vocabulary,
-/// each exact on 0 and 1, so the result is what ONNX's select gives (for finite data with a finite fill).
+/// Where(c, x, y) as the element-wise select nn.where on the dmc tensor `cond` (f32 0/1) of ONNX shape
+/// `cs`: exact for any data, inf and NaN included, in either operand.
+void Translator::select(const onnx::NodeProto &n, const std::string &cond, const SymShape &cs, const Value &x,
+                        const Value &y) {
+  for (const Value *v : {&x, &y})
+    if (v->dtype != DType::Float)
+      unsupported("Where of integer or bool data (dmc selects between float tensors)");
+  auto shape = broadcast(cs, x.shape);
+  shape = shape ? broadcast(*shape, y.shape) : shape;
+  if (!shape)
+    unsupported("the condition " + formatShape(cs) + " and the data " + formatShape(x.shape) + " and " +
+                formatShape(y.shape) + " do not broadcast");
+  std::string xs = plain(x, n.input(1)), ys = plain(y, n.input(2));
+  define(n, 0, dynamic(emit("Where", {cond, xs, ys}, json::object(), *shape, outName(n)), *shape));
+}
+
+/// Where(c, x, y) with c a run-time bool (0 or 1 in its f32 tensor). masked_fill(scores, c, -inf), a known
+/// -inf on one side and run-time float data on the other, stays an additive mask, as one known at import
+/// would be; everything else is a select.
 void Translator::runtimeWhere(const onnx::NodeProto &n, const Value &c, const Value &x, const Value &y) {
   bool xFill = isScalar(x) && y.dynamic() && y.dtype == DType::Float;
   bool yFill = isScalar(y) && x.dynamic() && x.dtype == DType::Float;
-  if (!xFill && !yFill)
-    unsupported("Where with a run-time condition is supported only as masked_fill: a known scalar on one "
-                "side, run-time float data on the other");
+  double fill = xFill ? x.floats[0] : yFill ? y.floats[0] : 0.0;
   const Value &data = xFill ? y : x;
-  double fill = xFill ? x.floats[0] : y.floats[0];
-  bool minusInf = std::isinf(fill) && fill < 0;
-  if (!minusInf && !std::isfinite(fill))
-    unsupported(std::string("masked_fill with a run-time condition and the fill ") +
-                (std::isnan(fill) ? "NaN" : "+inf") + " (supported: -inf and finite values)");
   auto shape = broadcast(data.shape, c.shape);
-  if (!shape || *shape != data.shape)
-    unsupported("the condition " + formatShape(c.shape) + " does not broadcast to the data " +
-                formatShape(data.shape));
-  std::string in = plain(data, n.input(xFill ? 2 : 1));
   Value cf = c;
   cf.dtype = DType::Float;
+  if (!(xFill || yFill) || !(std::isinf(fill) && fill < 0) || !shape || *shape != data.shape) {
+    select(n, plain(cf, n.input(0)), c.shape, x, y);
+    return;
+  }
+  std::string in = plain(data, n.input(xFill ? 2 : 1));
   size_t firstMaskNode = t_.nodes.size();
   std::string cond = plain(cf, n.input(0));
   const SymShape &cs = c.shape;
@@ -103,20 +119,12 @@ void Translator::runtimeWhere(const onnx::NodeProto &n, const Value &c, const Va
   // kept: 1 where data stays. Both forms pass through 1 - v, which maps -0 to 1 like +0.
   std::string hidden = xFill ? cond : oneMinus(cond, outName(n) + "_hidden");
   std::string kept = oneMinus(hidden, outName(n) + "_kept");
-  if (minusInf) {
-    // The additive mask 0 / -inf as 1 - 1/kept (1/1 = 1, 1/+0 = +inf, both exact): added to scores, it is
-    // Softmax's mask operand after the patterns, as an -inf mask known at import would be.
-    std::string r = emit("Reciprocal", {kept}, json::object(), cs, outName(n) + "_inverse");
-    std::string m = oneMinus(r, outName(n) + "_mask");
-    hoistMaskNodes(firstMaskNode, c.tensor);
-    define(n, 0, dynamic(emit("Add", {in, m}, json::object(), data.shape, outName(n)), data.shape));
-    return;
-  }
-  // data * kept + fill * hidden: x*1 + (+-0) = x and x*0 + fill = fill for finite x.
-  std::string filled = emit("Scale", {hidden}, {{"alpha", fill}}, cs, outName(n) + "_fill");
+  // The additive mask 0 / -inf as 1 - 1/kept (1/1 = 1, 1/+0 = +inf, both exact): added to scores, it is
+  // Softmax's mask operand after the patterns, as an -inf mask known at import would be.
+  std::string r = emit("Reciprocal", {kept}, json::object(), cs, outName(n) + "_inverse");
+  std::string m = oneMinus(r, outName(n) + "_mask");
   hoistMaskNodes(firstMaskNode, c.tensor);
-  std::string keptData = emit("Mul", {in, kept}, json::object(), data.shape, outName(n) + "_kept_data");
-  define(n, 0, dynamic(emit("Add", {keptData, filled}, json::object(), data.shape, outName(n)), data.shape));
+  define(n, 0, dynamic(emit("Add", {in, m}, json::object(), data.shape, outName(n)), data.shape));
 }
 
 /// Moves the nodes from `first` on (they read only the condition `cond` and each other) to just after

@@ -157,6 +157,7 @@ private:
   void gather(const onnx::NodeProto &n);
   void where(const onnx::NodeProto &n);
   void runtimeWhere(const onnx::NodeProto &n, const Value &c, const Value &x, const Value &y);
+  void select(const onnx::NodeProto &n, const std::string &cond, const SymShape &cs, const Value &x, const Value &y);
   void hoistMaskNodes(size_t first, const std::string &cond);
   void addMask(const onnx::NodeProto &n, const Value &data, const Value &m);
   static bool isCausal(const Value &m);

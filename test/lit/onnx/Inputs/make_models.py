@@ -100,8 +100,25 @@ for name, fill in (("where_input_inf", -np.inf), ("where_input_finite", -1e4)):
 save("bool_as_data", [helper.make_node("Cast", ["pad"], ["i"], to=TensorProto.INT64, name="to_int"),
                       helper.make_node("Relu", ["x"], ["y"], name="r")], [x, pad], [y])
 save("bool_in_add", [helper.make_node("Add", ["x", "pad"], ["y"], name="add_pad")], [x, pad], [y])
-save("where_runtime_nan", [helper.make_node("Where", ["pad", "nan", "x"], ["y"], name="fill_nan")], [x, pad], [y],
+# Where as a select (nn.where): a run-time bool row condition `rows` [2, S, 1] choosing between two run-time
+# tensors (x, and v [8] broadcast), and a NaN fill (a select, not masked_fill's mask). x holds inf and NaN
+# where it is not chosen. S = 5.
+rows = helper.make_tensor_value_info("rows", TensorProto.BOOL, [2, "S", 1])
+v = f32("v", [8])
+save("where_select", [helper.make_node("Where", ["rows", "x", "v"], ["y"], name="sel")], [x, rows, v], [y])
+save("where_runtime_nan", [helper.make_node("Where", ["rows", "nan", "x"], ["y"], name="fill_nan")], [x, rows], [y],
      [const("nan", np.float32(np.nan))])
+chosen = np.array([True, False, True, True, False, False, False, True, True, False]).reshape(2, 5, 1)
+x5 = rng.standard_normal((2, 5, 8)).astype(np.float32)
+x5 = np.where(chosen, x5, np.array([np.inf, -np.inf, np.nan] * 3, np.float32)[:8])
+v8 = rng.standard_normal(8).astype(np.float32)
+for name, ins, expected in (("where_select", {"x": x5, "v": v8}, np.where(chosen, x5, v8)),
+                            ("where_runtime_nan", {"x": v8 * np.ones((2, 5, 8), np.float32)},
+                             np.where(chosen, np.nan, v8 * np.ones((2, 5, 8))))):
+    os.makedirs(os.path.join(out, name + "_in"), exist_ok=True)
+    for k, a in dict(ins, rows=chosen.astype(np.float32)).items():
+        np.save(os.path.join(out, name + "_in", k + ".npy"), a)
+    np.save(os.path.join(out, name + "_expected.npy"), expected.astype(np.float32))
 
 # Diagnostics.
 save("unsupported_op", [helper.make_node("Sin", ["x"], ["y"], name="my_sin")], [x], [y])
