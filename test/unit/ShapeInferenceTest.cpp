@@ -70,6 +70,14 @@ TEST(InferBroadcastTest, SuccessAndError) {
   expectError(inferBroadcast({N("S")}, {N("T")}), "do not broadcast");
 }
 
+TEST(InferWhereTest, ThreeOperandsBroadcast) {
+  expectShape(inferWhere({N("S"), C(1)}, {C(1), C(8)}, {C(8)}), {N("S"), C(8)});
+  expectShape(inferWhere({}, {C(2), C(1), C(8)}, {N("S"), C(1)}), {C(2), N("S"), C(8)});
+  // x and y broadcast with the condition one by one but not with each other.
+  expectError(inferWhere({N("S"), C(1)}, {C(4)}, {C(3)}), "shapes [S, 1], [4] and [3] do not broadcast");
+  expectError(inferWhere({C(5)}, {N("S"), C(4)}, {C(4)}), "do not broadcast");
+}
+
 TEST(InferSoftmaxTest, AxesAndMasks) {
   Shape x{N("H"), N("S"), N("S")};
   expectShape(inferSoftmax(x, nullptr, -1, false), x);
