@@ -8,16 +8,20 @@ Skip(reason); the driver prints the reason and goes on.
 Peers:
   ref      the sample's reference (samples/torch/NAME.py) run in float32: its eager ops, as written from
            the paper (the peer of scripts/peer_bench.py and `dmc bench --torch`)
-  eager    softmax attention (mha, mha_causal, gqa, sparse_*, longformer): one fused Q/K/V F.linear (the
-           [3E, E] in-projection of nn.MultiheadAttention), F.scaled_dot_product_attention (is_causal for a
-           pure causal mask, else a boolean attn_mask built once outside the timing; gqa: the K/V heads
-           repeated G times, as models built on SDPA do), the output F.linear;
+  eager    softmax attention (mha, mha_causal, gqa, sparse_*, longformer and the expression samples
+           alibi_causal, dilated_window, bigbird, softcap): one fused Q/K/V F.linear (the [3E, E]
+           in-projection of nn.MultiheadAttention), F.scaled_dot_product_attention (is_causal for a pure
+           causal mask, else a boolean attn_mask built once outside the timing, or a float attn_mask
+           [H, S, S] when the score expression is s plus a bias (ALiBi): the bias where kept, -inf
+           elsewhere; gqa: the K/V heads repeated G times, as models built on SDPA do), the output
+           F.linear; a score SDPA cannot take (softcap's tanh) has no eager peer;
            bert_encoder: nn.TransformerEncoderLayer (batch_first, post-LN, exact GELU, eps 1e-12,
            dropout 0) with the sample's weights, in eval under torch.no_grad() (its fast path);
            linformer, performer, linear_attention: the reference's ops (they have no SDPA form)
   compile  torch.compile of eager (of the module for bert_encoder)
-  flex     masked samples: the projections as in eager, torch.compile(flex_attention) with a BlockMask
-           made once by create_block_mask from the sample's mask
+  flex     masked samples and score expressions: the projections as in eager, torch.compile(flex_attention)
+           with a BlockMask made once by create_block_mask from the sample's mask (shorthands and mask
+           expression) and a score_mod from its score expression (graph_expr evaluated with torch ops)
   ort      bert_encoder: the layer of eager exported with torch.onnx.export, fused by
            onnxruntime.transformers.optimizer (model_type bert), run by an InferenceSession with
            intra_op_num_threads = threads
@@ -38,12 +42,14 @@ import common
 
 # The graph format's expression language (symbolic attribute values such as "scale": "1/sqrt(D)").
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "torch_refs"))
+import graph_expr  # noqa: E402
 from graph_expr import fold_attrs  # noqa: E402
 
 PEERS = ("ref", "eager", "compile", "flex", "ort")
 
 # Which form each sample's eager peer takes.
-SOFTMAX = ("mha", "mha_causal", "gqa", "sparse_local", "sparse_strided", "longformer")
+SOFTMAX = ("mha", "mha_causal", "gqa", "sparse_local", "sparse_strided", "longformer",
+           "alibi_causal", "dilated_window", "bigbird", "softcap")
 ENCODER = ("bert_encoder",)
 REFERENCE_ONLY = ("linformer", "performer", "linear_attention")
 
@@ -84,8 +90,8 @@ def family(name):
 
 # ------------------------------------------------------------- masks ---
 def softmax_attrs(graph, syms=None):
-    """The attributes of the graph's single Softmax node (scale and mask), expressions folded with `syms`
-    (default: the file's symbol values)."""
+    """The attributes of the graph's single Softmax node (scale, the shorthand mask, the mask and score
+    expressions as text), numeric expressions folded with `syms` (default: the file's symbol values)."""
     nodes = [n for n in graph["nodes"] if n["op"] == "Softmax"]
     if len(nodes) != 1:
         raise Skip("expected one Softmax node, the graph has %d" % len(nodes))
@@ -94,26 +100,45 @@ def softmax_attrs(graph, syms=None):
     a = fold_attrs(nodes[0].get("attrs", {}), syms)
     return {"scale": float(a.get("scale", 1.0)), "causal": int(a.get("causal", 0)),
             "window": int(a.get("window", -1)), "stride": int(a.get("stride", 0)),
-            "global_tokens": [int(t) for t in a.get("global_tokens", [])]}
+            "global_tokens": [int(t) for t in a.get("global_tokens", [])],
+            "mask": a.get("mask"), "score": a.get("score"), "symbols": dict(syms)}
 
 
 def is_masked(attrs):
-    return bool(attrs["causal"] or attrs["window"] >= 0 or attrs["stride"] > 0 or attrs["global_tokens"])
+    return bool(attrs["causal"] or attrs["window"] >= 0 or attrs["stride"] > 0 or attrs["global_tokens"]
+                or attrs["mask"])
 
 
 def is_pure_causal(attrs):
-    return bool(attrs["causal"]) and attrs["window"] < 0 and attrs["stride"] <= 0 and not attrs["global_tokens"]
+    return (bool(attrs["causal"]) and attrs["window"] < 0 and attrs["stride"] <= 0 and not attrs["global_tokens"]
+            and not attrs["mask"] and not attrs["score"])
 
 
-def keep_mask(attrs, s):
-    """The boolean [S, S] keep-mask (True = attend), as the references build it."""
-    return common.build_mask(s, s, attrs["causal"], attrs["window"], attrs["stride"], attrs["global_tokens"])
+def expression_names(attrs, t, i, j, h, **more):
+    """What a mask or score expression reads (docs/graph-format.md): i, j, h, the symbols, the graph's
+    tensors t (a tensor it reads, such as ALiBi's slope or BigBird's layout, is a graph input)."""
+    return dict(attrs["symbols"], **t, i=i, j=j, h=h, **more)
 
 
-def mask_mod_for(attrs):
+def keep_mask(attrs, s, t=None, heads_=1):
+    """The boolean keep-mask (True = attend): [S, S], or [H, S, S] when the mask expression reads h.
+    The shorthand part as the references build it, the expression evaluated on index grids."""
+    keep = common.build_mask(s, s, attrs["causal"], attrs["window"], attrs["stride"], attrs["global_tokens"])
+    if not attrs["mask"]:
+        return keep
+    i, j = torch.arange(s).view(s, 1), torch.arange(s).view(1, s)
+    h = torch.arange(heads_).view(heads_, 1, 1)
+    expr = graph_expr.evaluate(attrs["mask"], expression_names(attrs, t or {}, i, j, h), graph_expr.TORCH)
+    keep = keep & torch.as_tensor(expr).expand(heads_, s, s)
+    return keep[0] if bool((keep == keep[:1]).all()) else keep
+
+
+def mask_mod_for(attrs, t=None):
     """A FlexAttention mask_mod(b, h, q_idx, kv_idx) -> bool with the semantics of common.build_mask
-    (docs/op-vocabulary.md). It also works on broadcast index tensors, which is how the test checks it."""
+    (docs/op-vocabulary.md) and of the mask expression. It also works on broadcast index tensors, which is
+    how the test checks it."""
     causal, window, stride, global_tokens = attrs["causal"], attrs["window"], attrs["stride"], attrs["global_tokens"]
+    expr, tensors = attrs["mask"], dict(t or {})
 
     def mask_mod(b, h, q_idx, kv_idx):
         keep = q_idx >= 0            # all true, of the indices' (broadcast) shape
@@ -124,10 +149,58 @@ def mask_mod_for(attrs):
             keep = keep & ((q_idx - kv_idx).abs() <= window)
         if stride > 0:
             keep = keep & ((q_idx - kv_idx).abs() % stride == 0)
-        for t in global_tokens:
-            keep = keep | (q_idx == t) | (kv_idx == t)
+        for g in global_tokens:
+            keep = keep | (q_idx == g) | (kv_idx == g)
+        if expr:
+            keep = keep & graph_expr.evaluate(expr, expression_names(attrs, tensors, q_idx, kv_idx, h),
+                                              graph_expr.TORCH)
         return keep
     return mask_mod
+
+
+def score_mod_for(attrs, t):
+    """A FlexAttention score_mod(score, b, h, q_idx, kv_idx) from the score expression, or None."""
+    expr, tensors = attrs["score"], dict(t)
+    if not expr:
+        return None
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return graph_expr.evaluate(expr, expression_names(attrs, tensors, q_idx, kv_idx, h, s=score),
+                                   graph_expr.TORCH)
+    return score_mod
+
+
+def is_additive_score(text):
+    """Whether the score expression is s plus or minus terms without s (ALiBi, a relative-position bias):
+    then SDPA takes it as a float mask. s first, then + or -: those bind loosest of what a float
+    expression may hold at its top level (no comparison, && , || or ?: there), so the rest are terms."""
+    tokens = graph_expr._tokens(text)
+    if len(tokens) < 3 or tokens[0] != ("name", "s") or tokens[1] not in (("op", "+"), ("op", "-")):
+        return False
+    depth = 0
+    for kind, v in tokens[1:]:
+        if kind == "name" and v == "s":
+            return False
+        if kind == "op" and v in "([":
+            depth += 1
+        elif kind == "op" and v in ")]":
+            depth -= 1
+        elif kind == "op" and depth == 0 and v in ("<", "<=", ">", ">=", "==", "!=", "&&", "||", "?", ":"):
+            return False
+    return True
+
+
+def float_mask(attrs, s, t, heads_):
+    """SDPA's float attn_mask [H, S, S] (or [S, S]) for an additive score: the score at s = 0 where kept,
+    -inf elsewhere."""
+    keep = keep_mask(attrs, s, t, heads_)
+    i, j = torch.arange(s).view(s, 1), torch.arange(s).view(1, s)
+    h = torch.arange(heads_).view(heads_, 1, 1)
+    dtype = t["x"].dtype
+    bias = graph_expr.evaluate(attrs["score"], expression_names(attrs, t, i, j, h, s=torch.zeros((), dtype=dtype)),
+                               graph_expr.TORCH)
+    bias = torch.as_tensor(bias, dtype=dtype).expand(heads_, s, s)
+    return torch.where(keep, bias, torch.tensor(float("-inf"), dtype=dtype)).contiguous()
 
 
 # --------------------------------------------------------- softmax MHA ---
@@ -192,13 +265,16 @@ def sdpa_attention(attrs, d, sdpa):
 
 
 def sdpa_standin(q, k, v, attn_mask=None, is_causal=False, scale=None):
-    """The math of F.scaled_dot_product_attention (boolean mask: True = attend), for tests on torch 1.13."""
+    """The math of F.scaled_dot_product_attention (boolean mask: True = attend; a float mask is added), for
+    tests on torch 1.13."""
     s = q @ k.transpose(-1, -2) * (scale if scale is not None else 1.0 / math.sqrt(q.shape[-1]))
     if is_causal:
         n = q.shape[-2]
         attn_mask = torch.ones(n, k.shape[-2], dtype=torch.bool).tril()
-    if attn_mask is not None:
+    if attn_mask is not None and attn_mask.dtype == torch.bool:
         s = s.masked_fill(~attn_mask, float("-inf"))
+    elif attn_mask is not None:
+        s = s + attn_mask
     return torch.softmax(s, dim=-1) @ v
 
 
@@ -211,40 +287,55 @@ def softmax_peer(peer, name, graph, syms, t, opts):
     w_qkv, b_qkv, w_o, b_o = softmax_projections(name, syms, t)
     s = t["x"].shape[1]
     gqa = " (K/V heads repeated %dx)" % (hq // hkv) if hq != hkv else ""
+    score_mod = score_mod_for(attrs, t)
     if peer == "flex":
-        if not masked:
-            raise Skip("not a masked sample (plain SDPA is the peer)")
+        if not masked and score_mod is None:
+            raise Skip("not a masked sample and no score modifier (plain SDPA is the peer)")
         create_block_mask, flex_attention = flex_api()
         compile_ = compile_function(opts)
-        try:
-            block_mask = create_block_mask(mask_mod_for(attrs), B=None, H=None, Q_LEN=s, KV_LEN=s, device="cpu")
-        except Exception as e:  # noqa: BLE001 - any failure of an optional API is a skip
-            raise Skip("create_block_mask failed: %s" % one_line(e))
+        block_mask = None
+        if masked:
+            # B=None: the mask reads no batch index; H=None unless it reads the head.
+            per_head = bool(attrs["mask"]) and "h" in [v for _, v in graph_expr._tokens(attrs["mask"])]
+            try:
+                block_mask = create_block_mask(mask_mod_for(attrs, t), B=None, H=hq if per_head else None,
+                                               Q_LEN=s, KV_LEN=s, device="cpu")
+            except Exception as e:  # noqa: BLE001 - any failure of an optional API is a skip
+                raise Skip("create_block_mask failed: %s" % one_line(e))
         flex = compile_(flex_attention)
         scale = attrs["scale"]
 
         def attention(q, k, v, mask):
-            return flex(q, k, v, block_mask=block_mask, scale=scale)
+            return flex(q, k, v, score_mod=score_mod, block_mask=block_mask, scale=scale)
         forward = make_softmax_forward(name, syms, attrs, attention)
         args = (t["x"], w_qkv, b_qkv, w_o, b_o, None)
-        sparsity = ""
+        sparsity = ", score_mod from the score expression" if score_mod is not None else ""
         try:
             sp = float(block_mask.sparsity())
             if 0.0 <= sp <= 100.0:
-                sparsity = ", %.1f%% of the blocks skipped" % sp
+                sparsity += ", %.1f%% of the blocks skipped" % sp
         except Exception:  # noqa: BLE001 - only for the note
             pass
-        blocks = "x".join(str(b) for b in getattr(block_mask, "BLOCK_SIZE", ()))
+        blocks = "x".join(str(b) for b in getattr(block_mask, "BLOCK_SIZE", ())) if block_mask is not None else ""
         return Variant(lambda: {"y": forward(*args)},
                        "fused QKV F.linear, torch.compile(%s) of flex_attention, BlockMask%s made once%s%s"
                        % (compile_desc(opts), " " + blocks if blocks else "", sparsity, gqa))
+    additive = bool(attrs["score"]) and is_additive_score(attrs["score"])
+    if attrs["score"] and not additive:
+        raise Skip("the score '%s' is not s plus a bias: SDPA has no form for it (flex and ref run it)"
+                   % attrs["score"])
     compile_ = compile_function(opts) if peer == "compile" else None
     sdpa = opts.get("sdpa") or sdpa_function()
     forward = make_softmax_forward(name, syms, attrs, sdpa_attention(attrs, d, sdpa))
-    mask = None if not masked or is_pure_causal(attrs) else keep_mask(attrs, s)
-    args = (t["x"], w_qkv, b_qkv, w_o, b_o, mask)
+    if additive:
+        mask = float_mask(attrs, s, t, hq)
+    else:
+        mask = None if not masked or is_pure_causal(attrs) else keep_mask(attrs, s, t, hq)
+    shape = "x".join(str(n) for n in mask.shape) if mask is not None else ""
     how = ("is_causal=True" if is_pure_causal(attrs) else
-           "boolean attn_mask [S, S] made once" if masked else "no mask")
+           "float attn_mask [%s] (the score's bias, -inf where masked) made once" % shape if additive else
+           "boolean attn_mask [%s] made once" % shape if masked else "no mask")
+    args = (t["x"], w_qkv, b_qkv, w_o, b_o, mask)
     stand = " (math stand-in for SDPA)" if opts.get("sdpa") else ""
     if peer == "eager":
         return Variant(lambda: {"y": forward(*args)}, "fused QKV F.linear + SDPA %s%s%s" % (how, gqa, stand))

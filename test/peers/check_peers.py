@@ -2,12 +2,14 @@
 """The peer benchmark (scripts/peers.py, samples/torch/peers.py) at the samples' test sizes.
 
 1. In this process, for every softmax-attention sample: the peers' FlexAttention mask_mod, evaluated on
-   index grids, is the reference's keep-mask (common.build_mask), at the test size and at S = 300; the
-   eager peer's forward (fused Q/K/V projection, head split, GQA repeat, SDPA call with is_causal or the
-   boolean mask, merge, output projection), run in float64 with a math stand-in for
-   F.scaled_dot_product_attention where torch has none, equals the reference. For bert_encoder, the
+   index grids, is the SDPA peer's keep-mask, at the test size and at S = 300; for the samples with mask
+   or score expressions, the mask_mod and score_mod run through the references' attention equal the
+   reference; the eager peer's forward (fused Q/K/V projection, head split, GQA repeat, SDPA call with
+   is_causal, the boolean mask or the float mask of an additive score, merge, output projection), run in
+   float64 with a math stand-in for F.scaled_dot_product_attention where torch has none, equals the
+   reference; a score that is not s plus a bias (softcap) has no eager peer, with the reason. For bert_encoder, the
    nn.TransformerEncoderLayer peer in float64 equals the reference (this catches wrongly copied weights).
-2. Builds mha_causal and bert_encoder at their test sizes with `dmc compile -O3 --test-size` and runs the
+2. Builds mha_causal, alibi_causal and bert_encoder at their test sizes with `dmc compile -O3 --test-size` and runs the
    driver on each with --rounds 1 --repeat 1: it must exit 0; the dmc build and every peer that ran agreed
    with the reference and were timed; each peer this torch cannot run (no SDPA, no torch.compile, no
    FlexAttention, no onnxruntime: torch 1.13 has none of them) is skipped with its reason; the eager
@@ -81,23 +83,56 @@ HAS_COMPILE = hasattr(torch, "compile")
 # ------------------------------------------------------------ in-process ---
 def check_in_process():
     sdpa = None if HAS_SDPA else peers.sdpa_standin
+    alibi = importlib.import_module("alibi_causal")
     for name in peers.SOFTMAX:
         graph = load_graph(name)
-        attrs = peers.softmax_attrs(graph)
+        ref = importlib.import_module(name)
         syms = common.resolve_symbols(graph, True)
+        t = common.make_inputs(graph, syms, ref.INIT, 3)          # float64
         for s in (syms["S"], 300):
+            binds = {"S": s}
+            if "NB" in syms:                                         # bigbird: NB * BS >= S
+                binds["NB"] = -(-s // syms["BS"])
+            sized = common.resolve_symbols(graph, True, binds)
+            ts = common.make_inputs(graph, sized, ref.INIT, 3)      # a layout table follows S
+            attrs = peers.softmax_attrs(graph, sized)
+            hq = peers.heads(name, sized)[0]
             i = torch.arange(s).view(s, 1)
             j = torch.arange(s).view(1, s)
-            got = peers.mask_mod_for(attrs)(torch.tensor(0), torch.tensor(0), i, j)
-            check(torch.equal(got, peers.keep_mask(attrs, s)), "%s: mask_mod differs from build_mask at S=%d" % (name, s))
-        ref = importlib.import_module(name)
-        t = common.make_inputs(graph, syms, ref.INIT, 3)          # float64
+            h = torch.arange(hq).view(hq, 1, 1)
+            got = peers.mask_mod_for(attrs, ts)(torch.tensor(0), h, i, j).expand(hq, s, s)
+            want = peers.keep_mask(attrs, s, ts, hq).expand(hq, s, s)
+            check(torch.equal(got, want), "%s: mask_mod differs from keep_mask at S=%d" % (name, s))
+        attrs = peers.softmax_attrs(graph, syms)
         expected = ref.reference(t, syms)["y"]
+        if attrs["mask"] or attrs["score"]:
+            # What the flex peer hands FlexAttention (mask_mod on index grids, score_mod), run by the
+            # references' own attention with a score hook: it must be the reference.
+            s, hq = syms["S"], peers.heads(name, syms)[0]
+            keep = peers.mask_mod_for(attrs, t)(torch.tensor(0), torch.arange(hq).view(hq, 1, 1),
+                                                torch.arange(s).view(s, 1), torch.arange(s).view(1, s))
+            score_mod = peers.score_mod_for(attrs, t)
+            hook = (lambda sc, i, j, head: score_mod(sc, 0, head, i, j)) if score_mod else (lambda sc, i, j, head: sc)
+            err = rel(alibi.attention_with(t, hq, hook, keep), expected)
+            check(err < 1e-10, "%s: flex peer's mask_mod/score_mod differ from the reference by %.3g" % (name, err))
+            print("%-16s flex peer's mask_mod and score_mod vs reference %.1e" % (name, err), flush=True)
+        if attrs["score"] and not peers.is_additive_score(attrs["score"]):
+            try:
+                peers.make("eager", name, graph, syms, t, {"sdpa": sdpa})
+                check(False, "%s: eager peer built for a score SDPA cannot take" % name)
+            except peers.Skip as e:
+                check("not s plus a bias" in str(e), "%s: eager peer skipped for another reason: %s" % (name, e))
+            continue
         variant = peers.make("eager", name, graph, syms, t, {"sdpa": sdpa})
         with torch.no_grad():
             err = rel(variant.fn()["y"], expected)
         check(err < 1e-10, "%s: eager peer (%s) differs from the reference by %.3g" % (name, variant.note, err))
-        print("%-16s mask_mod = build_mask; eager peer vs reference %.1e (%s)" % (name, err, variant.note), flush=True)
+        print("%-16s mask_mod = keep_mask; eager peer vs reference %.1e (%s)" % (name, err, variant.note), flush=True)
+    check(peers.is_additive_score("s - slope[h] * (i - j)") and peers.is_additive_score("s + rel[h, i - j + S - 1]"),
+          "ALiBi / relative bias not seen as additive")
+    check(not any(peers.is_additive_score(e) for e in ("CAP * tanh(s / CAP)", "s * 2", "s - s * 0.5", "s - (s + 1)",
+                                                        "-s + 1", "s + 1 > 0 ? s : 0")),
+          "a score that is not s plus a bias seen as additive")
     # The reference's own masks: the peers read them from the graph, the references from their constants.
     s = 400
     mask = lambda name: peers.keep_mask(peers.softmax_attrs(load_graph(name)), s)  # noqa: E731
@@ -219,7 +254,7 @@ def main():
     dmc = sys.argv[1]
     check_in_process()
     with tempfile.TemporaryDirectory(prefix="dmc-check-peers-") as tmp:
-        for sample in ("mha_causal", "bert_encoder"):
+        for sample in ("mha_causal", "alibi_causal", "bert_encoder"):
             so = compile_so(dmc, os.path.join(ROOT, "samples", sample + ".json"), os.path.join(tmp, "lib%s.so" % sample))
             check_driver_run(sample, so, tmp)
         # A build that computes something else under the same name: no causal mask.

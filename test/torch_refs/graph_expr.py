@@ -3,7 +3,9 @@ from the C++ checker (dialects/Support/Expr.cpp) so that each can be tested agai
 
 evaluate(text, names) evaluates with NumPy broadcasting: `names` maps i, j, h, s and symbols to
 numbers or arrays, and tensor names to arrays (read with integer index arrays). Int `/` and `%` round
-towards -inf. Only what the reference interpreter and the checker need; diagnostics are the C++ side's.
+towards -inf. evaluate(text, names, lib=TORCH) does the same on torch tensors with torch ops only, so that
+it can run inside a FlexAttention mask_mod or score_mod (the peer benchmark). Only what the reference
+interpreter, the checker and the peers need; diagnostics are the C++ side's.
 """
 import re
 
@@ -12,6 +14,57 @@ import numpy as np
 _TOKEN = re.compile(r"\s*(?:(\d+\.\d*(?:[eE][+-]?\d+)?|\d*\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)|(\d+)|"
                     r"([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|&&|\|\||[-+*/%()\[\],?:<>!]))")
 _FUNCS = {"min": 2, "max": 2, "abs": 1, "sqrt": 1, "exp": 1, "log": 1, "tanh": 1, "float": 1}
+
+
+class _NumPy:
+    """The array operations the evaluator needs, on NumPy. `/` on two ints, `//` and `%` are Python's
+    operators on both libraries: they round towards -inf on ints, arrays and tensors alike."""
+    where = staticmethod(np.where)      # a Python function in some NumPy versions: it would bind to self
+    logical_or, logical_and, logical_not = np.logical_or, np.logical_and, np.logical_not
+    minimum, maximum, abs, sqrt, exp, log, tanh = np.minimum, np.maximum, np.abs, np.sqrt, np.exp, np.log, np.tanh
+
+    @staticmethod
+    def to_float(x):
+        return np.asarray(x, dtype=np.float64)
+
+    @staticmethod
+    def index(tensor, idx):
+        return np.asarray(tensor)[tuple(np.asarray(i) for i in idx)]
+
+
+class _Torch:
+    """The same on torch tensors (imported when first used: the NumPy side needs no torch)."""
+
+    def __getattr__(self, name):
+        import torch
+        t = lambda x: x if isinstance(x, torch.Tensor) else torch.as_tensor(x)  # noqa: E731
+        ops = {"where": lambda c, a, b: torch.where(t(c), t(a), t(b)),
+               "logical_or": lambda a, b: torch.logical_or(t(a), t(b)),
+               "logical_and": lambda a, b: torch.logical_and(t(a), t(b)),
+               "logical_not": lambda a: torch.logical_not(t(a)),
+               "minimum": lambda a, b: torch.minimum(t(a), t(b)),
+               "maximum": lambda a, b: torch.maximum(t(a), t(b)),
+               "abs": lambda a: torch.abs(t(a)), "sqrt": lambda a: torch.sqrt(t(a) * 1.0),
+               "exp": lambda a: torch.exp(t(a) * 1.0), "log": lambda a: torch.log(t(a) * 1.0),
+               "tanh": lambda a: torch.tanh(t(a) * 1.0), "to_float": lambda a: a * 1.0,
+               "index": lambda tensor, idx: tensor[tuple(idx)]}
+        return ops[name]
+
+
+NUMPY, TORCH = _NumPy(), _Torch()
+
+
+def _is_int(value):
+    """An int, or an integer NumPy array or torch tensor (bool is not: it is a mask)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iu"
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and getattr(dtype, "is_floating_point", True) is False and "bool" not in str(dtype) \
+        and "complex" not in str(dtype)
 
 
 def _tokens(text):
@@ -36,8 +89,8 @@ def _tokens(text):
 class _Parser:
     """Recursive descent to (is_int, function of names) pairs."""
 
-    def __init__(self, text, names):
-        self.t, self.k, self.names = _tokens(text), 0, names
+    def __init__(self, text, names, lib):
+        self.t, self.k, self.names, self.lib = _tokens(text), 0, names, lib
 
     def peek(self):
         return self.t[self.k] if self.k < len(self.t) else ("end", None)
@@ -61,7 +114,7 @@ class _Parser:
         a = self.ternary()
         assert self.eat(":")
         b = self.ternary()
-        return (a[0] and b[0], lambda: np.where(c[1](), a[1](), b[1]()))
+        return (a[0] and b[0], lambda: self.lib.where(c[1](), a[1](), b[1]()))
 
     def binary(self, sub, table):
         left = sub()
@@ -73,14 +126,14 @@ class _Parser:
         return left
 
     def lor(self):
-        return self.binary(self.land, {"||": lambda a, b: (False, lambda: np.logical_or(a[1](), b[1]()))})
+        return self.binary(self.land, {"||": lambda a, b: (False, lambda: self.lib.logical_or(a[1](), b[1]()))})
 
     def land(self):
-        return self.binary(self.cmp, {"&&": lambda a, b: (False, lambda: np.logical_and(a[1](), b[1]()))})
+        return self.binary(self.cmp, {"&&": lambda a, b: (False, lambda: self.lib.logical_and(a[1](), b[1]()))})
 
     def cmp(self):
-        ops = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "==": np.equal,
-               "!=": np.not_equal}
+        ops = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
         return self.binary(self.add, {k: (lambda f: lambda a, b: (False, lambda: f(a[1](), b[1]())))(f)
                                       for k, f in ops.items()})
 
@@ -91,10 +144,10 @@ class _Parser:
     def mul(self):
         def div(a, b):
             if a[0] and b[0]:
-                return (True, lambda: np.floor_divide(a[1](), b[1]()))
-            return (False, lambda: np.true_divide(a[1](), b[1]()))
+                return (True, lambda: a[1]() // b[1]())
+            return (False, lambda: a[1]() / b[1]())
         return self.binary(self.unary, {"*": lambda a, b: (a[0] and b[0], lambda: a[1]() * b[1]()), "/": div,
-                                        "%": lambda a, b: (True, lambda: np.mod(a[1](), b[1]()))})
+                                        "%": lambda a, b: (True, lambda: a[1]() % b[1]())})
 
     def unary(self):
         if self.eat("-"):
@@ -102,7 +155,7 @@ class _Parser:
             return (a[0], lambda: -a[1]())
         if self.eat("!"):
             a = self.unary()
-            return (False, lambda: np.logical_not(a[1]()))
+            return (False, lambda: self.lib.logical_not(a[1]()))
         return self.primary()
 
     def primary(self):
@@ -123,8 +176,9 @@ class _Parser:
             while self.eat(","):
                 args.append(self.ternary())
             assert self.eat(")") and len(args) == _FUNCS[v]
-            f = {"min": np.minimum, "max": np.maximum, "abs": np.abs, "sqrt": np.sqrt, "exp": np.exp,
-                 "log": np.log, "tanh": np.tanh, "float": lambda x: np.asarray(x, dtype=np.float64)}[v]
+            lib = self.lib
+            f = {"min": lib.minimum, "max": lib.maximum, "abs": lib.abs, "sqrt": lib.sqrt, "exp": lib.exp,
+                 "log": lib.log, "tanh": lib.tanh, "float": lib.to_float}[v]
             is_int = v in ("min", "max", "abs") and all(a[0] for a in args)
             return (is_int, lambda: f(*[a[1]() for a in args]))
         if v in ("true", "false"):
@@ -134,15 +188,14 @@ class _Parser:
             while self.eat(","):
                 idx.append(self.ternary())
             assert self.eat("]")
-            names = self.names
-            return (False, lambda: np.asarray(names[v])[tuple(np.asarray(i[1]()) for i in idx)])
+            names, lib = self.names, self.lib
+            return (False, lambda: lib.index(names[v], [i[1]() for i in idx]))
         value = self.names[v]
-        return (isinstance(value, (int, np.integer)) or (isinstance(value, np.ndarray) and value.dtype.kind == "i"),
-                lambda: self.names[v])
+        return (_is_int(value), lambda: self.names[v])
 
 
-def evaluate(text, names):
-    return _Parser(text, names).parse()[1]()
+def evaluate(text, names, lib=NUMPY):
+    return _Parser(text, names, lib).parse()[1]()
 
 
 NUMERIC_ATTRS = {"alpha", "beta", "scale", "bias", "epsilon", "axis", "window", "stride"}
