@@ -35,7 +35,7 @@ public:
     // above it and the residual add after the output projection meets the MatMul directly.
     rewriteAll([&](size_t i) {
       return unitTransposeToReshape(i) || foldReshapes(i) || hoistReshapeAboveProjection(i) ||
-             hoistTransposeAboveProjection(i);
+             hoistTransposeAboveProjection(i) || regroupHeads(i) || sinkHeadMerge(i);
     });
     rewriteAll(idioms);
     for (const DmcNode &n : t_.nodes)
@@ -494,6 +494,137 @@ private:
     (add ? add : mm)->output = tr.output;
     kill(&tr);
     t_.nodes.push_back(moved); // the importer orders nodes topologically
+    return true;
+  }
+
+  static bool isPerm(const DmcNode &n, std::vector<int64_t> perm) {
+    return n.op == "Transpose" && n.attrs["perm"].get<std::vector<int64_t>>() == perm;
+  }
+  static bool constantDims(const SymShape &shape, std::initializer_list<size_t> axes) {
+    return std::all_of(axes.begin(), axes.end(), [&](size_t a) { return shape[a].isConstant(); });
+  }
+  DmcNode layoutNode(const char *op, const std::string &input, const std::string &output, const SymShape &shape,
+                     int origin) {
+    DmcNode n;
+    n.op = op;
+    n.inputs = {input};
+    n.output = output;
+    n.origin = origin;
+    t_.shapes[output] = shape;
+    if (std::string(op) == "Reshape")
+      n.attrs = {{"shape", shapeAttr(shape)}};
+    return n;
+  }
+
+  /// Transpose(Reshape(Transpose(x, (1,0,2)), [S, C, D']), (1,0,2)) with x of shape [A, S, B'] (the
+  /// sequence-first heads of nn.MultiheadAttention at batch > 1) -> the sample's layout change:
+  ///   C = A*H, B' = H*D' (heads split, [B, S, E] -> [B*H, S, D]):
+  ///     Reshape(Transpose(Reshape(x, [A, S, H, D']), (0,2,1,3)), [C, S, D'])
+  ///   A = C*H, D' = H*B' (heads merged back, [B*H, S, D] -> [B, S, E]):
+  ///     Reshape(Transpose(Reshape(x, [C, H, S, B']), (0,2,1,3)), [C, S, D'])
+  /// The same element lands in the same place (out[c, s, d'] reads the same x element either way); the
+  /// merged B*H axis that remains is a Reshape that sinkHeadMerge moves past the attention.
+  bool regroupHeads(size_t i) {
+    DmcNode &outer = t_.nodes[i];
+    if (!isPerm(outer, {1, 0, 2}))
+      return false;
+    DmcNode *reshape = soleProducer(outer.inputs[0], "Reshape");
+    DmcNode *inner = reshape ? soleProducer(reshape->inputs[0], "Transpose") : nullptr;
+    if (!inner || !isPerm(*inner, {1, 0, 2}))
+      return false;
+    const std::string x = inner->inputs[0];
+    const SymShape in = t_.shapes[x], mid = t_.shapes[reshape->output];
+    if (in.size() != 3 || mid.size() != 3 || !constantDims(in, {0, 2}) || !constantDims(mid, {1, 2}) ||
+        mid[0] != in[1])
+      return false;
+    int64_t a = in[0].coefficient, b = in[2].coefficient, c = mid[1].coefficient, d = mid[2].coefficient;
+    SymShape split, permuted;
+    const SymExpr &s = in[1];
+    // A batch of 1 is left to unitTransposeToReshape: its transposes move no data and fold away.
+    if (c % a == 0 && a > 1 && c / a > 1 && b == (c / a) * d) {
+      int64_t h = c / a;
+      split = {in[0], s, SymExpr::constant(h), mid[2]};
+      permuted = {in[0], SymExpr::constant(h), s, mid[2]};
+    } else if (a % c == 0 && c > 1 && a / c > 1 && d == (a / c) * b) {
+      int64_t h = a / c;
+      split = {mid[1], SymExpr::constant(h), s, in[2]};
+      permuted = {mid[1], s, SymExpr::constant(h), in[2]};
+    } else {
+      return false;
+    }
+    std::string splitName = freshName(outer.output + "_heads", t_.taken);
+    std::string permutedName = freshName(outer.output + "_heads_permuted", t_.taken);
+    DmcNode first = layoutNode("Reshape", x, splitName, split, inner->origin);
+    DmcNode transpose = layoutNode("Transpose", splitName, permutedName, permuted, reshape->origin);
+    transpose.attrs = {{"perm", std::vector<int64_t>{0, 2, 1, 3}}};
+    DmcNode last = layoutNode("Reshape", permutedName, outer.output, t_.shapes[outer.output], outer.origin);
+    kill(inner);
+    kill(reshape);
+    kill(&outer);
+    t_.nodes.push_back(first); // the importer orders nodes topologically
+    t_.nodes.push_back(transpose);
+    t_.nodes.push_back(last);
+    return true;
+  }
+
+  /// The [P, Q, ...] input of `tensor` when a Reshape read by nothing else merges its two leading constant
+  /// axes into `tensor` ([P, Q, rest] -> [P*Q, rest]); else null.
+  DmcNode *mergeOfLeadingAxes(const std::string &tensor) {
+    DmcNode *r = soleProducer(tensor, "Reshape");
+    if (!r)
+      return nullptr;
+    const SymShape &in = t_.shapes[r->inputs[0]], &out = t_.shapes[tensor];
+    if (in.size() != out.size() + 1 || out.size() < 2 || !constantDims(in, {0, 1}) ||
+        out[0] != SymExpr::constant(in[0].coefficient * in[1].coefficient) ||
+        !std::equal(out.begin() + 1, out.end(), in.begin() + 2))
+      return nullptr;
+    return r;
+  }
+
+  /// Op(Reshape(x, merge of the leading [P, Q])) -> Reshape(Op(x), merge) for the ops that treat leading
+  /// axes as a batch: a batched MatMul whose two operands are merges of the same [P, Q], a Softmax over
+  /// the last axis (its mask, if any, without the merged axis; no mask or score expression, which read
+  /// the head index), a Scale. regroupHeads leaves B*H merged before Q K^T; moved past P V it meets the
+  /// Reshape that splits it again, and both fold away: the attention runs on [B, H, S, D] as in the sample.
+  bool sinkHeadMerge(size_t i) {
+    DmcNode &n = t_.nodes[i];
+    size_t operands = 0;
+    if (n.op == "MatMul" && t_.shapes[n.inputs[0]].size() >= 3 && t_.shapes[n.inputs[1]].size() >= 3)
+      operands = 2;
+    else if (n.op == "Scale")
+      operands = 1;
+    else if (n.op == "Softmax" && n.attrs["axis"].get<int64_t>() == -1 && !n.attrs.contains("mask") &&
+             !n.attrs.contains("score") &&
+             std::all_of(n.inputs.begin() + 1, n.inputs.end(),
+                         [&](const std::string &m) { return t_.shapes[m].size() < t_.shapes[n.output].size(); }))
+      operands = 1;
+    if (!operands)
+      return false;
+    std::vector<DmcNode *> merges;
+    for (size_t k = 0; k < operands; ++k)
+      merges.push_back(mergeOfLeadingAxes(n.inputs[k]));
+    if (std::find(merges.begin(), merges.end(), nullptr) != merges.end())
+      return false;
+    const SymShape &lead = t_.shapes[merges[0]->inputs[0]];
+    for (DmcNode *m : merges) {
+      const SymShape &s = t_.shapes[m->inputs[0]];
+      if (s[0] != lead[0] || s[1] != lead[1])
+        return false;
+    }
+    const SymShape out = t_.shapes[n.output];
+    SymShape unmerged = {lead[0], lead[1]};
+    unmerged.insert(unmerged.end(), out.begin() + 1, out.end());
+    DmcNode moved = n;
+    for (size_t k = 0; k < operands; ++k)
+      moved.inputs[k] = merges[k]->inputs[0];
+    moved.output = freshName(n.output + "_unmerged", t_.taken);
+    t_.shapes[moved.output] = unmerged;
+    DmcNode merge = layoutNode("Reshape", moved.output, n.output, out, merges[0]->origin);
+    for (DmcNode *m : merges)
+      kill(m);
+    kill(&n);
+    t_.nodes.push_back(moved); // the importer orders nodes topologically
+    t_.nodes.push_back(merge);
     return true;
   }
 
