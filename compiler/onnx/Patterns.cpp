@@ -420,13 +420,7 @@ private:
       return false;
     SymShape rows = out;
     rows.back() = a.back();
-    DmcNode reshape;
-    reshape.op = "Reshape";
-    reshape.inputs = {mm->inputs[0]};
-    reshape.output = freshName(mm->output + "_rows", t_.taken);
-    reshape.attrs = {{"shape", shapeAttr(rows)}};
-    reshape.origin = r.origin;
-    t_.shapes[reshape.output] = rows;
+    DmcNode reshape = layoutNode("Reshape", mm->inputs[0], freshName(mm->output + "_rows", t_.taken), rows, r.origin);
     mm->inputs[0] = reshape.output;
     t_.shapes[mm->output] = out;
     // The last node takes over the Reshape's result (its old one had no other reader).

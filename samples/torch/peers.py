@@ -120,14 +120,18 @@ def expression_names(attrs, t, i, j, h, **more):
     return dict(attrs["symbols"], **t, i=i, j=j, h=h, **more)
 
 
+def index_grids(s, heads_):
+    """i [S, 1], j [1, S] and h [H, 1, 1]: an expression evaluated on them gives its [H, S, S] table."""
+    return torch.arange(s).view(s, 1), torch.arange(s).view(1, s), torch.arange(heads_).view(heads_, 1, 1)
+
+
 def keep_mask(attrs, s, t=None, heads_=1):
     """The boolean keep-mask (True = attend): [S, S], or [H, S, S] when the mask expression reads h.
     The shorthand part as the references build it, the expression evaluated on index grids."""
     keep = common.build_mask(s, s, attrs["causal"], attrs["window"], attrs["stride"], attrs["global_tokens"])
     if not attrs["mask"]:
         return keep
-    i, j = torch.arange(s).view(s, 1), torch.arange(s).view(1, s)
-    h = torch.arange(heads_).view(heads_, 1, 1)
+    i, j, h = index_grids(s, heads_)
     expr = graph_expr.evaluate(attrs["mask"], expression_names(attrs, t or {}, i, j, h), graph_expr.TORCH)
     keep = keep & torch.as_tensor(expr).expand(heads_, s, s)
     return keep[0] if bool((keep == keep[:1]).all()) else keep
@@ -174,7 +178,7 @@ def is_additive_score(text):
     """Whether the score expression is s plus or minus terms without s (ALiBi, a relative-position bias):
     then SDPA takes it as a float mask. s first, then + or -: those bind loosest of what a float
     expression may hold at its top level (no comparison, && , || or ?: there), so the rest are terms."""
-    tokens = graph_expr._tokens(text)
+    tokens = graph_expr.tokens(text)
     if len(tokens) < 3 or tokens[0] != ("name", "s") or tokens[1] not in (("op", "+"), ("op", "-")):
         return False
     depth = 0
@@ -194,8 +198,7 @@ def float_mask(attrs, s, t, heads_):
     """SDPA's float attn_mask [H, S, S] (or [S, S]) for an additive score: the score at s = 0 where kept,
     -inf elsewhere."""
     keep = keep_mask(attrs, s, t, heads_)
-    i, j = torch.arange(s).view(s, 1), torch.arange(s).view(1, s)
-    h = torch.arange(heads_).view(heads_, 1, 1)
+    i, j, h = index_grids(s, heads_)
     dtype = t["x"].dtype
     bias = graph_expr.evaluate(attrs["score"], expression_names(attrs, t, i, j, h, s=torch.zeros((), dtype=dtype)),
                                graph_expr.TORCH)
@@ -296,7 +299,7 @@ def softmax_peer(peer, name, graph, syms, t, opts):
         block_mask = None
         if masked:
             # B=None: the mask reads no batch index; H=None unless it reads the head.
-            per_head = bool(attrs["mask"]) and "h" in [v for _, v in graph_expr._tokens(attrs["mask"])]
+            per_head = bool(attrs["mask"]) and ("name", "h") in graph_expr.tokens(attrs["mask"])
             try:
                 block_mask = create_block_mask(mask_mod_for(attrs, t), B=None, H=hq if per_head else None,
                                                Q_LEN=s, KV_LEN=s, device="cpu")

@@ -97,9 +97,7 @@ def check_in_process():
             ts = common.make_inputs(graph, sized, ref.INIT, 3)      # a layout table follows S
             attrs = peers.softmax_attrs(graph, sized)
             hq = peers.heads(name, sized)[0]
-            i = torch.arange(s).view(s, 1)
-            j = torch.arange(s).view(1, s)
-            h = torch.arange(hq).view(hq, 1, 1)
+            i, j, h = peers.index_grids(s, hq)
             got = peers.mask_mod_for(attrs, ts)(torch.tensor(0), h, i, j).expand(hq, s, s)
             want = peers.keep_mask(attrs, s, ts, hq).expand(hq, s, s)
             check(torch.equal(got, want), "%s: mask_mod differs from keep_mask at S=%d" % (name, s))
@@ -109,8 +107,8 @@ def check_in_process():
             # What the flex peer hands FlexAttention (mask_mod on index grids, score_mod), run by the
             # references' own attention with a score hook: it must be the reference.
             s, hq = syms["S"], peers.heads(name, syms)[0]
-            keep = peers.mask_mod_for(attrs, t)(torch.tensor(0), torch.arange(hq).view(hq, 1, 1),
-                                                torch.arange(s).view(s, 1), torch.arange(s).view(1, s))
+            i, j, h = peers.index_grids(s, hq)
+            keep = peers.mask_mod_for(attrs, t)(torch.tensor(0), h, i, j)
             score_mod = peers.score_mod_for(attrs, t)
             hook = (lambda sc, i, j, head: score_mod(sc, 0, head, i, j)) if score_mod else (lambda sc, i, j, head: sc)
             err = rel(alibi.attention_with(t, hq, hook, keep), expected)

@@ -33,7 +33,8 @@ class _NumPy:
 
 
 class _Torch:
-    """The same on torch tensors (imported when first used: the NumPy side needs no torch)."""
+    """The same on torch tensors (imported when first used: the NumPy side needs no torch). The table is
+    built once, on the first lookup, and then read like _NumPy's attributes."""
 
     def __getattr__(self, name):
         import torch
@@ -48,6 +49,7 @@ class _Torch:
                "exp": lambda a: torch.exp(t(a) * 1.0), "log": lambda a: torch.log(t(a) * 1.0),
                "tanh": lambda a: torch.tanh(t(a) * 1.0), "to_float": lambda a: a * 1.0,
                "index": lambda tensor, idx: tensor[tuple(idx)]}
+        self.__dict__.update(ops)       # later lookups find them without __getattr__
         return ops[name]
 
 
@@ -62,12 +64,10 @@ def _is_int(value):
         return True
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "iu"
-    dtype = getattr(value, "dtype", None)
-    return dtype is not None and getattr(dtype, "is_floating_point", True) is False and "bool" not in str(dtype) \
-        and "complex" not in str(dtype)
+    return str(getattr(value, "dtype", "")).startswith(("torch.int", "torch.uint"))
 
 
-def _tokens(text):
+def tokens(text):
     pos, out = 0, []
     text = text.rstrip()
     while pos < len(text):
@@ -90,7 +90,7 @@ class _Parser:
     """Recursive descent to (is_int, function of names) pairs."""
 
     def __init__(self, text, names, lib):
-        self.t, self.k, self.names, self.lib = _tokens(text), 0, names, lib
+        self.t, self.k, self.names, self.lib = tokens(text), 0, names, lib
 
     def peek(self):
         return self.t[self.k] if self.k < len(self.t) else ("end", None)
