@@ -3,16 +3,18 @@
 #                       [BIND <NAME=VALUE>...]  symbols fixed at compile time; the others stay run-time arguments
 #                       [TEST_SIZE]             the graph's test_symbols
 #                       [PASSES <pipeline>]     a --passes pipeline instead of the -O level's
+#                       [TARGET_CPU <cpu>]      dmc's --target-cpu (default portable: any x86-64)
 #                       [NAME <graph name>]     needed only when GRAPH is not a .json (read from it otherwise)
 #                       [OUTPUT_DIRECTORY <dir>])  default: ${CMAKE_CURRENT_BINARY_DIR}/<target>
 #
 # Compiles GRAPH with dmc::dmc at build time (rerun when the graph file or dmc changes) into
-# <dir>/lib<NAME>.so, <dir>/<NAME>.h and <dir>/<NAME>.manifest.json, and makes <target> an imported shared
+# <dir>/lib<NAME>.so, <dir>/<NAME>.h and <dir>/<NAME>.manifest.json (and libdmcrt.so, which the library
+# loads from its own folder when nothing loaded the runtime before it), and makes <target> an imported shared
 # library: link it (target_link_libraries(app PRIVATE <target>)) to get the header's include folder, the
 # library and dmc::runtime; $<TARGET_FILE:<target>> is the library's path (dmc.load in Python). Target
 # properties DMC_GRAPH_NAME, DMC_HEADER and DMC_MANIFEST name the rest. See docs/cmake.md.
 function(dmc_add_graph_library target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "TEST_SIZE" "GRAPH;OPT;PASSES;NAME;OUTPUT_DIRECTORY" "BIND")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "TEST_SIZE" "GRAPH;OPT;PASSES;TARGET_CPU;NAME;OUTPUT_DIRECTORY" "BIND")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "dmc_add_graph_library(${target}): unknown arguments '${arg_UNPARSED_ARGUMENTS}'")
   endif()
@@ -62,6 +64,13 @@ function(dmc_add_graph_library target)
   endif()
   if(arg_PASSES)
     list(APPEND options "--passes=${arg_PASSES}")
+  endif()
+  if(arg_TARGET_CPU)
+    if(NOT arg_TARGET_CPU MATCHES "^(portable|native|x86-64-v4|x86-64-v3|generic)$")
+      message(FATAL_ERROR "dmc_add_graph_library(${target}): TARGET_CPU must be portable, native, x86-64-v4, "
+                          "x86-64-v3 or generic, got '${arg_TARGET_CPU}'")
+    endif()
+    list(APPEND options "--target-cpu=${arg_TARGET_CPU}")
   endif()
 
   string(REPLACE ";" " " options_text "${options}")

@@ -9,6 +9,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SHA256.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -28,17 +29,69 @@ std::string resolvedCompiler(const CompileOptions &options) {
   return env && *env ? env : "c++";
 }
 
-std::string resolvedFlags(const CompileOptions &options) {
-  if (!options.cxxFlags.empty())
-    return options.cxxFlags;
-  const char *env = std::getenv("DMC_CXXFLAGS");
-#ifdef DMC_SANITIZE_GENERATED
-  const char *defaults = "-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer "
-                         "-fopenmp -fPIC -shared -std=c++17";
+const TargetCpu kTargetCpus[5] = {
+    {"portable", "runs on any x86-64: the run function for x86-64-v4, x86-64-v3 and the baseline, chosen when "
+                 "the library loads (the default)"},
+    {"native", "this machine's CPU (-march=native)"},
+    {"x86-64-v4", "AVX-512 (-march=x86-64-v4)"},
+    {"x86-64-v3", "AVX2 and FMA (-march=x86-64-v3)"},
+    {"generic", "the x86-64 baseline, SSE2 (-march=x86-64)"},
+};
+const char kRuntimeLibraryName[] = "libdmcrt.so";
+
+std::string targetCpuNames() {
+  std::string names;
+  for (const TargetCpu &target : kTargetCpus)
+    names += (names.empty() ? "" : "|") + std::string(target.name);
+  return names;
+}
+
+bool isTargetCpu(llvm::StringRef name) {
+  return llvm::any_of(kTargetCpus, [&](const TargetCpu &target) { return name == target.name; });
+}
+
+std::string resolvedTargetCpu(const CompileOptions &options) {
+  if (!options.targetCpu.empty())
+    return options.targetCpu;
+  const char *env = std::getenv("DMC_TARGET_CPU");
+  return env && *env ? env : "portable";
+}
+
+namespace {
+/// The compiler flags of a target CPU. The runtime's micro-kernels choose their ISA at run time whatever
+/// the target; this is the generated code's. Off x86-64 every target but native is the compiler's default.
+std::string targetFlags(llvm::StringRef target) {
+  if (target == "native")
+    return "-march=native";
+#if defined(__x86_64__)
+  if (target == "portable") // the clones' attribute is in the generated prologue (CppEmitter.cpp)
+    return "-march=x86-64 -mtune=generic -DDMC_TARGET_CLONES";
+  if (target == "generic")
+    return "-march=x86-64 -mtune=generic";
+  return ("-march=" + target).str();
 #else
-  const char *defaults = "-O3 -march=native -fopenmp -fPIC -shared -std=c++17";
+  return "";
 #endif
-  return env && *env ? env : defaults;
+}
+} // namespace
+
+std::string resolvedFlags(const CompileOptions &options) {
+  std::string flags = options.cxxFlags;
+  if (flags.empty()) {
+    const char *env = std::getenv("DMC_CXXFLAGS");
+#ifdef DMC_SANITIZE_GENERATED
+    const char *defaults = "-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer "
+                           "-fopenmp -fPIC -shared -std=c++17";
+#else
+    const char *defaults = "-O3 -fopenmp -fPIC -shared -std=c++17";
+#endif
+    flags = env && *env ? env : defaults;
+  }
+  // Flags that choose an architecture themselves are taken as they are.
+  if (llvm::StringRef(" " + flags).contains(" -march="))
+    return flags;
+  std::string target = targetFlags(resolvedTargetCpu(options));
+  return target.empty() ? flags : flags + " " + target;
 }
 
 namespace {
@@ -137,7 +190,9 @@ LogicalResult build(sdfg::SDFGOp sdfg, const CompileOptions &options, TemporaryF
   for (std::string &f : splitFlags(flags))
     args.push_back(f);
   const RuntimePaths &runtime = runtimePaths();
-  args.insert(args.end(), {"-I" + runtime.includeDir, "-L" + runtime.libraryDir, "-Wl,-rpath," + runtime.libraryDir});
+  // The library loads libdmcrt from its own folder (compileToLibrary puts it there), so that the two can
+  // move together to another machine.
+  args.insert(args.end(), {"-I" + runtime.includeDir, "-L" + runtime.libraryDir, "-Wl,-rpath,$ORIGIN"});
   args.insert(args.end(), {cppPath, "-o", libPath, "-ldmcrt"});
   std::string error;
   int rc = runInOwnProcessGroup(args, logPath, error);
@@ -170,6 +225,24 @@ LogicalResult build(sdfg::SDFGOp sdfg, const CompileOptions &options, TemporaryF
 }
 } // namespace
 
+namespace {
+/// Stages libdmcrt for the folder `prefix` (the library's run path is $ORIGIN), unless the same file is
+/// there already: a library of the installed prefix's lib folder, or the second of a folder.
+LogicalResult addRuntimeBeside(const std::string &prefix, OutputFiles &outputs) {
+  std::string error, source = runtimePaths().libraryDir + "/" + kRuntimeLibraryName;
+  std::optional<std::string> runtime = readRegularFile(source, error, kMaxLibraryBytes);
+  if (!runtime) {
+    llvm::errs() << "dmc: error: cannot read the runtime " << source << ": " << error << "\n";
+    return failure();
+  }
+  std::string target = prefix + kRuntimeLibraryName, ignored;
+  if (llvm::sys::fs::exists(target))
+    if (std::optional<std::string> present = readRegularFile(target, ignored, kMaxLibraryBytes); present == runtime)
+      return success();
+  return success(outputs.add(target, std::move(*runtime), 0777));
+}
+} // namespace
+
 LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath, const CompileOptions &options) {
   // Refused before the work, not after it.
   if (std::string message = inputOverwriteError(outputPath); !message.empty()) {
@@ -177,6 +250,11 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
     return failure();
   }
   CompileFileNames names(sdfg.getSymName().str());
+  if (llvm::sys::path::filename(outputPath) == kRuntimeLibraryName) {
+    llvm::errs() << "dmc: error: -o " << outputPath << ": " << kRuntimeLibraryName
+                 << " is the runtime's name, which goes beside the library; choose another name\n";
+    return failure();
+  }
   // Constant inputs' data go beside the library (Constants.h); they are not part of the cache entry.
   mlir::FailureOr<ConstantLayout> constants = constantLayout(sdfg);
   if (failed(constants))
@@ -231,6 +309,8 @@ LogicalResult compileToLibrary(sdfg::SDFGOp sdfg, const std::string &outputPath,
       if (name && !outputs.add(prefix + *name, std::move(files[*name])))
         return failure();
     if (!constants->inputs.empty() && !outputs.add(prefix + constants->file, constantFileBytes(*constants)))
+      return failure();
+    if (failed(addRuntimeBeside(prefix, outputs)))
       return failure();
   }
   return success(outputs.commit());

@@ -4,6 +4,8 @@
 
 #include "dialects/SDFG/SDFGOps.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <string>
 
 namespace dmc {
@@ -11,7 +13,8 @@ namespace dmc {
 struct CompileOptions {
   int optLevel = 0;
   std::string cxx;                // $CXX, or c++
-  std::string cxxFlags;           // default: -O3 -march=native -fopenmp -fPIC -shared -std=c++17
+  std::string cxxFlags;           // default: -O3 -fopenmp -fPIC -shared -std=c++17, then the target's flags
+  std::string targetCpu;          // a kTargetCpus name; empty: $DMC_TARGET_CPU, else "portable"
   std::string cacheDir;           // empty: no cache (defaultCacheDir() in Cache.h)
 };
 
@@ -22,9 +25,26 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options);
 /// The manifest of `sdfg` as compiled with `options` (compiler, flags and level resolved).
 std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options);
 
-/// The C++ compiler and flags in effect (from options, then $CXX / $DMC_CXXFLAGS, then defaults).
+/// What --target-cpu may name, with what each builds for.
+struct TargetCpu {
+  const char *name, *description;
+};
+extern const TargetCpu kTargetCpus[5];
+/// "native|portable|..." for messages and help.
+std::string targetCpuNames();
+bool isTargetCpu(llvm::StringRef name);
+
+/// The C++ compiler and flags in effect (from options, then $CXX / $DMC_CXXFLAGS, then defaults). The
+/// flags end with the target CPU's (options, then $DMC_TARGET_CPU, then portable) unless they name an
+/// -march themselves. Call only with a valid target (isTargetCpu); main.cpp checks the option and the
+/// variable.
 std::string resolvedCompiler(const CompileOptions &options);
 std::string resolvedFlags(const CompileOptions &options);
+std::string resolvedTargetCpu(const CompileOptions &options);
+
+/// The file name of the runtime that generated libraries load from their own folder (their run path is
+/// $ORIGIN): compileToLibrary writes it beside the library.
+extern const char kRuntimeLibraryName[];
 
 /// Emits C++ for `sdfg` and compiles it to `outputPath`, with NAME.h and NAME.manifest.json (and without
 /// a cache NAME.cpp) beside it when it is a file: all published together (compiler/support/Files.h).

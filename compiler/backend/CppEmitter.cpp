@@ -278,6 +278,15 @@ const char *kPrologue = R"cpp(#include <dmc/runtime/alloc.h>
 #include <omp.h>
 #endif
 
+// A portable build (dmc compile --target-cpu=portable defines DMC_TARGET_CLONES) holds the run function
+// for x86-64-v4 (AVX-512), x86-64-v3 (AVX2, FMA) and the baseline; the loader picks the one this CPU runs
+// (GCC's function multiversioning, its OpenMP regions included). Elsewhere the build is -march's.
+#if defined(DMC_TARGET_CLONES) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#define DMC_ISA_VARIANTS __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define DMC_ISA_VARIANTS
+#endif
+
 namespace {
 // Affine floor division and modulo (C++ rounds towards zero).
 inline int64_t dmc_floordiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -384,7 +393,7 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
          << "    delete _state;\n    return nullptr;\n  }\n  return _state;\n}\n";
   }
   e.os << "DMCRT_API void dmc_" << name << "_destroy(void *_handle) { delete static_cast<dmc_state *>(_handle); }\n\n";
-  e.os << "DMCRT_API " << runSignature(e) << " {\n";
+  e.os << "DMCRT_API DMC_ISA_VARIANTS " << runSignature(e) << " {\n";
   e.os.indent();
   e.os << "dmc_state *_state = static_cast<dmc_state *>(_handle);\n";
   e.os << "if (!_state) return 1; // DMCRT_ERR_INVALID_ARG\n";

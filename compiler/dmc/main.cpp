@@ -82,6 +82,11 @@ cl::opt<bool> passStats("pass-stats",
                         cl::desc("Print what each pass rewrote (its statistics: maps fused, nodes expanded, ...) to "
                                  "stderr after the pipeline"),
                         cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+cl::opt<std::string> targetCpu("target-cpu",
+                               cl::desc("The CPUs the library runs on: portable (default: any x86-64, the best of "
+                                        "AVX-512, AVX2 and the baseline chosen at load time), native, x86-64-v4, "
+                                        "x86-64-v3 or generic (default: $DMC_TARGET_CPU, else portable)"),
+                               cl::value_desc("cpu"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
                             cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
@@ -179,6 +184,25 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
 };
 
 /// Checks --report and --report-format; false (after a message) when either is not known.
+/// --target-cpu, else $DMC_TARGET_CPU, checked; false after a message.
+bool checkTargetCpu() {
+  const char *env = std::getenv("DMC_TARGET_CPU");
+  std::string chosen = targetCpu.getNumOccurrences() ? std::string(targetCpu) : env && *env ? env : "portable";
+  if (dmc::isTargetCpu(chosen))
+    return true;
+  errs() << "dmc: error: " << (targetCpu.getNumOccurrences() ? "--target-cpu" : "$DMC_TARGET_CPU") << " '"
+         << dmc::printable(chosen) << "' is not a target (" << dmc::targetCpuNames() << ")\n";
+  return false;
+}
+
+/// The compile options of the command line at -O`level`.
+dmc::CompileOptions compileOptionsAt(unsigned level) {
+  dmc::CompileOptions options;
+  options.optLevel = level;
+  options.targetCpu = targetCpu;
+  return options;
+}
+
 bool checkReportOptions() {
   if (reportFormat.getNumOccurrences() && reportKind.empty()) {
     errs() << "dmc: error: --report-format needs --report (--report=movement)\n";
@@ -352,8 +376,7 @@ dmc::sdfg::SDFGOp prepare(mlir::MLIRContext &context, mlir::OwningOpRef<mlir::Mo
     report->print(toStderr ? errs() : outs(), sdfg, *dmc::parseReportFormat(reportFormat));
   }
   if (sdfg && !dumpDir.empty()) { // the C++ that the library is built from (the emitter is deterministic)
-    dmc::CompileOptions options;
-    options.optLevel = optLevel;
+    dmc::CompileOptions options = compileOptionsAt(optLevel);
     std::string manifest = dmc::manifestFor(sdfg, options);
     std::string source;
     raw_string_ostream os(source);
@@ -390,7 +413,7 @@ int maybePrintPipeline() {
 }
 
 int runCompile() {
-  if (!checkReportOptions())
+  if (!checkReportOptions() || !checkTargetCpu())
     return 2;
   if (int code = maybePrintPipeline(); code >= 0)
     return code;
@@ -402,8 +425,7 @@ int runCompile() {
                       reportKind.empty() ? dmc::FreeSymbolBindings::rejected : dmc::FreeSymbolBindings::runTimeValues);
   if (!sdfg)
     return 1;
-  dmc::CompileOptions options;
-  options.optLevel = optLevel;
+  dmc::CompileOptions options = compileOptionsAt(optLevel);
   if (emitKind != Emit::Library) {
     std::string manifest = dmc::manifestFor(sdfg, options);
     std::string text;
@@ -426,7 +448,7 @@ int runCompile() {
 }
 
 int runRun() {
-  if (!checkReportOptions())
+  if (!checkReportOptions() || !checkTargetCpu())
     return 2;
   if (int code = maybePrintPipeline(); code >= 0)
     return code;
@@ -461,18 +483,18 @@ int runRun() {
     errs() << "dmc: error: cannot create a temporary folder: " << ec.message() << "\n";
     return 1;
   }
-  dmc::CompileOptions compileOptions;
-  compileOptions.optLevel = optLevel;
+  dmc::CompileOptions compileOptions = compileOptionsAt(optLevel);
   compileOptions.cacheDir = cacheFolder();
   std::string name = sdfg.getSymName().str();
   options.library = dir.file("lib" + name + ".so");
-  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin"})
+  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin",
+                                    std::string(dmc::kRuntimeLibraryName)})
     dir.file(beside); // the compile writes them beside the library
   return failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
 }
 int runBench() {
   dmc::Bindings bindings;
-  if (!parseBindings(bindings))
+  if (!parseBindings(bindings) || !checkTargetCpu())
     return 2;
   std::vector<unsigned> levels(benchLevels.begin(), benchLevels.end());
   if (levels.empty())
@@ -514,13 +536,13 @@ int runBench() {
       rc = 1;
       break;
     }
-    dmc::CompileOptions compile;
-    compile.optLevel = level;
+    dmc::CompileOptions compile = compileOptionsAt(level);
     compile.cacheDir = cacheFolder();
     std::string sub = "O" + std::to_string(level) + "/", name = sdfg.getSymName().str();
     dir.file(sub); // removed after the files below, which the compile writes into it
     std::string lib = dir.file(sub + "lib" + name + ".so");
-    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin"})
+    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin",
+                                    std::string(dmc::kRuntimeLibraryName)})
       dir.file(sub + beside);
     if (failed(dmc::compileToLibrary(sdfg, lib, compile))) {
       rc = 1;

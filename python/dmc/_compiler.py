@@ -49,13 +49,14 @@ def _remove_temporary_folders():
 
 
 def compile(graph: os.PathLike, opt: int = 3, bind: Optional[Dict[str, int]] = None, *, test_size: bool = False,
-            passes: Optional[str] = None, output: Optional[os.PathLike] = None, cache: bool = True,
+            passes: Optional[str] = None, target_cpu: Optional[str] = None, output: Optional[os.PathLike] = None, cache: bool = True,
             dmc: Optional[os.PathLike] = None, extra_args: Sequence[str] = ()) -> Library:
     """Compiles `graph` (a graph .json, or whatever else the dmc binary imports) and loads the library.
 
     opt: -O level 0..3. bind: symbol values fixed at compile time ({"S": 512}); symbols left free become
     run-time arguments, inferred from the input shapes at each call. test_size: the graph's test_symbols.
-    passes: a --passes pipeline instead of the -O level's. output: the library's path (its NAME.h and
+    passes: a --passes pipeline instead of the -O level's. target_cpu: dmc's --target-cpu (portable by
+    default: any x86-64; native, x86-64-v4, x86-64-v3, generic). output: the library's path (its NAME.h and
     NAME.manifest.json are written beside it); by default a new private folder removed when Python exits.
     cache: dmc's compile cache. Raises CompileError with dmc's message when it fails."""
     graph_path = os.fspath(graph)
@@ -72,6 +73,8 @@ def compile(graph: os.PathLike, opt: int = 3, bind: Optional[Dict[str, int]] = N
         args.append("--test-size")
     if passes is not None:
         args.append(f"--passes={passes}")
+    if target_cpu is not None:
+        args.append(f"--target-cpu={target_cpu}")
     if not cache:
         args.append("--no-cache")
     args += list(extra_args)

@@ -15,7 +15,7 @@ scale is the expression 1/sqrt(D), so one file serves every head width.
 With --jobs N, N runs go at once (the sanitizer job's runs are sequential otherwise); the lines keep
 their order.
 
-usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--uneven] [--jobs N] [sample ...]
+usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--target-cpu=CPU] [--uneven] [--jobs N] [sample ...]
 """
 import glob
 import json
@@ -99,8 +99,9 @@ def main():
         opt = int(args.pop(0)[2:])
     # --passes=PIPELINE runs those passes instead of the level's (dmc run --passes), to test passes that
     # no pipeline runs, or runs elsewhere.
-    passes = [a for a in args if a.startswith("--passes=")]
-    args = [a for a in args if not a.startswith("--passes=")]
+    # --target-cpu=CPU: the generated code built for that CPU (with DMCRT_TILED_ISA, the micro-kernels too).
+    passes = [a for a in args if a.startswith(("--passes=", "--target-cpu="))]
+    args = [a for a in args if not a.startswith(("--passes=", "--target-cpu="))]
     uneven = "--uneven" in args
     args = [a for a in args if a != "--uneven"]
     jobs = 1
@@ -117,7 +118,7 @@ def main():
             graph = json.load(f)
         for label, extra, seed in (uneven_configurations if uneven else configurations)(graph):
             tasks.append((sample, label, extra, seed))
-    how = passes[0] if passes else "-O%d" % opt
+    how = " ".join(passes) if passes else "-O%d" % opt
     passed = failed = 0
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = pool.map(lambda t: compare(dmc, t[0], opt, t[2], t[3], passes), tasks)

@@ -45,7 +45,7 @@ sdfg.sdfg @rows symbols(%and) locals(%int) inputs(%compl: !sdfg.array<f32[and, 4
   }
 }
 
-// CHECK: DMCRT_API int dmc_rows_run(void *_handle, int64_t s_and, const float *v_compl, float *v_errno) {
+// CHECK: DMCRT_API DMC_ISA_VARIANTS int dmc_rows_run(void *_handle, int64_t s_and, const float *v_compl, float *v_errno) {
 // CHECK: int64_t s_int = 0;
 // CHECK: s_int = {{.*}};
 // CHECK-NEXT: goto _state_1;

@@ -26,7 +26,7 @@ sdfg.sdfg @rowsum symbols(%N) inputs(%x: !sdfg.array<f32[N, 16]>) outputs(%y: !s
   sdfg.edge @zero -> @sum
 }
 
-// CHECK: DMCRT_API int dmc_rowsum_run(void *_handle, int64_t s_N, const float *v_x, float *v_y)
+// CHECK: DMCRT_API DMC_ISA_VARIANTS int dmc_rowsum_run(void *_handle, int64_t s_N, const float *v_x, float *v_y)
 // CHECK: for (int64_t [[I:_i[0-9]+]] = 0; [[I]] < s_N; [[I]] += 1) {
 // CHECK: const float [[C:_v[0-9]+]] = 0x0p+0f;
 // CHECK: v_y[[[I]]] = [[C]];
