@@ -3,7 +3,7 @@
 //   dmc import  FILE(.json|.onnx) [--bind S=512] [--test-size] [-o OUT.mlir]
 //   dmc compile FILE(.json|.onnx|.mlir) -o libNAME.so [--bind ...] [-O0..-O3] [--emit=library|cpp|header|manifest]
 //               [--passes=PIPELINE] [--dump-ir-after-all DIR] [--cache-dir DIR | --no-cache] [--report=movement [--report-format=text|json]]
-//               [--pass-stats]
+//               [--pass-stats] [--target-cpu=portable|native|x86-64-v4|x86-64-v3|generic]
 //   dmc run     FILE(.json|.onnx|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]] [--json FILE|-]
 //   dmc bench   FILE(.json|.onnx|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-] [--svg FILE]
