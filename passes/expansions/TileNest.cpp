@@ -166,7 +166,8 @@ void packPanels(Expander &e, const PanelPacking &p) {
                                                   p.alongIsRow ? deep : along));
       if (p.value)
         v = p.value(v);
-      storeAt(e, v, p.packed, {param(q), param(depth), param(r)});
+      IndexFn panel = p.panelBase ? IndexFn([&, q](AffineOperands &o) { return p.panelBase(o) + o(q); }) : param(q);
+      storeAt(e, v, p.packed, {panel, param(depth), param(r)});
     };
     forRange(e, p.depth, sdfg::Schedule::sequential, [&](Value depth) {
       forRange(e, param(w), contiguousAlongR ? sdfg::Schedule::vector : sdfg::Schedule::sequential,

@@ -68,7 +68,7 @@ void callKernel(Expander &e, llvm::StringRef kernel, mlir::ValueRange ins, mlir:
                 llvm::ArrayRef<llvm::SmallVector<IndexFn>> origins, mlir::ValueRange args);
 
 /// Packs a block of a matrix operand into micro-panels of `width` for the GEMM micro-kernel:
-/// packed[q, p, r] = source element (along = origin + q*width + r, depth = depthOrigin + p) for the
+/// packed[panelBase + q, p, r] = source element (along = origin + q*width + r, depth = depthOrigin + p) for the
 /// panels q < `panels`, r < min(width, edge - origin - q*width) and p < `depth`. Past the edge the
 /// panels keep what they held (the GEMM's rows or columns there are never read back). `alongIsRow` says
 /// whether `along` indexes the source's rows (second-to-last dim) or its columns; the inner loop runs
@@ -82,6 +82,7 @@ struct PanelPacking {
   IndexFn panels, depth; // the number of panels, the panel depth
   IndexFn edge;           // the source's extent along `along` (the valid part ends there)
   IndexFn origin, depthOrigin;
+  IndexFn panelBase;                              // the first panel's index in `packed`; null: 0
   std::function<mlir::Value(mlir::Value)> value; // null: copied as is
 };
 void packPanels(Expander &e, const PanelPacking &p);

@@ -2,12 +2,15 @@
 //
 // BLIS-style blocking, written as maps so the passes, the dumps and the movement report see it:
 //
+//   map (kb, g) omp { packed_b_all[kb*NP + g, p, r] = B[kb*KC + p, g*NR + r] }   a weight: B packed whole,
+//                                                              once (when B has no batch dims, K and N
+//                                                              are constants and several block rows read it)
 //   map (batch..., mb, nb) omp {                               one C block of MC x NC per iteration
 //     %rows = sdfg.min (MC, M - mb*MC)   %cols = ...           the block's extent, cut at C's edges
 //     map (kb) {                                               K panels of depth KC, in order
 //       %kc = sdfg.min (KC, K - kb*KC)
 //       map (i, p) { packed_a[i floordiv MR, p, i mod MR] = A[.., mb*MC + i, kb*KC + p] }
-//       map (p, j) { packed_b[j floordiv NR, p, j mod NR] = B[.., kb*KC + p, nb*NC + j] }
+//       map (p, j) { packed_b[j floordiv NR, p, j mod NR] = B[.., kb*KC + p, nb*NC + j] }   (unless whole)
 //       map (jp, ip) { sdfg.ukernel "gemm_MRxNR" ins(packed_a[ip, 0, 0], packed_b[jp, 0, 0])
 //                                                outs(acc[ip*MR, jp*NR]) args(%kc, %kb) }
 //     }
@@ -16,7 +19,7 @@
 //   }
 //
 // packed_a, packed_b and acc are transients of lifetime `scope`: one buffer per worker of the omp map,
-// allocated zeroed. A partial block packs only its valid rows and columns; the register tiles at its
+// allocated zeroed. packed_b_all is one buffer; a panel past N's edge keeps what the buffer held there. A partial block packs only its valid rows and columns; the register tiles at its
 // edge then also compute rows and columns past the edge, from values an earlier block left in the
 // padding (finite, or the allocation's zeros), and the epilogue never reads them.
 //
@@ -56,11 +59,42 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   Shape batchShape(cs.begin(), cs.end() - 2);
   Type f32 = e.b.getF32Type();
 
+  // A B shared by every block row (no batch dims of its own: a weight) of constant size is packed whole,
+  // once, before the blocks, when more than one block row reads it; else each block packs its panels.
+  bool packBOnce = bs.size() == 2 && !K.isSymbolic() && !N.isSymbolic() && K.value > 0 &&
+                   (M.isSymbolic() || M.value > t.mc || !batchShape.empty());
+  int64_t kPanels = packBOnce ? (K.value + t.kc - 1) / t.kc : 0, nPanels = packBOnce ? (N.value + t.nr - 1) / t.nr : 0;
   Value packedA = e.transient({Dim::constant(t.mc / t.mr), Dim::constant(t.kc), Dim::constant(t.mr)}, f32, "packed_a");
-  Value packedB = e.transient({Dim::constant(t.nc / t.nr), Dim::constant(t.kc), Dim::constant(t.nr)}, f32, "packed_b");
+  Value packedB =
+      packBOnce ? e.transient({Dim::constant(kPanels * nPanels), Dim::constant(t.kc), Dim::constant(t.nr)}, f32, "packed_b_all")
+                : e.transient({Dim::constant(t.nc / t.nr), Dim::constant(t.kc), Dim::constant(t.nr)}, f32, "packed_b");
   Value acc = e.transient({Dim::constant(t.mc), Dim::constant(t.nc)}, f32, "acc");
-  for (Value v : {packedA, packedB, acc})
+  for (Value v : {packedA, acc})
     cast<sdfg::AllocOp>(v.getDefiningOp()).setLifetime(sdfg::Lifetime::scope);
+  // The whole packing lives in the handle: every run writes each panel element the register tiles read
+  // before they read it (the padding past N, never written, is only read into columns not stored).
+  cast<sdfg::AllocOp>(packedB.getDefiningOp())
+      .setLifetime(packBOnce ? sdfg::Lifetime::persistent : sdfg::Lifetime::scope);
+  // packed_b_all[kb * nPanels + g] is B's panel g (columns g*NR...) of depth panel kb, one per iteration.
+  auto packedPanelOfB = [nPanels](IndexFn kb, IndexFn g) -> IndexFn {
+    return [=](AffineOperands &o) { return kb(o) * nPanels + g(o); };
+  };
+  if (packBOnce) {
+    sdfg::MapOp packing = buildMap(e, {constant(kPanels), constant(nPanels)}, sdfg::Schedule::omp);
+    OpBuilder::InsertionGuard guard(e.b);
+    e.b.setInsertionPointToEnd(&packing.getBodyBlock());
+    Value kb = packing.getBodyBlock().getArgument(0), g = packing.getBodyBlock().getArgument(1);
+    IndexFn kOrigin = [&, kb](AffineOperands &o) { return o(kb) * t.kc; };
+    Value kc = buildMin(e, {constant(t.kc), [&](AffineOperands &o) { return dimExpr(e, o, K) - kOrigin(o); }});
+    PanelPacking pb;
+    pb.depth = param(kc);
+    pb.depthOrigin = kOrigin;
+    pb.source = b, pb.packed = packedB, pb.alongIsRow = tb, pb.width = t.nr, pb.panels = constant(1);
+    pb.edge = dimFn(e, N);
+    pb.origin = [&, g](AffineOperands &o) { return o(g) * t.nr; };
+    pb.panelBase = packedPanelOfB(param(kb), param(g));
+    packPanels(e, pb);
+  }
 
   // The omp map over (batch..., mb, nb).
   SmallVector<IndexFn> uppers;
@@ -102,18 +136,24 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
              pa.edge = dimFn(e, M), pa.origin = rowOrigin;
              packPanels(e, pa);
              // B's columns are the panels' columns; B is stored [K, N] (panel dim last) unless transposed.
-             PanelPacking pb = pa;
-             pb.source = b, pb.packed = packedB, pb.alongIsRow = tb, pb.width = t.nr, pb.panels = param(colPanels);
-             pb.edge = dimFn(e, N), pb.origin = colOrigin;
-             packPanels(e, pb);
+             if (!packBOnce) {
+               PanelPacking pb = pa;
+               pb.source = b, pb.packed = packedB, pb.alongIsRow = tb, pb.width = t.nr, pb.panels = param(colPanels);
+               pb.edge = dimFn(e, N), pb.origin = colOrigin;
+               packPanels(e, pb);
+             }
              // Register tiles: each B panel stays in L1 while the A panels stream past it.
              sdfg::MapOp m = buildMap(e, {param(colPanels), param(rowPanels)}, sdfg::Schedule::sequential);
              OpBuilder::InsertionGuard g(e.b);
              e.b.setInsertionPointToEnd(&m.getBodyBlock());
              Value jp = m.getBodyBlock().getArgument(0), ip = m.getBodyBlock().getArgument(1);
+             IndexFn bPanel = packBOnce ? packedPanelOfB(param(kb), [&, nb, jp](AffineOperands &o) {
+               return o(nb) * (t.nc / t.nr) + o(jp);
+             })
+                                        : param(jp);
              callKernel(e, t.kernel, {packedA, packedB}, {acc},
                         {{param(ip), constant(0), constant(0)},
-                         {param(jp), constant(0), constant(0)},
+                         {bPanel, constant(0), constant(0)},
                          {[&](AffineOperands &o) { return o(ip) * t.mr; },
                           [&](AffineOperands &o) { return o(jp) * t.nr; }}},
                         {kc, kb});
