@@ -159,6 +159,18 @@ def MakeTransientsPersistent : Pass<"make-transients-persistent", "::dmc::sdfg::
   }];
 }
 
+def RunConstantMapsOnce : Pass<"run-constant-maps-once", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Run maps that compute a persistent transient from constant inputs once per handle";
+  let description = [{
+    A map directly in a state that reads only constant inputs (`dmc.constants`: data the handle loads
+    when it is created and never changes) and writes only a persistent transient, which nothing else
+    writes, and whose bounds and indices use nothing else from outside the map (no run-time symbol), gets
+    the unit attribute `once`: the emitter runs it on the handle's runs until one succeeds, then never
+    again. Legal because every later run would write the same values into the same buffer, which
+    the handle keeps (a weight's packed panels, passes/expansions/TiledMatMul.cpp).
+  }];
+}
+
 def VectorizeInnerMaps : Pass<"vectorize-inner-maps", "::dmc::sdfg::SDFGOp"> {
   let summary = "Split the innermost unit-stride dimension of an omp map into a nested vector map";
   let description = [{

@@ -41,9 +41,9 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     ChooseImplementationsOptions choice;
     choice.defaultImpl = "library";
     choice.elementwise = "pure";
-    // The tile nests of fused matmuls (`fused_matmul=tiled`) match the runtime's tiled kernel on 2 threads
-    // but not yet on 16 (docs/performance.md): until they win everywhere, -O3 calls the runtime kernel.
-    choice.fusedMatmul = "library";
+    // Fused matmuls as tile nests over the GEMM micro-kernel, a weight packed once per run: as fast as the
+    // runtime's tiled kernel or faster on every sample (docs/performance.md, "GEMM tile nests as -O3's choice").
+    choice.fusedMatmul = "tiled";
     // Flash-style attention tile nests beat the runtime's attention on every sample (docs/performance.md).
     choice.attention = "tiled";
     // Softmax and layer norm left by the fusions as tile nests over rows on the row micro-kernels: the
@@ -80,6 +80,8 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createChooseTransientStorage());
     sdfg.addPass(createMakeTransientsPersistent());
     sdfg.addPass(createFoldViewsIntoMemlets());
+    // A weight's packing (constant inputs into a persistent buffer) once per handle.
+    sdfg.addPass(createRunConstantMapsOnce());
   }
   addEmissionPasses(sdfg);
 }

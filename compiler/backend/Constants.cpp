@@ -22,7 +22,7 @@ const ConstantInput *ConstantLayout::find(unsigned argNumber) const {
 FailureOr<ConstantLayout> constantLayout(sdfg::SDFGOp sdfg) {
   ConstantLayout layout;
   layout.file = sdfg.getSymName().str() + ".weights.bin";
-  Attribute attr = sdfg->getAttr("dmc.constants");
+  Attribute attr = sdfg->getAttr(sdfg::SDFGOp::kConstantsAttr);
   if (!attr)
     return layout;
   auto dict = dyn_cast<DictionaryAttr>(attr);

@@ -168,6 +168,19 @@ std::string Emitter::memletRef(Value array, AffineMap map, ValueRange indices) {
 }
 
 LogicalResult Emitter::emitMap(sdfg::MapOp map) {
+  if (map.isOnce()) {
+    // Constant inputs into a persistent buffer (run-constant-maps-once): until a run succeeds.
+    os << "if (!_state->ran) {\n";
+    os.indent();
+    LogicalResult r = emitMapLoops(map);
+    os.unindent();
+    os << "}\n";
+    return r;
+  }
+  return emitMapLoops(map);
+}
+
+LogicalResult Emitter::emitMapLoops(sdfg::MapOp map) {
   unsigned n = map.getNumParams();
   // resolve-write-conflicts leaves one omp map per nest.
   bool parallel = map.getSchedule() == sdfg::Schedule::omp;

@@ -89,7 +89,8 @@ public:
   llvm::SmallVector<WorkerBuffer> workerBuffers;
 
   // Maps, memlets and tasklets (EmitMap.cpp).
-  mlir::LogicalResult emitMap(sdfg::MapOp map);
+  mlir::LogicalResult emitMap(sdfg::MapOp map);      // a `once` map inside its guard
+  mlir::LogicalResult emitMapLoops(sdfg::MapOp map);
   /// One op of a map's body: a nested map, a memlet, a tasklet, a tile bound or a micro-kernel call.
   mlir::LogicalResult emitBodyOp(mlir::Operation &op);
   mlir::LogicalResult emitCopy(sdfg::CopyOp copy);

@@ -125,7 +125,7 @@ void attachConstants(mlir::ModuleOp module, const onnx_import::Translation &t) {
     entries.emplace_back(mlir::StringAttr::get(ctx, c.name),
                          mlir::DenseElementsAttr::get(type, llvm::ArrayRef<float>(c.data)));
   }
-  op->setAttr("dmc.constants", mlir::DictionaryAttr::get(ctx, entries));
+  op->setAttr(dmc::sdfg::SDFGOp::kConstantsAttr, mlir::DictionaryAttr::get(ctx, entries));
 }
 
 /// The importer names each op's location after the node of the generated graph (`nodes[7] 'p'`); a user

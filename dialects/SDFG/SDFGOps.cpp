@@ -36,6 +36,11 @@ StringRef SDFGOp::getAbiName(unsigned index) {
     return cast<StringAttr>((*abi)[index - numScalars]).getValue();
   return getArgName(index);
 }
+bool SDFGOp::isConstantInput(unsigned index) {
+  auto constants = (*this)->getAttrOfType<DictionaryAttr>(kConstantsAttr);
+  unsigned firstInput = getNumSymbols() + getNumLocals();
+  return constants && index >= firstInput && index < firstInput + getNumInputs() && constants.get(getAbiName(index));
+}
 BlockArgument SDFGOp::lookupSymbolArg(StringRef name) {
   for (unsigned i = 0, e = getNumSymbols() + getNumLocals(); i < e; ++i)
     if (getArgName(i) == name)

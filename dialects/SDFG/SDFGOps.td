@@ -60,6 +60,11 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     ::llvm::StringRef getArgName(unsigned index);
     /// The name of a block argument in the ABI: its `abi_names` entry for a container, else its name.
     ::llvm::StringRef getAbiName(unsigned index);
+    /// The attribute naming the constant inputs (ABI name -> data, compiler/backend/Constants.h): inputs
+    /// whose data the handle loads once and that never change over its life.
+    static constexpr ::llvm::StringLiteral kConstantsAttr = "dmc.constants";
+    /// Whether block argument `index` is an input named in `dmc.constants`.
+    bool isConstantInput(unsigned index);
     auto getStates() { return getBodyBlock().getOps<StateOp>(); }
     auto getEdges() { return getBodyBlock().getOps<EdgeOp>(); }
   }];
@@ -215,6 +220,10 @@ def SDFG_MapOp : SDFG_Op<"map", [NoTerminator, SingleBlock, ParentOneOf<["StateO
     /// them out one at a time: the unit attribute `dynamic`.
     static constexpr ::llvm::StringLiteral kDynamicAttr = "dynamic";
     bool isDynamic() { return (*this)->hasAttr(kDynamicAttr); }
+    /// A map that only computes a persistent transient from constant inputs runs on a handle's first
+    /// successful run only (run-constant-maps-once): the unit attribute `once`.
+    static constexpr ::llvm::StringLiteral kOnceAttr = "once";
+    bool isOnce() { return (*this)->hasAttr(kOnceAttr); }
     /// Sets the schedule; a map that stops being omp loses `dynamic`.
     void changeSchedule(Schedule schedule) {
       setSchedule(schedule);
