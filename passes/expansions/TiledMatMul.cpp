@@ -19,9 +19,10 @@
 //   }
 //
 // packed_a, packed_b and acc are transients of lifetime `scope`: one buffer per worker of the omp map,
-// allocated zeroed. packed_b_all is one buffer; a panel past N's edge keeps what the buffer held there. A partial block packs only its valid rows and columns; the register tiles at its
-// edge then also compute rows and columns past the edge, from values an earlier block left in the
-// padding (finite, or the allocation's zeros), and the epilogue never reads them.
+// allocated zeroed. packed_b_all is one persistent buffer; a panel past N's edge keeps what it held there
+// (zeros). A partial block packs only its valid rows and columns; the register tiles at its edge then
+// also compute rows and columns past the edge, from values an earlier block left in the padding (finite,
+// or the allocation's zeros), and the epilogue never reads them.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/SDFG/MicroKernels.h"
