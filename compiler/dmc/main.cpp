@@ -184,23 +184,22 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
 };
 
 /// Checks --report and --report-format; false (after a message) when either is not known.
-/// --target-cpu, else $DMC_TARGET_CPU, checked; false after a message.
-bool checkTargetCpu() {
-  const char *env = std::getenv("DMC_TARGET_CPU");
-  std::string chosen = targetCpu.getNumOccurrences() ? std::string(targetCpu) : env && *env ? env : "portable";
-  if (dmc::isTargetCpu(chosen))
-    return true;
-  errs() << "dmc: error: " << (targetCpu.getNumOccurrences() ? "--target-cpu" : "$DMC_TARGET_CPU") << " '"
-         << dmc::printable(chosen) << "' is not a target (" << dmc::targetCpuNames() << ")\n";
-  return false;
-}
-
 /// The compile options of the command line at -O`level`.
 dmc::CompileOptions compileOptionsAt(unsigned level) {
   dmc::CompileOptions options;
   options.optLevel = level;
   options.targetCpu = targetCpu;
   return options;
+}
+
+/// --target-cpu, else $DMC_TARGET_CPU, checked; false after a message.
+bool checkTargetCpu() {
+  std::string chosen = dmc::resolvedTargetCpu(compileOptionsAt(0));
+  if (dmc::isTargetCpu(chosen))
+    return true;
+  errs() << "dmc: error: " << (targetCpu.getNumOccurrences() ? "--target-cpu" : "$DMC_TARGET_CPU") << " '"
+         << dmc::printable(chosen) << "' is not a target (" << dmc::targetCpuNames() << ")\n";
+  return false;
 }
 
 bool checkReportOptions() {
