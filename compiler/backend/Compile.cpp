@@ -29,25 +29,18 @@ std::string resolvedCompiler(const CompileOptions &options) {
   return env && *env ? env : "c++";
 }
 
-const TargetCpu kTargetCpus[5] = {
-    {"portable", "runs on any x86-64: the run function for x86-64-v4, x86-64-v3 and the baseline, chosen when "
-                 "the library loads (the default)"},
-    {"native", "this machine's CPU (-march=native)"},
-    {"x86-64-v4", "AVX-512 (-march=x86-64-v4)"},
-    {"x86-64-v3", "AVX2 and FMA (-march=x86-64-v3)"},
-    {"generic", "the x86-64 baseline, SSE2 (-march=x86-64)"},
-};
+const char *const kTargetCpus[5] = {"portable", "native", "x86-64-v4", "x86-64-v3", "generic"};
 const char kRuntimeLibraryName[] = "libdmcrt.so";
 
 std::string targetCpuNames() {
   std::string names;
-  for (const TargetCpu &target : kTargetCpus)
-    names += (names.empty() ? "" : "|") + std::string(target.name);
+  for (const char *target : kTargetCpus)
+    names += (names.empty() ? "" : "|") + std::string(target);
   return names;
 }
 
 bool isTargetCpu(llvm::StringRef name) {
-  return llvm::any_of(kTargetCpus, [&](const TargetCpu &target) { return name == target.name; });
+  return llvm::is_contained(kTargetCpus, name);
 }
 
 std::string resolvedTargetCpu(const CompileOptions &options) {

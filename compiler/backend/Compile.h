@@ -25,12 +25,9 @@ std::string cacheKey(sdfg::SDFGOp sdfg, const CompileOptions &options);
 /// The manifest of `sdfg` as compiled with `options` (compiler, flags and level resolved).
 std::string manifestFor(sdfg::SDFGOp sdfg, const CompileOptions &options);
 
-/// What --target-cpu may name, with what each builds for.
-struct TargetCpu {
-  const char *name, *description;
-};
-extern const TargetCpu kTargetCpus[5];
-/// "native|portable|..." for messages and help.
+/// What --target-cpu may name (what each builds for: targetFlags in Compile.cpp, docs/abi.md).
+extern const char *const kTargetCpus[5];
+/// "portable|native|..." for messages.
 std::string targetCpuNames();
 bool isTargetCpu(llvm::StringRef name);
 

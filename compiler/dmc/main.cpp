@@ -183,7 +183,12 @@ struct DumpAfterEachPass : mlir::PassInstrumentation {
   bool failed = false; // a dump could not be written: the command fails once the pipeline returns
 };
 
-/// Checks --report and --report-format; false (after a message) when either is not known.
+/// The files a compile of graph `name` writes beside its library (compileToLibrary), for a temporary
+/// folder to remove.
+std::vector<std::string> filesBesideLibrary(const std::string &name) {
+  return {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin", dmc::kRuntimeLibraryName};
+}
+
 /// The compile options of the command line at -O`level`.
 dmc::CompileOptions compileOptionsAt(unsigned level) {
   dmc::CompileOptions options;
@@ -202,6 +207,7 @@ bool checkTargetCpu() {
   return false;
 }
 
+/// Checks --report and --report-format; false (after a message) when either is not known.
 bool checkReportOptions() {
   if (reportFormat.getNumOccurrences() && reportKind.empty()) {
     errs() << "dmc: error: --report-format needs --report (--report=movement)\n";
@@ -486,8 +492,7 @@ int runRun() {
   compileOptions.cacheDir = cacheFolder();
   std::string name = sdfg.getSymName().str();
   options.library = dir.file("lib" + name + ".so");
-  for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin",
-                                    std::string(dmc::kRuntimeLibraryName)})
+  for (const std::string &beside : filesBesideLibrary(name))
     dir.file(beside); // the compile writes them beside the library
   return failed(dmc::compileToLibrary(sdfg, options.library, compileOptions)) ? 1 : dmc::runLibrary(options);
 }
@@ -540,8 +545,7 @@ int runBench() {
     std::string sub = "O" + std::to_string(level) + "/", name = sdfg.getSymName().str();
     dir.file(sub); // removed after the files below, which the compile writes into it
     std::string lib = dir.file(sub + "lib" + name + ".so");
-    for (const std::string &beside : {name + ".h", name + ".manifest.json", name + ".cpp", name + ".weights.bin",
-                                    std::string(dmc::kRuntimeLibraryName)})
+    for (const std::string &beside : filesBesideLibrary(name))
       dir.file(sub + beside);
     if (failed(dmc::compileToLibrary(sdfg, lib, compile))) {
       rc = 1;

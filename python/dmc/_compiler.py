@@ -49,8 +49,8 @@ def _remove_temporary_folders():
 
 
 def compile(graph: os.PathLike, opt: int = 3, bind: Optional[Dict[str, int]] = None, *, test_size: bool = False,
-            passes: Optional[str] = None, target_cpu: Optional[str] = None, output: Optional[os.PathLike] = None, cache: bool = True,
-            dmc: Optional[os.PathLike] = None, extra_args: Sequence[str] = ()) -> Library:
+            passes: Optional[str] = None, target_cpu: Optional[str] = None, output: Optional[os.PathLike] = None,
+            cache: bool = True, dmc: Optional[os.PathLike] = None, extra_args: Sequence[str] = ()) -> Library:
     """Compiles `graph` (a graph .json, or whatever else the dmc binary imports) and loads the library.
 
     opt: -O level 0..3. bind: symbol values fixed at compile time ({"S": 512}); symbols left free become

@@ -100,7 +100,7 @@ def main():
     # --passes=PIPELINE runs those passes instead of the level's (dmc run --passes), to test passes that
     # no pipeline runs, or runs elsewhere.
     # --target-cpu=CPU: the generated code built for that CPU (with DMCRT_TILED_ISA, the micro-kernels too).
-    passes = [a for a in args if a.startswith(("--passes=", "--target-cpu="))]
+    dmc_args = [a for a in args if a.startswith(("--passes=", "--target-cpu="))]
     args = [a for a in args if not a.startswith(("--passes=", "--target-cpu="))]
     uneven = "--uneven" in args
     args = [a for a in args if a != "--uneven"]
@@ -118,10 +118,10 @@ def main():
             graph = json.load(f)
         for label, extra, seed in (uneven_configurations if uneven else configurations)(graph):
             tasks.append((sample, label, extra, seed))
-    how = " ".join(passes) if passes else "-O%d" % opt
+    how = " ".join(dmc_args) if dmc_args else "-O%d" % opt
     passed = failed = 0
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = pool.map(lambda t: compare(dmc, t[0], opt, t[2], t[3], passes), tasks)
+        results = pool.map(lambda t: compare(dmc, t[0], opt, t[2], t[3], dmc_args), tasks)
         for (sample, label, _, _), (ok, message) in zip(tasks, results):
             print("%s %-22s %s %-18s %s" % ("PASS" if ok else "FAIL", os.path.basename(sample), how, label, message),
                   flush=True)
