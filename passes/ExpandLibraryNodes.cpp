@@ -41,11 +41,7 @@ ExpandFn expansionOf(Operation *op, StringRef impl, bool fromOption) {
 /// The register tile named by the `register-tile` option ("auto" picks by the host's vector width) and
 /// the block sizes, where given.
 FailureOr<GemmTiling> gemmTiling(StringRef registerTile, int64_t tileM, int64_t tileN, int64_t tileK) {
-  bool wide = false;
-#if defined(__x86_64__) || defined(__i386__)
-  wide = __builtin_cpu_supports("avx512f");
-#endif
-  GemmTiling t = defaultGemmTiling(wide);
+  GemmTiling t = defaultGemmTiling(hostHasWideVectors());
   if (registerTile != "auto") {
     const dmc::sdfg::RegisterTile *found = nullptr;
     for (const dmc::sdfg::RegisterTile &r : dmc::sdfg::gemmRegisterTiles())
@@ -66,6 +62,50 @@ FailureOr<GemmTiling> gemmTiling(StringRef registerTile, int64_t tileM, int64_t 
   return t;
 }
 
+/// The block sizes one node is expanded with: the pass options', each overridden by the node's `tiles`.
+struct Tilings {
+  GemmTiling gemm;
+  AttentionTiling attention;
+  int64_t rows;
+
+  Tilings withBlocksOf(Operation *node) const {
+    Tilings t = *this;
+    auto given = [&](StringRef name, int64_t &block) {
+      if (int64_t value = dmc::nn::getTileParameter(node, name))
+        block = value;
+    };
+    if (isa<dmc::nn::AttentionOp>(node)) {
+      given("q", t.attention.queries);
+      given("k", t.attention.keys);
+    } else {
+      given("m", t.gemm.mc);
+      given("n", t.gemm.nc);
+      given("k", t.gemm.kc);
+      given("rows", t.rows);
+    }
+    return t;
+  }
+
+  /// Empty, or what is wrong, in the names of the pass options or (fromNode) of the `tiles` keys.
+  std::string check(bool fromNode = false) const {
+    auto name = [&](const char *option, const char *key) { return std::string(fromNode ? key : option); };
+    std::string tile = std::to_string(gemm.mr) + "x" + std::to_string(gemm.nr);
+    if (gemm.mc <= 0 || gemm.mc % gemm.mr || gemm.nc <= 0 || gemm.nc % gemm.nr || gemm.kc <= 0)
+      return name("tile-m", "tiles m") + " must be a positive multiple of " + std::to_string(gemm.mr) + " and " +
+             name("tile-n", "n") + " of " + std::to_string(gemm.nr) + " (the register tile " + tile + "), " +
+             name("tile-k", "k") + " positive; got " + std::to_string(gemm.mc) + ", " + std::to_string(gemm.nc) +
+             " and " + std::to_string(gemm.kc);
+    if (attention.queries <= 0 || attention.keys <= 0 || attention.keys % gemm.nr)
+      return name("attention-block-q", "tiles q") + " must be positive and " + name("attention-block-k", "k") +
+             " a positive multiple of " + std::to_string(gemm.nr) + " (the register tile " + tile + "); got " +
+             std::to_string(attention.queries) + " and " + std::to_string(attention.keys);
+    if (rows <= 0)
+      return name("row-block", "tiles rows") + " must be positive (0: the default, " +
+             std::to_string(Expander::kDefaultRowBlock) + "); got " + std::to_string(rows);
+    return "";
+  }
+};
+
 struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes> {
   using Base::Base;
   dmc::PassStatistic numExpanded{this, "nodes-expanded", "library nodes replaced by maps and tasklets"};
@@ -83,35 +123,28 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
             << f << "' in only= (available: " << familyNamesList() << ")";
         return signalPassFailure();
       }
-    FailureOr<GemmTiling> tiling = gemmTiling(registerTile, tileM, tileN, tileK);
-    if (failed(tiling)) {
+    FailureOr<GemmTiling> gemm = gemmTiling(registerTile, tileM, tileN, tileK);
+    if (failed(gemm)) {
       sdfg.emitError("expand-library-nodes: unknown register tile '") << registerTile << "' (auto, 12x32, 6x16)";
       return signalPassFailure();
     }
-    if (tiling->mc <= 0 || tiling->mc % tiling->mr || tiling->nc <= 0 || tiling->nc % tiling->nr || tiling->kc <= 0) {
-      sdfg.emitError("expand-library-nodes: tile-m must be a positive multiple of ")
-          << tiling->mr << " and tile-n of " << tiling->nr << " (the register tile " << tiling->mr << "x"
-          << tiling->nr << "), tile-k positive; got " << tiling->mc << ", " << tiling->nc << " and " << tiling->kc;
+    Tilings options{*gemm, defaultAttentionTiling(*gemm), rowBlock > 0 ? rowBlock : Expander::kDefaultRowBlock};
+    if (attentionBlockQ)
+      options.attention.queries = attentionBlockQ;
+    if (attentionBlockK)
+      options.attention.keys = attentionBlockK;
+    if (rowBlock < 0)
+      options.rows = rowBlock;
+    if (std::string error = options.check(); !error.empty()) {
+      sdfg.emitError("expand-library-nodes: ") << error;
       return signalPassFailure();
     }
-    AttentionTiling attention = defaultAttentionTiling(*tiling);
-    if (attentionBlockQ > 0)
-      attention.queries = attentionBlockQ;
-    if (attentionBlockK > 0)
-      attention.keys = attentionBlockK;
-    if (attentionBlockQ < 0 || attentionBlockK < 0 || attention.keys % tiling->nr) {
-      sdfg.emitError("expand-library-nodes: attention-block-q must be positive and attention-block-k a positive "
-                     "multiple of ")
-          << tiling->nr << " (the register tile " << tiling->mr << "x" << tiling->nr << "); got "
-          << attention.queries << " and " << attention.keys;
-      return signalPassFailure();
-    }
-    if (rowBlock < 0) {
-      sdfg.emitError("expand-library-nodes: row-block must be positive (0: the default, ")
-          << Expander::kDefaultRowBlock << "); got " << int64_t(rowBlock);
-      return signalPassFailure();
-    }
-    SmallVector<std::pair<Operation *, ExpandFn>> nodes;
+    struct Node {
+      Operation *op;
+      ExpandFn fn;
+      Tilings tilings;
+    };
+    SmallVector<Node> nodes;
     bool ok = true;
     for (auto state : sdfg.getStates())
       for (Operation &op : state.getBodyBlock()) {
@@ -131,7 +164,12 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
           diag << " (available: " << joinNames(implementationsOf(&op)) << ")";
           ok = false;
         }
-        nodes.push_back({&op, fn});
+        Tilings tilings = options.withBlocksOf(&op);
+        if (std::string error = tilings.check(/*fromNode=*/true); !error.empty()) {
+          op.emitOpError(error);
+          ok = false;
+        }
+        nodes.push_back({&op, fn, tilings});
       }
     if (!ok)
       return signalPassFailure();
@@ -144,13 +182,12 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
       if (alloc.getName())
         names.insert(*alloc.getName());
 
-    for (auto [op, fn] : nodes) {
+    for (auto [op, fn, tilings] : nodes) {
       Operation *before = op->getPrevNode();
       Expander e(op, names);
-      e.gemmTiling = *tiling;
-      e.attentionTiling = attention;
-      if (rowBlock > 0)
-        e.rowBlock = rowBlock;
+      e.gemmTiling = tilings.gemm;
+      e.attentionTiling = tilings.attention;
+      e.rowBlock = tilings.rows;
       if (failed(fn(e))) {
         // Remove what was built for this node: the ops between `before` and it, and its transients.
         while (op->getPrevNode() != before)

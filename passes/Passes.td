@@ -357,6 +357,26 @@ def PrepareForEmission : Pass<"prepare-for-emission", "::dmc::sdfg::SDFGOp"> {
   }];
 }
 
+def ApplyTunedChoices : Pass<"apply-tuned-choices", "::dmc::sdfg::SDFGOp"> {
+  let summary = "Give each tunable node the implementation and blocks that `dmc tune` measured fastest here";
+  let description = [{
+    Looks up every tunable node (a GEMM, attention, softmax or layer norm whose graph file fixed no
+    `impl`, all sizes known: passes/tuning/Tuning.h) in the tuning database `db` by its signature and the
+    machine (`cpu`, `isa`, `threads`). A node with an entry gets its `impl` and `tiles` and
+    `tuning = "tuned"`; every other tunable node gets `tuning = "default"`, and choose-implementations
+    then decides as it would without a database. A database that cannot be read gives a warning and no
+    choices. Runs at -O3 before choose-implementations (dmc compile points it at the cache folder's
+    tuning.json and this machine). Legal because it only records a choice, and every choice computes
+    the node's semantics.
+  }];
+  let options = [
+    Option<"db", "db", "std::string", /*default=*/"\"\"", "the tuning database (TuningDatabase.h); empty: none">,
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"", "the CPU model as the database spells it">,
+    Option<"isaName", "isa", "std::string", /*default=*/"\"\"", "the vector ISA: avx512, avx2 or generic">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1", "the OpenMP thread count the library runs with">,
+  ];
+}
+
 def ChooseImplementations : Pass<"choose-implementations", "::dmc::sdfg::SDFGOp"> {
   let summary = "Write each library node's implementation (`impl` = pure, tiled or library) as an attribute";
   let description = [{

@@ -16,7 +16,30 @@ static void addMapOptimizations(mlir::OpPassManager &sdfg) {
   sdfg.addPass(createChooseSchedules());
 }
 
-void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
+void addNodeFusions(mlir::OpPassManager &sdfg) {
+  sdfg.addPass(createFuseAttention());
+  sdfg.addPass(createFuseMatMulEpilogues());
+}
+
+ChooseImplementationsOptions defaultImplementationChoices() {
+  ChooseImplementationsOptions choice;
+  choice.defaultImpl = "library";
+  choice.elementwise = "pure";
+  // The tile nests of fused matmuls (`fused_matmul=tiled`, a weight packed once per run) beat the runtime's
+  // tiled kernel on 2 threads but not bert_encoder on 16 (docs/performance.md, "GEMM tile nests against the
+  // runtime GEMM"): until they win everywhere, -O3 calls the runtime kernel (dmc tune measures both).
+  choice.fusedMatmul = "library";
+  // Flash-style attention tile nests beat the runtime's attention on every sample (docs/performance.md).
+  choice.attention = "tiled";
+  // Softmax and layer norm left by the fusions as tile nests over rows on the row micro-kernels: the
+  // runtime's kernels are scalar with double accumulators (docs/performance.md: layer norm 5-10x and a
+  // causal softmax 5x faster alone; bert_encoder ties or wins). Reductions stay runtime calls (not timed).
+  choice.softmax = "tiled";
+  choice.layernorm = "tiled";
+  return choice;
+}
+
+void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel, const ApplyTunedChoicesOptions *tuning) {
   mlir::OpPassManager &sdfg = pm.nest<sdfg::SDFGOp>();
   // -O0: library nodes stay as they are and become runtime calls.
   // -O1/-O2: pure expansion into maps and tasklets; -O2 then removes redundant copies, fuses maps and
@@ -36,23 +59,11 @@ void buildPipeline(mlir::OpPassManager &pm, unsigned optLevel) {
     sdfg.addPass(createFoldViewsIntoMemlets());
   }
   if (optLevel >= 3) {
-    sdfg.addPass(createFuseAttention());
-    sdfg.addPass(createFuseMatMulEpilogues());
-    ChooseImplementationsOptions choice;
-    choice.defaultImpl = "library";
-    choice.elementwise = "pure";
-    // The tile nests of fused matmuls (`fused_matmul=tiled`, a weight packed once per run) beat the runtime's
-    // tiled kernel on 2 threads but not bert_encoder on 16 (docs/performance.md, "GEMM tile nests against the
-    // runtime GEMM"): until they win everywhere, -O3 calls the runtime kernel.
-    choice.fusedMatmul = "library";
-    // Flash-style attention tile nests beat the runtime's attention on every sample (docs/performance.md).
-    choice.attention = "tiled";
-    // Softmax and layer norm left by the fusions as tile nests over rows on the row micro-kernels: the
-    // runtime's kernels are scalar with double accumulators (docs/performance.md: layer norm 5-10x and a
-    // causal softmax 5x faster alone; bert_encoder ties or wins). Reductions stay runtime calls (not timed).
-    choice.softmax = "tiled";
-    choice.layernorm = "tiled";
-    sdfg.addPass(createChooseImplementations(choice));
+    addNodeFusions(sdfg);
+    // The choices dmc tune measured on this machine first; choose-implementations keeps them.
+    if (tuning)
+      sdfg.addPass(createApplyTunedChoices(*tuning));
+    sdfg.addPass(createChooseImplementations(defaultImplementationChoices()));
     // What no node-level fusion took: element-wise nodes become maps that read views in place and fuse.
     static const std::string kElementwiseOnly[] = {"elementwise"}; // the options hold an ArrayRef
     ExpandLibraryNodesOptions elementwise;

@@ -37,6 +37,16 @@ std::optional<GraphWork> countWork(sdfg::SDFGOp sdfg) {
     double f = llvm::TypeSwitch<Operation *, double>(op)
                    .Case([&](nn::MatMulOp m) { return contraction(m.getInputs()[0], m.getTransposeA()); })
                    .Case([&](nn::GemmOp g) { return contraction(g.getInputs()[0], g.getTransposeA()) + *out; })
+                   .Case([&](nn::FusedMatMulOp m) {
+                     return contraction(m.getInputs()[0], m.getTransposeA()) + 2.0 * (m.getInputs().size() - 2) * *out;
+                   })
+                   .Case([&](nn::AttentionOp a) {
+                     // Per query and key: Q.K (2D), the softmax (~5) and P.V (2Dv); masked blocks counted.
+                     Shape k = cast<sdfg::ArrayType>(a.getInputs()[1].getType()).getShape();
+                     Shape o = cast<sdfg::ArrayType>(a.getOutputs()[0].getType()).getShape();
+                     double keys = k[k.size() - 2].value, d = k.back().value, dv = o.back().value;
+                     return (double)*out / dv * keys * (2 * d + 2 * dv + 5);
+                   })
                    .Case([&](nn::SoftmaxOp) { return 5.0 * *out; })
                    .Case([&](nn::LayerNormOp) { return 8.0 * *out; })
                    .Case<nn::GeluOp>([&](auto) { return 8.0 * *out; })

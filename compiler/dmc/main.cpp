@@ -7,6 +7,7 @@
 //   dmc run     FILE(.json|.onnx|.mlir|.so) [--bind ...] [--inputs DIR] [--outputs DIR] [--seed N] [--repeat N] [--profile]
 //               [--report=movement [--report-format=text|json]] [--json FILE|-]
 //   dmc bench   FILE(.json|.onnx|.mlir) [--levels 0,3] [--repeat N] [--torch] [--json FILE|-] [--svg FILE]
+//   dmc tune    FILE(.json|.onnx|.mlir) [--bind ...] [--budget SECONDS] [--tuning-db FILE] [--json FILE|-]
 //   dmc view    FILE(.json|.onnx|.mlir) -o page.html [--bind ...] [-O0..-O3 | --passes=PIPELINE]
 //   FILE may be - (standard input: a JSON graph or MLIR), compiler/dmc/Input.h.
 //
@@ -20,12 +21,14 @@
 #include "compiler/dmc/Input.h"
 #include "compiler/dmc/PrintDiagnostics.h"
 #include "compiler/dmc/RunCommand.h"
+#include "compiler/dmc/TuneCommand.h"
 #include "compiler/dmc/View.h"
 #include "compiler/importer/Importer.h"
 #include "compiler/support/Files.h"
 #include "compiler/support/Interrupts.h"
 #include "passes/Passes.h"
 #include "passes/analysis/MovementAnalysis.h"
+#include "passes/tuning/TuningDatabase.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -40,7 +43,9 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <iostream>
+#include <thread>
 
 using namespace llvm;
 
@@ -49,14 +54,27 @@ cl::SubCommand importCmd("import", "Import a graph (.json or .onnx) and print it
 cl::SubCommand compileCmd("compile", "Compile a graph (.json, .onnx or .mlir) to a shared library");
 cl::SubCommand runCmd("run", "Run a compiled graph (or compile, then run) and print timing and outputs");
 cl::SubCommand benchCmd("bench", "Compile at several -O levels, run them interleaved and compare (same-run ratios)");
+cl::SubCommand tuneCmd("tune", "Time the implementations of each kernel node on this machine and store the fastest "
+                                "for -O3 (docs/tuning.md)");
 cl::SubCommand viewCmd("view", "Write an HTML page drawing the SDFG after every pass (docs/viewer.md)");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input>"), cl::Required, cl::sub(importCmd),
-                               cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
+                               cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(tuneCmd),
+                               cl::sub(viewCmd));
 cl::list<std::string> binds("bind", cl::desc("Bind a symbol: --bind S=512 (repeatable)"), cl::sub(importCmd),
-                            cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
+                            cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(tuneCmd),
+                            cl::sub(viewCmd));
 cl::opt<bool> testSize("test-size", cl::desc("Use the graph's small test sizes (test_symbols)"), cl::sub(importCmd),
-                       cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(viewCmd));
+                       cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(tuneCmd), cl::sub(viewCmd));
+cl::opt<double> tuneBudget("budget", cl::desc("Seconds for compiling and timing the candidates (default 60)"),
+                           cl::init(60), cl::sub(tuneCmd));
+cl::opt<unsigned> tuneJobs("jobs", cl::desc("Candidates compiled at once (default: the number of CPUs)"), cl::init(0),
+                           cl::sub(tuneCmd));
+cl::opt<std::string> tuningDb("tuning-db",
+                              cl::desc("The tuning database that dmc tune fills and -O3 reads (default: tuning.json "
+                                       "in the cache folder; none: no tuned choices)"),
+                              cl::value_desc("file|none"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd),
+                              cl::sub(tuneCmd), cl::sub(viewCmd));
 cl::list<unsigned> benchLevels("levels", cl::desc("-O levels to compare; the first is the baseline (default 0,3)"),
                                cl::CommaSeparated, cl::sub(benchCmd));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"), cl::value_desc("file"), cl::init("-"),
@@ -90,9 +108,10 @@ cl::opt<std::string> targetCpu("target-cpu",
 cl::opt<bool> printPipeline("print-pipeline", cl::desc("Print the pass pipeline of the -O level and exit"),
                             cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> cacheDir("cache-dir", cl::desc("Cache of compiled libraries (default: $DMC_CACHE_DIR or ~/.cache/dmc)"),
-                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd));
+                              cl::value_desc("dir"), cl::sub(compileCmd), cl::sub(runCmd), cl::sub(benchCmd),
+                              cl::sub(tuneCmd), cl::sub(viewCmd));
 cl::opt<bool> noCache("no-cache", cl::desc("Always compile; neither read nor fill the cache"), cl::sub(compileCmd),
-                      cl::sub(runCmd), cl::sub(benchCmd));
+                      cl::sub(runCmd), cl::sub(benchCmd), cl::sub(tuneCmd));
 cl::opt<std::string> reportKind("report", cl::desc("Print an analysis of the IR after every pass: movement"),
                                 cl::value_desc("kind"), cl::sub(compileCmd), cl::sub(runCmd));
 cl::opt<std::string> reportFormat("report-format", cl::desc("Format of --report: text (default) or json"),
@@ -104,7 +123,7 @@ cl::opt<bool> timeTorch("torch",
 cl::opt<std::string> benchSvg("svg", cl::desc("Also write the table as an SVG bar chart to this file"),
                               cl::value_desc("file"), cl::sub(benchCmd));
 cl::opt<std::string> jsonOutput("json", cl::desc("Also write the results as JSON to this file ('-': to stdout, instead of the text)"),
-                                cl::value_desc("file"), cl::sub(runCmd), cl::sub(benchCmd));
+                                cl::value_desc("file"), cl::sub(runCmd), cl::sub(benchCmd), cl::sub(tuneCmd));
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
@@ -138,6 +157,17 @@ bool parseBindings(dmc::Bindings &out) {
 
 /// The cache folder in effect; empty with --no-cache.
 std::string cacheFolder() { return noCache ? "" : cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir); }
+
+/// The tuning database in effect: --tuning-db, else tuning.json in the cache folder (also with --no-cache,
+/// which is about compiled libraries); empty for none.
+std::string tuningDatabase() {
+  if (tuningDb == "none")
+    return "";
+  if (!tuningDb.empty())
+    return tuningDb;
+  std::string folder = cacheDir.empty() ? dmc::defaultCacheDir() : std::string(cacheDir);
+  return folder.empty() ? "" : folder + "/" + dmc::tuning::kDatabaseFileName;
+}
 
 /// Writes what `write` prints to `path` (or stdout for "-") only once complete (compiler/support/Files.h).
 /// Returns the exit code: 0, or 1 after a message.
@@ -236,7 +266,14 @@ bool isAnchoredPipeline(StringRef text) {
 /// printed runs the same passes), a list of passes runs on sdfg.sdfg followed by the emission passes.
 mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level) {
   if (passPipeline.empty()) {
-    dmc::buildPipeline(pm, level);
+    // -O3 applies the choices dmc tune stored for this machine at the thread count the library will see.
+    dmc::ApplyTunedChoicesOptions tuning;
+    tuning.db = tuningDatabase();
+    dmc::tuning::Machine machine = dmc::tuning::hostMachine(omp_get_max_threads());
+    tuning.cpu = machine.cpu;
+    tuning.isaName = machine.isa;
+    tuning.threads = machine.threads;
+    dmc::buildPipeline(pm, level, tuning.db.empty() ? nullptr : &tuning);
     return mlir::success();
   }
   std::string message;
@@ -576,6 +613,35 @@ int runBench() {
     rc = dmc::runBench(options);
   return rc;
 }
+/// dmc tune: the candidates of every tunable node timed here, the fastest stored (compiler/dmc/TuneCommand.h).
+int runTuneCommand() {
+  dmc::Bindings bindings;
+  if (!parseBindings(bindings))
+    return 2;
+  if (!(tuneBudget > 0) || !std::isfinite(tuneBudget)) {
+    errs() << "dmc: error: --budget must be a positive number of seconds\n";
+    return 2;
+  }
+  dmc::TuneOptions options;
+  options.budgetSeconds = tuneBudget;
+  options.databasePath = tuningDatabase();
+  if (options.databasePath.empty()) {
+    errs() << "dmc: error: dmc tune needs a tuning database to fill: --tuning-db FILE (there is no cache folder, "
+              "or --tuning-db=none)\n";
+    return 2;
+  }
+  options.dmcExecutable = sys::fs::getMainExecutable(nullptr, nullptr);
+  options.cacheDir = cacheFolder();
+  options.jobs = tuneJobs ? (unsigned)tuneJobs : std::max(1u, std::thread::hardware_concurrency());
+  options.jsonPath = jsonOutput;
+  mlir::MLIRContext context;
+  dmc::DiagnosticPrinter diagnostics(context); // the passes' warnings and remarks too
+  auto module = loadInput(context, bindings, dmc::FreeSymbolBindings::rejected);
+  if (!module)
+    return 1;
+  return dmc::runTune(*module, options);
+}
+
 /// dmc view: the IR after the import and every pass, drawn by the page of docs/viewer.md.
 int runView() {
   dmc::Bindings bindings;
@@ -634,6 +700,8 @@ int main(int argc, char **argv) {
     rc = runRun();
   else if (benchCmd)
     rc = runBench();
+  else if (tuneCmd)
+    rc = runTuneCommand();
   else if (viewCmd)
     rc = runView();
   else

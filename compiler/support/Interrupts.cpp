@@ -32,30 +32,51 @@ std::atomic<const char *> registered[kSlots];
 std::atomic<bool> active[kSlots];
 std::atomic<size_t> usedSlots{0};
 
-std::atomic<pid_t> runningChild{0}; // the child, leader of its own process group; 0 when none
+/// The running children (dmc tune runs several compiles at once), each the leader of its own process
+/// group; 0 in a free slot.
+constexpr size_t kChildSlots = 64;
+std::atomic<pid_t> runningChildren[kChildSlots];
 
-/// Stops the child's process group: SIGTERM first (g++ then removes its own temporaries), SIGKILL after
-/// two seconds. Async-signal-safe.
-void stopChildGroup() {
-  pid_t child = runningChild.load();
-  if (child <= 0)
-    return;
-  kill(-child, SIGTERM);
-  for (int i = 0; i < 200; ++i) {
-    int status;
-    if (waitpid(child, &status, WNOHANG) != 0)
-      return;
-    struct timespec tick = {0, 10 * 1000 * 1000};
-    nanosleep(&tick, nullptr);
+/// The slot that now holds `child`, or kChildSlots when all are taken (then an interrupt leaves the child
+/// to PR_SET_PDEATHSIG).
+size_t holdChild(pid_t child) {
+  for (size_t i = 0; i < kChildSlots; ++i) {
+    pid_t free = 0;
+    if (runningChildren[i].compare_exchange_strong(free, child))
+      return i;
   }
-  kill(-child, SIGKILL);
-  int status;
-  waitpid(child, &status, 0);
+  return kChildSlots;
+}
+
+/// Stops the children's process groups: SIGTERM first (g++ then removes its own temporaries), SIGKILL
+/// after two seconds. Async-signal-safe.
+void stopChildGroups() {
+  for (std::atomic<pid_t> &slot : runningChildren)
+    if (pid_t child = slot.load(); child > 0)
+      kill(-child, SIGTERM);
+  for (std::atomic<pid_t> &slot : runningChildren) {
+    pid_t child = slot.load();
+    if (child <= 0)
+      continue;
+    bool exited = false;
+    for (int i = 0; i < 200 && !exited; ++i) {
+      int status;
+      exited = waitpid(child, &status, WNOHANG) != 0;
+      struct timespec tick = {0, 10 * 1000 * 1000};
+      if (!exited)
+        nanosleep(&tick, nullptr);
+    }
+    if (!exited) {
+      kill(-child, SIGKILL);
+      int status;
+      waitpid(child, &status, 0);
+    }
+  }
 }
 
 void onInterrupt(int signal) {
   int savedErrno = errno;
-  stopChildGroup();
+  stopChildGroups();
   for (size_t i = std::min(usedSlots.load(), kSlots); i-- > 0;)
     if (const char *path = registered[i].load(); path && active[i].load())
       if (unlink(path) != 0 && (errno == EISDIR || errno == EPERM))
@@ -175,7 +196,7 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
     return -1;
   }
   setpgid(child, child); // also here: the handler may signal the group before the child runs
-  runningChild.store(child);
+  size_t slot = holdChild(child);
   sigprocmask(SIG_SETMASK, &previousMask, nullptr);
   int execErrno = 0;
   ssize_t got;
@@ -186,7 +207,8 @@ int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string
   pid_t waited;
   while ((waited = waitpid(child, &status, 0)) < 0 && errno == EINTR)
     ;
-  runningChild.store(0);
+  if (slot < kChildSlots)
+    runningChildren[slot].store(0);
   if (waited < 0) {
     error = std::string("cannot wait for ") + argv[0] + ": " + std::strerror(errno);
     return -1;

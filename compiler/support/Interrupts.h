@@ -39,7 +39,8 @@ private:
 };
 
 /// Runs `argv` (argv[0] a path to the program) in its own process group, stdin from /dev/null, stdout and
-/// stderr into `logPath`; the group is stopped if dmc is interrupted, and the child is signalled if dmc
+/// stderr into `logPath`; the group is stopped if dmc is interrupted (also with several running at once,
+/// from several threads), and the child is signalled if dmc
 /// dies. Returns the exit status (128+N for a signal N), or -1 with `error` set when it cannot start.
 int runInOwnProcessGroup(const std::vector<std::string> &argv, const std::string &logPath, std::string &error);
 

@@ -38,6 +38,23 @@ std::string dmc::nn::implNamesList() {
   return out;
 }
 
+ArrayRef<StringRef> dmc::nn::tileParameterNames(Operation *node) {
+  static const StringRef gemm[] = {"m", "n", "k"}, attention[] = {"q", "k"}, rows[] = {"rows"};
+  if (isa<MatMulOp, GemmOp, FusedMatMulOp>(node))
+    return gemm;
+  if (isa<AttentionOp>(node))
+    return attention;
+  if (isa<SoftmaxOp, LayerNormOp, ReduceSumOp, ReduceMaxOp, ReduceMeanOp>(node))
+    return rows;
+  return {};
+}
+
+int64_t dmc::nn::getTileParameter(Operation *node, StringRef name) {
+  auto tiles = node->getAttrOfType<DictionaryAttr>(kTilesAttrName);
+  auto value = tiles ? tiles.getAs<IntegerAttr>(name) : nullptr;
+  return value ? value.getInt() : 0;
+}
+
 StringRef dmc::nn::getImpl(Operation *node) {
   auto impl = node->getAttrOfType<StringAttr>(kImplAttrName);
   return impl ? impl.getValue() : StringRef();

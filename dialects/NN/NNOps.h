@@ -17,6 +17,17 @@ std::string implNamesList();
 /// The node's `impl` attribute, or "" when it has none.
 llvm::StringRef getImpl(mlir::Operation *node);
 
+/// The discardable attribute with a node's block sizes for its tiled implementation (`tiles = {m = 48 :
+/// i64, n = 256 : i64, k = 256 : i64}`): written by --apply-tuned-choices (or by hand), read by
+/// --expand-library-nodes, where each overrides the pass option of the same block. Its keys are
+/// tileParameterNames' for the op: GEMMs m, n, k (tile-m/n/k); attention q, k (attention-block-q/k);
+/// softmax, layer norm and reductions rows (row-block). Values are positive integers.
+inline constexpr llvm::StringLiteral kTilesAttrName = "tiles";
+/// The keys `tiles` may have on `node`; empty for a node without a tiled implementation with blocks.
+llvm::ArrayRef<llvm::StringRef> tileParameterNames(mlir::Operation *node);
+/// The node's value of tile parameter `name`, or 0 when its `tiles` does not give one.
+int64_t getTileParameter(mlir::Operation *node, llvm::StringRef name);
+
 /// Read effects on every input container, write effects on every output container.
 void getLibraryNodeEffects(
     mlir::Operation *op,

@@ -49,6 +49,23 @@ LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, si
     if (!name || !isImplName(name.getValue()))
       return op->emitOpError("'") << kImplAttrName << "' must be one of " << implNamesList() << ", got " << impl;
   }
+  if (Attribute tiles = op->getAttr(kTilesAttrName)) {
+    ArrayRef<StringRef> known = tileParameterNames(op);
+    std::string names = llvm::join(known, ", ");
+    auto dict = dyn_cast<DictionaryAttr>(tiles);
+    if (!dict || known.empty())
+      return op->emitOpError("'") << kTilesAttrName << "' must be a dictionary of block sizes ("
+                                  << (known.empty() ? "this node has none" : names) << "), got " << tiles;
+    for (NamedAttribute entry : dict) {
+      auto value = dyn_cast<IntegerAttr>(entry.getValue());
+      if (!llvm::is_contained(known, entry.getName().strref()))
+        return op->emitOpError("'") << kTilesAttrName << "' has no block '" << entry.getName().strref()
+                                    << "' (this node's: " << names << ")";
+      if (!value || value.getInt() <= 0)
+        return op->emitOpError("'") << kTilesAttrName << "' block '" << entry.getName().strref()
+                                    << "' must be a positive integer, got " << entry.getValue();
+    }
+  }
   return success();
 }
 

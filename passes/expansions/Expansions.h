@@ -36,6 +36,8 @@ struct GemmTiling {
 };
 /// The default blocking: the widest register tile when the target has 512-bit vectors.
 GemmTiling defaultGemmTiling(bool wideVectors);
+/// Whether the compiling machine has 512-bit vectors (AVX-512F): what register-tile=auto picks by.
+bool hostHasWideVectors();
 
 /// Block sizes of tiled attention: query blocks of `queries` rows (one omp iteration each), key blocks of
 /// `keys` (a multiple of the register tile's columns); the register tile is the GemmTiling's.

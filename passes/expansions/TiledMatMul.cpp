@@ -208,6 +208,14 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   return success();
 }
 
+bool hostHasWideVectors() {
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
 GemmTiling defaultGemmTiling(bool wideVectors) {
   GemmTiling t;
   const sdfg::RegisterTile &r = sdfg::gemmRegisterTiles()[wideVectors ? 0 : 1];
