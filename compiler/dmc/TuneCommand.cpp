@@ -82,6 +82,18 @@ std::string labelOf(Operation *node) {
   return label ? label.str() : node->getName().stripDialect().str();
 }
 
+/// "nn.fused_matmul [2, 16, 128] [128, 512] [512] -> [2, 16, 512]": the node in the table.
+std::string shapes(Operation *node) {
+  std::string text = node->getName().getStringRef().str();
+  auto library = cast<nn::LibraryNode>(node);
+  for (Value v : library.getInputs())
+    text += " " + formatShape(cast<sdfg::ArrayType>(v.getType()).getShape());
+  text += " ->";
+  for (Value v : library.getOutputs())
+    text += " " + formatShape(cast<sdfg::ArrayType>(v.getType()).getShape());
+  return text;
+}
+
 /// `node` alone in an SDFG `dmc_tune` whose arguments are its distinct inputs, then its outputs.
 OwningOpRef<ModuleOp> isolate(Operation *node) {
   Location loc = node->getLoc();
@@ -414,7 +426,7 @@ int runTune(ModuleOp module, const TuneOptions &options) {
                                {"best", best ? nlohmann::ordered_json(best->choice.describe()) : nullptr},
                                {"candidates", candidates}});
     if (text) {
-      std::printf("\n  %s  (%s)\n", labels.c_str(), g.signature.c_str());
+      std::printf("\n  %s: %s\n", labels.c_str(), shapes(isolatedNode(*g.isolated)).c_str());
       for (const Candidate &c : g.candidates) {
         const char *mark = &c == best ? "  <- stored" : c.choice == g.defaultChoice ? "  (default)" : "";
         char ratio[24] = "";

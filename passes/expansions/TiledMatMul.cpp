@@ -65,9 +65,14 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   bool packBOnce = bs.size() == 2 && !K.isSymbolic() && !N.isSymbolic() && K.value > 0 &&
                    (M.isSymbolic() || M.value > t.mc || !batchShape.empty());
   int64_t kPanels = packBOnce ? (K.value + t.kc - 1) / t.kc : 0, nPanels = packBOnce ? (N.value + t.nr - 1) / t.nr : 0;
+  // A depth panel's row of B panels is padded to whole block columns: a block reads panels nb * NC/NR + jp
+  // with jp < NC/NR, which the memlet bounds then prove in range also when the last block column is
+  // partial (its jp stops early at run time, a bound they cannot relate to nb).
+  int64_t paddedPanels = packBOnce ? (N.value + t.nc - 1) / t.nc * (t.nc / t.nr) : 0;
   Value packedA = e.transient({Dim::constant(t.mc / t.mr), Dim::constant(t.kc), Dim::constant(t.mr)}, f32, "packed_a");
   Value packedB =
-      packBOnce ? e.transient({Dim::constant(kPanels * nPanels), Dim::constant(t.kc), Dim::constant(t.nr)}, f32, "packed_b_all")
+      packBOnce ? e.transient({Dim::constant(kPanels * paddedPanels), Dim::constant(t.kc), Dim::constant(t.nr)}, f32,
+                              "packed_b_all")
                 : e.transient({Dim::constant(t.nc / t.nr), Dim::constant(t.kc), Dim::constant(t.nr)}, f32, "packed_b");
   Value acc = e.transient({Dim::constant(t.mc), Dim::constant(t.nc)}, f32, "acc");
   for (Value v : {packedA, acc})
@@ -76,9 +81,9 @@ LogicalResult expandFusedMatMulTiled(Expander &e) {
   // before they read it (the padding past N, never written, is only read into columns not stored).
   cast<sdfg::AllocOp>(packedB.getDefiningOp())
       .setLifetime(packBOnce ? sdfg::Lifetime::persistent : sdfg::Lifetime::scope);
-  // packed_b_all[kb * nPanels + g] is B's panel g (columns g*NR...) of depth panel kb, one per iteration.
-  auto packedPanelOfB = [nPanels](IndexFn kb, IndexFn g) -> IndexFn {
-    return [=](AffineOperands &o) { return kb(o) * nPanels + g(o); };
+  // packed_b_all[kb * paddedPanels + g] is B's panel g (columns g*NR...) of depth panel kb, one per iteration.
+  auto packedPanelOfB = [paddedPanels](IndexFn kb, IndexFn g) -> IndexFn {
+    return [=](AffineOperands &o) { return kb(o) * paddedPanels + g(o); };
   };
   if (packBOnce) {
     sdfg::MapOp packing = buildMap(e, {constant(kPanels), constant(nPanels)}, sdfg::Schedule::omp);

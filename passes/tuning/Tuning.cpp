@@ -60,9 +60,11 @@ bool sizesKnown(Operation *node) {
   });
 }
 
-/// The attributes a choice writes, and the label: not part of what the node computes.
+/// The attributes a choice writes, the label, and the operand counts (the signature lists the operands):
+/// not part of what the node computes.
 bool isChoiceOrLabel(StringRef name) {
-  return name == nn::kImplAttrName || name == nn::kTilesAttrName || name == kTuningAttrName || name == "label";
+  return name == nn::kImplAttrName || name == nn::kTilesAttrName || name == kTuningAttrName || name == "label" ||
+         name == "operandSegmentSizes";
 }
 } // namespace
 
@@ -81,21 +83,27 @@ std::string nodeSignature(Operation *node) {
   os << ") outs(";
   llvm::interleaveComma(library.getOutputs(), os, [&](Value v) { v.getType().print(os); });
   os << ")";
-  SmallVector<NamedAttribute> kept;
+  // Attributes at their default values are spelled out, so that a node built with them (by a fusion)
+  // and one parsed without them have one signature.
+  NamedAttrList kept;
   for (NamedAttribute a : node->getAttrs())
     if (!isChoiceOrLabel(a.getName().strref()))
       kept.push_back(a);
+  if (std::optional<RegisteredOperationName> name = node->getRegisteredInfo())
+    name->populateDefaultAttrs(kept);
   if (!kept.empty()) {
     os << " ";
-    DictionaryAttr::get(node->getContext(), kept).print(os);
+    kept.getDictionary(node->getContext()).print(os);
   }
   return text;
 }
 
 std::string Choice::describe() const {
+  // GEMM blocks in the order m, n, k; other keys alone.
   std::string text = impl;
-  for (auto &[key, value] : tiles)
-    text += " " + key + "=" + std::to_string(value);
+  for (const char *key : {"m", "n", "k", "q", "rows"})
+    if (auto it = tiles.find(key); it != tiles.end())
+      text += " " + it->first + "=" + std::to_string(it->second);
   return text;
 }
 

@@ -49,7 +49,8 @@ std::string nodeSignature(mlir::Operation *node);
 struct Choice {
   std::string impl;
   std::map<std::string, int64_t> tiles;
-  /// "tiled m=48 n=256 k=256", "library".
+  /// "tiled m=48 n=256 k=256", "library". Tile keys other than the tileParameterNames are not shown
+  /// (none are stored: the verifier refuses them).
   std::string describe() const;
   bool operator==(const Choice &other) const { return impl == other.impl && tiles == other.tiles; }
 };

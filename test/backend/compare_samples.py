@@ -15,7 +15,8 @@ scale is the expression 1/sqrt(D), so one file serves every head width.
 With --jobs N, N runs go at once (the sanitizer job's runs are sequential otherwise); the lines keep
 their order.
 
-usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--target-cpu=CPU] [--uneven] [--jobs N] [sample ...]
+usage: compare_samples.py DMC_BINARY [-ON] [--passes=PIPELINE] [--target-cpu=CPU] [--tuning-db=FILE] [--uneven] [--jobs N]
+                          [sample ...]
 """
 import glob
 import json
@@ -100,8 +101,10 @@ def main():
     # --passes=PIPELINE runs those passes instead of the level's (dmc run --passes), to test passes that
     # no pipeline runs, or runs elsewhere.
     # --target-cpu=CPU: the generated code built for that CPU (with DMCRT_TILED_ISA, the micro-kernels too).
-    dmc_args = [a for a in args if a.startswith(("--passes=", "--target-cpu="))]
-    args = [a for a in args if not a.startswith(("--passes=", "--target-cpu="))]
+    # --tuning-db=FILE: -O3 applies the choices stored there (test/backend/check_tune.py).
+    forwarded = ("--passes=", "--target-cpu=", "--tuning-db=")
+    dmc_args = [a for a in args if a.startswith(forwarded)]
+    args = [a for a in args if not a.startswith(forwarded)]
     uneven = "--uneven" in args
     args = [a for a in args if a != "--uneven"]
     jobs = 1
