@@ -9,8 +9,9 @@
   apply-tuned-choices), and --print-pipeline names the database;
 - the tuned libraries match the PyTorch references (compare_samples.py --tuning-db, uneven shapes);
 - so do libraries whose stored choices are tile nests at blocks that cut every dimension unevenly
-  (GEMMs m = 2 register-tile rows, n = 2 register-tile columns, k = 40; attention q = one register tile's
-  rows, k = 2 columns; rows = 3), written into a copy of the database;
+  (GEMMs m = 2 register-tile rows, n = 3 register-tile columns, k = 40, so a partial last block column
+  of several panels; attention q = one register tile's rows, k = 2 columns; rows = 3), written into a
+  copy of the database;
 - bad uses exit 2 with a message: --budget 0, a free size, --tuning-db=none.
 
 usage: check_tune.py DMC_BINARY
@@ -55,7 +56,7 @@ def odd_tiles(entry):
     mr, nr = (12, 32) if entry["isa"] == "avx512" else (6, 16)
     op = entry["node"].split()[0]
     if op in ("nn.fused_matmul", "nn.matmul", "nn.gemm"):
-        return {"m": 2 * mr, "n": 2 * nr, "k": 40}
+        return {"m": 2 * mr, "n": 3 * nr, "k": 40}
     if op == "nn.attention":
         return {"q": mr, "k": 2 * nr}
     return {"rows": 3}
