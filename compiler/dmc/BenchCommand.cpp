@@ -149,7 +149,7 @@ int runBench(const BenchOptions &options) {
       std::printf("%s: %u interleaved runs, %d threads, %.3f GFLOP per run (%.3f in contractions)\n",
                   runs[0]->library.name().c_str(), options.repeat, omp_get_max_threads(), options.work.flops * 1e-9,
                   options.work.contractionFlops * 1e-9);
-      std::printf("  %-8s %12s %10s %9s %14s %12s\n", "variant", "median ms", "GFLOP/s", "speed-up", "bytes moved",
+      std::printf("  %-12s %12s %10s %9s %14s %12s\n", "variant", "median ms", "GFLOP/s", "speed-up", "bytes moved",
                   "max rel err");
     }
     double base = median(times[0]);
@@ -174,7 +174,7 @@ int runBench(const BenchOptions &options) {
       if (moved >= 0)
         std::snprintf(bytes, sizeof bytes, "%.1f MiB", moved / (1 << 20));
       if (text)
-        std::printf("  %-8s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
+        std::printf("  %-12s %12.3f %10.1f %8.2fx %14s %12.1e\n", options.variants[v].label.c_str(), t,
                     options.work.flops / (t * 1e6), base / t, bytes, err / scale);
     }
     BenchChart chart{runs[0]->library.name() + ": median of " + std::to_string(options.repeat) +
@@ -196,7 +196,7 @@ int runBench(const BenchOptions &options) {
                          {"threads", torch.value("threads", 0)}};
       chart.bars.push_back({"torch", t, "PyTorch " + torch.value("torch", std::string("?")) + " eager, run after"});
       if (text) {
-        std::printf("  %-8s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
+        std::printf("  %-12s %12.3f %10.1f %8.2fx   (PyTorch %s eager, float32, %d threads, median of %u, run after)\n",
                     "torch", t, options.work.flops / (t * 1e6), base / t,
                     torch.value("torch", std::string("?")).c_str(), torch.value("threads", 0), options.repeat);
         for (size_t v = 0; v < instances.size(); ++v)

@@ -120,6 +120,10 @@ cl::opt<bool> timeTorch("torch",
                         cl::desc("Also time the graph's PyTorch reference (samples/torch/NAME.py beside the graph's "
                                  "folder, eager float32, same thread count)"),
                         cl::sub(benchCmd));
+cl::opt<bool> benchUntuned("untuned",
+                            cl::desc("Also run -O3 without the choices dmc tune stored (-O3-untuned, before -O3): "
+                                     "what tuning gained, same run"),
+                            cl::sub(benchCmd));
 cl::opt<std::string> benchSvg("svg", cl::desc("Also write the table as an SVG bar chart to this file"),
                               cl::value_desc("file"), cl::sub(benchCmd));
 cl::opt<std::string> jsonOutput("json", cl::desc("Also write the results as JSON to this file ('-': to stdout, instead of the text)"),
@@ -264,7 +268,7 @@ bool isAnchoredPipeline(StringRef text) {
 
 /// The -O level's pipeline, or --passes: an anchored pipeline runs as written (what --print-pipeline
 /// printed runs the same passes), a list of passes runs on sdfg.sdfg followed by the emission passes.
-mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level) {
+mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level, bool tuned = true) {
   if (passPipeline.empty()) {
     // -O3 applies the choices dmc tune stored for this machine at the thread count the library will see.
     dmc::ApplyTunedChoicesOptions tuning;
@@ -273,7 +277,7 @@ mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level)
     tuning.cpu = machine.cpu;
     tuning.isaName = machine.isa;
     tuning.threads = machine.threads;
-    dmc::buildPipeline(pm, level, tuning.db.empty() ? nullptr : &tuning);
+    dmc::buildPipeline(pm, level, tuning.db.empty() || !tuned ? nullptr : &tuning);
     return mlir::success();
   }
   std::string message;
@@ -310,10 +314,10 @@ mlir::LogicalResult buildChosenPipeline(mlir::OpPassManager &pm, unsigned level)
 /// --pass-stats, the passes' statistics go to stderr afterwards (also when a pass failed).
 mlir::LogicalResult runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module, unsigned level,
                                 dmc::MovementReport *report = nullptr,
-                                std::unique_ptr<mlir::PassInstrumentation> extra = nullptr) {
+                                std::unique_ptr<mlir::PassInstrumentation> extra = nullptr, bool tuned = true) {
   mlir::PassManager pm(&context);
   pm.enableVerifier(true);
-  if (failed(buildChosenPipeline(pm, level)))
+  if (failed(buildChosenPipeline(pm, level, tuned)))
     return mlir::failure();
   auto dumps = dumpDir.empty() ? nullptr : std::make_unique<DumpAfterEachPass>(dumpDir);
   DumpAfterEachPass *dumpsSeen = dumps.get();
@@ -552,7 +556,13 @@ int runBench() {
     return 1;
   }
   int rc = 0;
+  std::vector<std::pair<unsigned, bool>> variants; // level, tuned
   for (unsigned level : levels) {
+    if (level == 3 && benchUntuned)
+      variants.push_back({level, false});
+    variants.push_back({level, true});
+  }
+  for (auto [level, tuned] : variants) {
     mlir::MLIRContext context;
     dmc::DiagnosticPrinter diagnostics(context);
     auto module = loadInput(context, bindings);
@@ -562,7 +572,7 @@ int runBench() {
       rc = 1;
       break;
     }
-    if (level == levels.front()) {
+    if (level == variants.front().first && tuned == variants.front().second) {
       auto sdfg = singleSDFG(*module);
       auto work = sdfg ? dmc::countWork(sdfg) : std::nullopt;
       if (!work) {
@@ -573,13 +583,14 @@ int runBench() {
       options.work = *work;
     }
     dmc::sdfg::SDFGOp sdfg;
-    if (failed(runPipeline(context, *module, level)) || !(sdfg = singleSDFG(*module))) {
+    if (failed(runPipeline(context, *module, level, nullptr, nullptr, tuned)) || !(sdfg = singleSDFG(*module))) {
       rc = 1;
       break;
     }
     dmc::CompileOptions compile = compileOptionsAt(level);
     compile.cacheDir = cacheFolder();
-    std::string sub = "O" + std::to_string(level) + "/", name = sdfg.getSymName().str();
+    std::string label = "-O" + std::to_string(level) + (tuned ? "" : "-untuned");
+    std::string sub = label.substr(1) + "/", name = sdfg.getSymName().str();
     dir.file(sub); // removed after the files below, which the compile writes into it
     std::string lib = dir.file(sub + "lib" + name + ".so");
     for (const std::string &beside : filesBesideLibrary(name))
@@ -590,7 +601,7 @@ int runBench() {
     }
     // Bytes moved by the movement report's rules (docs/movement.md), every size bound at this point.
     dmc::Bytes moved = dmc::analyzeMovement(sdfg).totals.moved();
-    options.variants.push_back({"-O" + std::to_string(level), lib, moved.known ? (double)moved.value : -1.0});
+    options.variants.push_back({label, lib, moved.known ? (double)moved.value : -1.0});
   }
   if (rc == 0 && timeTorch) {
     // samples/NAME.json -> samples/torch/NAME.py
