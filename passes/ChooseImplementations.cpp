@@ -1,6 +1,6 @@
 //===- ChooseImplementations.cpp - the kernel choice as an IR attribute -----===//
 //
-// Writes `impl = "pure" | "tiled" | "library"` on every library node that has none, from the pass's
+// Writes `impl = "pure" | "tiled" | "library" | "dnnl"` on every library node that has none, from the pass's
 // per-family options, so that the choice shows in the IR (--dump-ir-after-all) and expand-library-nodes
 // only carries it out. Every node's choice, old or new, is checked against the expansion table first:
 // on any unavailable choice the pass fails with a diagnostic per node and writes nothing.

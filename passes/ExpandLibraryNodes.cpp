@@ -154,7 +154,7 @@ struct ExpandLibraryNodes : dmc::impl::ExpandLibraryNodesBase<ExpandLibraryNodes
         if (!only.empty() && (!family || !llvm::is_contained(only, family->name.str())))
           continue;
         StringRef chosen = implOf(&op, impl);
-        if (chosen == "library") // stays, and becomes a runtime call
+        if (dmc::nn::isRuntimeCallImpl(chosen)) // stays, and becomes a runtime call
           continue;
         ExpandFn fn = expansionOf(&op, chosen, dmc::nn::getImpl(&op).empty());
         if (!fn) {

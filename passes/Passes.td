@@ -378,13 +378,13 @@ def ApplyTunedChoices : Pass<"apply-tuned-choices", "::dmc::sdfg::SDFGOp"> {
 }
 
 def ChooseImplementations : Pass<"choose-implementations", "::dmc::sdfg::SDFGOp"> {
-  let summary = "Write each library node's implementation (`impl` = pure, tiled or library) as an attribute";
+  let summary = "Write each library node's implementation (`impl` = pure, tiled, library or dnnl) as an attribute";
   let description = [{
     Makes the choice of kernel an explicit step of the IR: every `nn` op without an `impl` attribute gets
     `impl = "<choice>"`, its family's option (`matmul=tiled attention=library`, families as in
     expand-library-nodes' `only`) or else `default`. `pure` and `tiled` name expansions of
     expand-library-nodes (passes/expansions/Table.cpp), which then expands the node that way; `library`
-    leaves the node to be a runtime call. A node whose choice (written here or already present, from the
+    leaves the node to be a runtime call, and `dnnl` (fused matmuls) a call of oneDNN's matmul primitive. A node whose choice (written here or already present, from the
     graph file) has no expansion of that name gets a diagnostic and the pass fails, changing nothing.
     Legal because it only records a choice; every implementation computes the node's semantics.
   }];

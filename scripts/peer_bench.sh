@@ -43,13 +43,14 @@ mkdir -p "$rt"
 if [ ! -f "$rt/done" ]; then
   pids=()
   for src in alloc error sizes timer kernel_util kernels_matmul kernels_elementwise kernels_softmax kernels_norm \
-             kernels_layout kernels_tiled tiled_generic ukernels tiled_avx512 tiled_avx2; do
+             kernels_layout kernels_tiled kernels_dnnl tiled_generic ukernels tiled_avx512 tiled_avx2; do
     extra=""
     case $src in
       tiled_generic) extra="$vector" ;;
       tiled_avx512) extra="$vector -mavx512f -mfma" ;;
       tiled_avx2) extra="$vector -mavx2 -mfma" ;;
       ukernels) extra="-DDMCRT_HAVE_AVX512 -DDMCRT_HAVE_AVX2" ;;
+      kernels_dnnl) extra="" ;;  # without oneDNN there: the dnnl implementation fails with a message
     esac
     g++ $flags $extra -c runtime/src/$src.cpp -o "$rt/$src.o" &
     pids+=($!)

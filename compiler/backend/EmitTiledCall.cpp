@@ -79,7 +79,9 @@ LogicalResult Emitter::emitTiledNode(Operation *op) {
     StringRef act = mm.getActivation();
     const char *kind = act == "relu" ? "DMCRT_ACT_RELU" : act == "gelu_erf" ? "DMCRT_ACT_GELU_ERF"
                        : act == "gelu_tanh" ? "DMCRT_ACT_GELU_TANH" : "DMCRT_ACT_NONE";
-    call = "dmcrt_matmul_tiled(" + operands[0] + ", " + operands[1] + ", " + pre + ", " + post + ", " +
+    // `impl = "dnnl"`: the same operation on oneDNN's matmul primitive (runtime/src/kernels_dnnl.cpp).
+    const char *kernel = nn::getImpl(op) == nn::kDnnlImpl ? "dmcrt_matmul_dnnl(" : "dmcrt_matmul_tiled(";
+    call = kernel + operands[0] + ", " + operands[1] + ", " + pre + ", " + post + ", " +
            operands.back() + ", " + floatArg(mm.getAlpha().convertToFloat()) + ", " + kind + ", " +
            floatArg(mm.getPreScale().convertToFloat()) + ", " + floatArg(mm.getPostScale().convertToFloat()) + ")";
   } else {

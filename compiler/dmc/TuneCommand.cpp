@@ -324,9 +324,15 @@ void timeGroup(Group &g, size_t index, size_t count, std::chrono::steady_clock::
   // Short kernels are timed over several calls per sample, so that a sample is at least ~1 ms.
   double fastest = INFINITY;
   for (auto &l : loaded) {
-    double t0 = dmcrt_now_ms();
-    l->instance->run(l->args);
-    fastest = std::min(fastest, dmcrt_now_ms() - t0);
+    if (!l->candidate->failure.empty())
+      continue;
+    try {
+      double t0 = dmcrt_now_ms();
+      l->instance->run(l->args);
+      fastest = std::min(fastest, dmcrt_now_ms() - t0);
+    } catch (const std::exception &e) {
+      l->candidate->failure = std::string("failed to run: ") + e.what();
+    }
   }
   unsigned calls = (unsigned)std::clamp(std::ceil(1.0 / std::max(fastest, 1e-3)), 1.0, 1000.0);
   for (unsigned round = 0; round < kMaxRounds; ++round) {
@@ -337,10 +343,14 @@ void timeGroup(Group &g, size_t index, size_t count, std::chrono::steady_clock::
       Loaded &l = *loaded[(k + round) % loaded.size()]; // a different candidate first in each round
       if (!l.candidate->failure.empty())
         continue;
-      double t0 = dmcrt_now_ms();
-      for (unsigned c = 0; c < calls; ++c)
-        l.instance->run(l.args);
-      l.candidate->times.push_back((dmcrt_now_ms() - t0) / calls);
+      try {
+        double t0 = dmcrt_now_ms();
+        for (unsigned c = 0; c < calls; ++c)
+          l.instance->run(l.args);
+        l.candidate->times.push_back((dmcrt_now_ms() - t0) / calls);
+      } catch (const std::exception &e) {
+        l.candidate->failure = std::string("failed to run: ") + e.what();
+      }
     }
   }
 }

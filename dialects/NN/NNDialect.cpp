@@ -38,6 +38,25 @@ std::string dmc::nn::implNamesList() {
   return out;
 }
 
+const char *dmc::nn::whyNotDnnl(Operation *node) {
+  auto mm = dyn_cast<FusedMatMulOp>(node);
+  if (!mm)
+    return "only fused matmuls run on oneDNN";
+  auto shape = [](Value v) { return cast<sdfg::ArrayType>(v.getType()).getShape(); };
+  Shape a = shape(mm.getInputs()[0]), b = shape(mm.getInputs()[1]), c = shape(mm.getOutputs()[0]);
+  if (c.size() > 12)
+    return "oneDNN takes at most 12 dims";
+  if (a.size() != c.size() || !std::equal(a.begin(), a.end() - 2, c.begin()))
+    return "A's batch dims are not C's (oneDNN's matmul broadcasts only B)";
+  if (b.size() != 2 && (b.size() != c.size() || !std::equal(b.begin(), b.end() - 2, c.begin())))
+    return "B's batch dims are neither none nor C's";
+  if (mm.getHasPre() && mm.getPreScale().isZero())
+    return "a bias scaled by 0";
+  if (mm.getHasPost() && !mm.getPostScale().isExactlyValue(1.0))
+    return "a residual scaled other than by 1 (oneDNN's post-ops take one linear scaling)";
+  return nullptr;
+}
+
 ArrayRef<StringRef> dmc::nn::tileParameterNames(Operation *node) {
   static const StringRef gemm[] = {"m", "n", "k"}, attention[] = {"q", "k"}, rows[] = {"rows"};
   if (isa<MatMulOp, GemmOp, FusedMatMulOp>(node))

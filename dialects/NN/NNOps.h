@@ -8,10 +8,18 @@
 namespace dmc::nn {
 /// The discardable attribute that chooses how a library node is implemented (`impl = "pure"`): written by
 /// --choose-implementations or the graph file, read by --expand-library-nodes. Values: `pure` (maps and
-/// tasklets), `tiled` (tile nests or the tiled form) and `library` (left as a runtime call).
+/// tasklets), `tiled` (tile nests or the tiled form), `library` (left as a runtime call) and `dnnl` (a
+/// fused matmul left as a call of oneDNN's matmul primitive, through the runtime).
 inline constexpr llvm::StringLiteral kImplAttrName = "impl";
-inline constexpr llvm::StringLiteral kImplNames[] = {"pure", "tiled", "library"};
+inline constexpr llvm::StringLiteral kDnnlImpl = "dnnl";
+inline constexpr llvm::StringLiteral kImplNames[] = {"pure", "tiled", "library", kDnnlImpl};
 inline bool isImplName(llvm::StringRef name) { return llvm::is_contained(kImplNames, name); }
+/// Whether a node of this implementation stays a node and becomes a runtime call (library, dnnl).
+inline bool isRuntimeCallImpl(llvm::StringRef impl) { return impl == "library" || impl == kDnnlImpl; }
+/// Why a fused matmul cannot run on oneDNN's matmul primitive (`dnnl`), or null when it can: C's batch
+/// dims must be A's (A not broadcast), B's those or none, at most 12 dims, a bias not scaled by 0 and a
+/// residual scaled by 1.
+const char *whyNotDnnl(mlir::Operation *node);
 /// The names above as "pure, tiled, library", for diagnostics.
 std::string implNamesList();
 /// The node's `impl` attribute, or "" when it has none.

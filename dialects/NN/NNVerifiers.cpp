@@ -48,6 +48,9 @@ LogicalResult verifyCommon(Operation *op, size_t minInputs, size_t maxInputs, si
     auto name = dyn_cast<StringAttr>(impl);
     if (!name || !isImplName(name.getValue()))
       return op->emitOpError("'") << kImplAttrName << "' must be one of " << implNamesList() << ", got " << impl;
+    if (name.getValue() == kDnnlImpl)
+      if (const char *why = whyNotDnnl(op))
+        return op->emitOpError("cannot run on oneDNN (`impl = \"dnnl\"`): ") << why;
   }
   if (Attribute tiles = op->getAttr(kTilesAttrName)) {
     ArrayRef<StringRef> known = tileParameterNames(op);

@@ -64,6 +64,8 @@ ExpandFn findExpansion(Operation *op, StringRef impl) {
 }
 
 const char *whyNotExpansion(Operation *op, StringRef impl) {
+  if (impl == nn::kDnnlImpl)
+    return nn::whyNotDnnl(op);
   const Family *family = familyOf(op);
   for (const ExpansionEntry &row : kExpansions)
     if (family && row.family == family->name && row.impl == impl && row.whyNot)
@@ -72,6 +74,8 @@ const char *whyNotExpansion(Operation *op, StringRef impl) {
 }
 
 bool familyHasExpansion(Operation *op, StringRef impl) {
+  if (impl == nn::kDnnlImpl) // not an expansion, but the family's all the same
+    return isa<nn::FusedMatMulOp>(op);
   const Family *family = familyOf(op);
   return family && llvm::any_of(kExpansions, [&](const ExpansionEntry &row) {
            return row.family == family->name && row.impl == impl;
@@ -88,6 +92,8 @@ SmallVector<StringRef> implementationsOf(Operation *op) {
   // first: compiler/backend/EmitExpr.cpp).
   if (!(isa<nn::AttentionOp>(op) && nn::hasExpressions(op)))
     out.push_back("library");
+  if (!nn::whyNotDnnl(op))
+    out.push_back(nn::kDnnlImpl);
   return out;
 }
 

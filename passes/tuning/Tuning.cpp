@@ -164,6 +164,7 @@ std::vector<Choice> candidatesFor(Operation *node, const Choice &defaultChoice, 
   };
   add(defaultChoice);
   add({"library", {}});
+  add({nn::kDnnlImpl.str(), {}});
   if (llvm::is_contained(available, "tiled")) {
     SmallVector<Block> blocks = blocksOf(node);
     // A block at least as large as its dimension's extent is the same blocking as the extent itself.

@@ -1,6 +1,6 @@
-// dmcrt_matmul_tiled and dmcrt_attention against naive double-precision loops written here, on
-// strided operands (transposed, broadcast, offset views), sizes that are not multiples of any tile,
-// every epilogue and every generated mask. ctest runs this file twice: with the CPU's micro-kernel
+// dmcrt_matmul_tiled (and dmcrt_matmul_dnnl, the same operation on oneDNN) and dmcrt_attention against
+// naive double-precision loops written here, on strided operands (transposed, broadcast, offset views),
+// sizes that are not multiples of any tile, every epilogue and every generated mask. ctest runs this file twice: with the CPU's micro-kernel
 // build and with DMCRT_TILED_ISA=generic.
 #include <cmath>
 #include <limits>
@@ -43,6 +43,21 @@ void expect_close(double want, float got, double tol, const char* what, int64_t 
                                                                 << ", got " << got;
 }
 
+using MatmulKernel = int (*)(const dmcrt_strided*, const dmcrt_strided*, const dmcrt_strided*, const dmcrt_strided*,
+                            const dmcrt_strided*, float, int32_t, float, float);
+
+// The fused-matmul kernels: the runtime's tiled one, and oneDNN's where this libdmcrt was built with it.
+std::vector<std::pair<const char*, MatmulKernel>> matmul_kernels() {
+  std::vector<std::pair<const char*, MatmulKernel>> kernels = {{"dmcrt_matmul_tiled", dmcrt_matmul_tiled}};
+  Tensor one({1, 1});
+  dmcrt_strided d = dense(one);
+  if (dmcrt_matmul_dnnl(&d, &d, nullptr, nullptr, &d, 1.0f, DMCRT_ACT_NONE, 1.0f, 1.0f) == DMCRT_OK)
+    kernels.push_back({"dmcrt_matmul_dnnl", dmcrt_matmul_dnnl});
+  else
+    EXPECT_NE(std::string(dmcrt_last_error()).find("built without oneDNN"), std::string::npos) << dmcrt_last_error();
+  return kernels;
+}
+
 struct MatmulCase {
   int64_t M, N, K;
   bool transB, bias, residual;
@@ -54,28 +69,33 @@ class TiledMatmul : public ::testing::TestWithParam<MatmulCase> {};
 // Batch 2 x M x K times a shared K x N (or N x K read transposed), bias [N], residual [2, M, N].
 TEST_P(TiledMatmul, MatchesNaiveLoops) {
   const MatmulCase c = GetParam();
-  Tensor a = random_tensor({2, c.M, c.K}, 1);
-  Tensor b = random_tensor(c.transB ? Shape{c.N, c.K} : Shape{c.K, c.N}, 2);
-  Tensor bias = random_tensor({c.N}, 3), res = random_tensor({2, c.M, c.N}, 4);
-  Tensor out({2, c.M, c.N}, std::nanf(""));
-  dmcrt_strided da = dense(a), dc = dense(out), dbias = dense(bias), dres = dense(res);
-  dmcrt_strided db = c.transB ? view(b, {c.K, c.N}, {1, c.K}) : dense(b);
-  const float alpha = 0.5f;
-  const float pre_scale = -1.5f, post_scale = -1.0f;
-  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, c.bias ? &dbias : nullptr, c.residual ? &dres : nullptr, &dc, alpha, c.act,
-                               pre_scale, post_scale),
-            DMCRT_OK)
-      << dmcrt_last_error();
-  for (int64_t n = 0; n < 2; ++n)
-    for (int64_t i = 0; i < c.M; ++i)
-      for (int64_t j = 0; j < c.N; ++j) {
-        double acc = 0;
-        for (int64_t k = 0; k < c.K; ++k)
-          acc += double(a.at({n, i, k})) * (c.transB ? b.at({j, k}) : b.at({k, j}));
-        double want = alpha * acc + (c.bias ? pre_scale * bias.at({j}) : 0.0);
-        want = activate(want, c.act) + (c.residual ? post_scale * res.at({n, i, j}) : 0.0);
-        expect_close(want, out.at({n, i, j}), 2e-5 * std::sqrt(double(c.K) + 1), "C", out.flat({n, i, j}));
-      }
+  for (auto [name, kernel] : matmul_kernels()) {
+    SCOPED_TRACE(name);
+    Tensor a = random_tensor({2, c.M, c.K}, 1);
+    Tensor b = random_tensor(c.transB ? Shape{c.N, c.K} : Shape{c.K, c.N}, 2);
+    Tensor bias = random_tensor({c.N}, 3), res = random_tensor({2, c.M, c.N}, 4);
+    Tensor out({2, c.M, c.N}, std::nanf(""));
+    dmcrt_strided da = dense(a), dc = dense(out), dbias = dense(bias), dres = dense(res);
+    dmcrt_strided db = c.transB ? view(b, {c.K, c.N}, {1, c.K}) : dense(b);
+    const float alpha = 0.5f;
+    // oneDNN's post-ops take the residual unscaled (dmcrt_matmul_dnnl refuses another scale: below).
+    const bool dnnl = std::string(name) == "dmcrt_matmul_dnnl";
+    const float pre_scale = -1.5f, post_scale = dnnl ? 1.0f : -1.0f;
+    ASSERT_EQ(kernel(&da, &db, c.bias ? &dbias : nullptr, c.residual ? &dres : nullptr, &dc, alpha, c.act, pre_scale,
+                     post_scale),
+              DMCRT_OK)
+        << dmcrt_last_error();
+    for (int64_t n = 0; n < 2; ++n)
+      for (int64_t i = 0; i < c.M; ++i)
+        for (int64_t j = 0; j < c.N; ++j) {
+          double acc = 0;
+          for (int64_t k = 0; k < c.K; ++k)
+            acc += double(a.at({n, i, k})) * (c.transB ? b.at({j, k}) : b.at({k, j}));
+          double want = alpha * acc + (c.bias ? pre_scale * bias.at({j}) : 0.0);
+          want = activate(want, c.act) + (c.residual ? post_scale * res.at({n, i, j}) : 0.0);
+          expect_close(want, out.at({n, i, j}), 2e-5 * std::sqrt(double(c.K) + 1), "C", out.flat({n, i, j}));
+        }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, TiledMatmul,
@@ -89,17 +109,29 @@ INSTANTIATE_TEST_SUITE_P(Shapes, TiledMatmul,
 // C written through a transposed view, A read through a sliced one, post = C itself (accumulation).
 TEST(TiledMatmulViews, TransposedOutputAndAccumulation) {
   const int64_t M = 33, N = 45, K = 70;
-  Tensor a = random_tensor({M + 2, K}, 5), b = random_tensor({K, N}, 6);
-  Tensor outT = random_tensor({N, M}, 7);  // C[i, j] lives at outT[j, i]
-  Tensor before = outT;
-  dmcrt_strided da = view(a, {M, K}, {K, 1}, 2 * K), db = dense(b), dc = view(outT, {M, N}, {1, M});
-  ASSERT_EQ(dmcrt_matmul_tiled(&da, &db, nullptr, &dc, &dc, 1.0f, DMCRT_ACT_NONE, 1.0f, 1.0f), DMCRT_OK) << dmcrt_last_error();
-  for (int64_t i = 0; i < M; ++i)
-    for (int64_t j = 0; j < N; ++j) {
-      double acc = before.at({j, i});
-      for (int64_t k = 0; k < K; ++k) acc += double(a.at({i + 2, k})) * b.at({k, j});
-      expect_close(acc, outT.at({j, i}), 1e-4, "C^T", j * M + i);
-    }
+  for (auto [name, kernel] : matmul_kernels()) {
+    SCOPED_TRACE(name);
+    Tensor a = random_tensor({M + 2, K}, 5), b = random_tensor({K, N}, 6);
+    Tensor outT = random_tensor({N, M}, 7);  // C[i, j] lives at outT[j, i]
+    Tensor before = outT;
+    dmcrt_strided da = view(a, {M, K}, {K, 1}, 2 * K), db = dense(b), dc = view(outT, {M, N}, {1, M});
+    ASSERT_EQ(kernel(&da, &db, nullptr, &dc, &dc, 1.0f, DMCRT_ACT_NONE, 1.0f, 1.0f), DMCRT_OK) << dmcrt_last_error();
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) {
+        double acc = before.at({j, i});
+        for (int64_t k = 0; k < K; ++k) acc += double(a.at({i + 2, k})) * b.at({k, j});
+        expect_close(acc, outT.at({j, i}), 1e-4, "C^T", j * M + i);
+      }
+  }
+}
+
+TEST(DnnlMatmul, RefusesAScaledResidual) {
+  if (matmul_kernels().size() < 2) GTEST_SKIP() << "libdmcrt built without oneDNN";
+  Tensor a = random_tensor({4, 5}, 1), b = random_tensor({5, 7}, 2), r = random_tensor({4, 7}, 3), c({4, 7});
+  dmcrt_strided da = dense(a), db = dense(b), dr = dense(r), dc = dense(c);
+  EXPECT_EQ(dmcrt_matmul_dnnl(&da, &db, nullptr, &dr, &dc, 1.0f, DMCRT_ACT_NONE, 1.0f, -1.0f), DMCRT_ERR_INVALID_ARG);
+  EXPECT_NE(std::string(dmcrt_last_error()).find("a residual scale other than 1"), std::string::npos)
+      << dmcrt_last_error();
 }
 
 TEST(TiledMatmulErrors, ShapesAndActivationAreChecked) {

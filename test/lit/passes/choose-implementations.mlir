@@ -24,8 +24,8 @@
 // EXPAND-NEXT:   nn.attention {{.*}} {impl = "library"}
 
 // Option values are checked before anything else.
-// BADVALUE: error: choose-implementations: attention='fast' is not an implementation (available: pure, tiled, library)
-// BADDEFAULT: error: choose-implementations: default='blocked' is not an implementation (available: pure, tiled, library)
+// BADVALUE: error: choose-implementations: attention='fast' is not an implementation (available: pure, tiled, library, dnnl)
+// BADDEFAULT: error: choose-implementations: default='blocked' is not an implementation (available: pure, tiled, library, dnnl)
 sdfg.sdfg @mixed inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32[16, 8]>, %s: !sdfg.array<f32[4, 4]>, %q: !sdfg.array<f32[4, 8]>) outputs(%y: !sdfg.array<f32[4, 16]>, %p: !sdfg.array<f32[4, 4]>, %o: !sdfg.array<f32[4, 8]>) {
   %t = sdfg.alloc {name = "t"} : !sdfg.array<f32[4, 16]>
   sdfg.state @main {

@@ -44,6 +44,14 @@ DMCRT_API int dmcrt_matmul_tiled(const dmcrt_strided* a, const dmcrt_strided* b,
                                  const dmcrt_strided* c, float alpha, int32_t activation, float pre_scale,
                                  float post_scale);
 
+/* dmcrt_matmul_tiled's operation on oneDNN's matmul primitive with post-ops (implementation `dnnl`):
+ * c's batch dims are a's, b's are those or none, no operand is stretched (stride 0 on a dim > 1),
+ * pre_scale is not 0 and post_scale is 1 (with a post). Fails with a message when libdmcrt was built without oneDNN. */
+DMCRT_API int dmcrt_matmul_dnnl(const dmcrt_strided* a, const dmcrt_strided* b,
+                                const dmcrt_strided* pre, const dmcrt_strided* post,
+                                const dmcrt_strided* c, float alpha, int32_t activation, float pre_scale,
+                                float post_scale);
+
 /* o = softmax(scale * q @ k^T + mask, with the generated mask) @ v, computed block by block with a
  * running maximum and sum (streaming softmax), so the [..., Sq, Sk] scores never exist in memory.
  * q is [..., Sq, D], k [..., Sk, D], v [..., Sk, Dv], o [..., Sq, Dv]; mask (NULL for none) broadcasts

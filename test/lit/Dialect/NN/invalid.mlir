@@ -309,10 +309,10 @@ sdfg.sdfg @reduce_repeated_axis symbols(%S) inputs(%a: !sdfg.array<f32[S, 64]>) 
 
 // -----
 
-// The implementation choice is one of pure, tiled, library.
+// The implementation choice is one of pure, tiled, library, dnnl.
 sdfg.sdfg @impl_unknown inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
   sdfg.state @s {
-    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, got "fast"}}
+    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, dnnl, got "fast"}}
     nn.exp ins(%x : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>) {impl = "fast"}
   }
 }
@@ -321,7 +321,7 @@ sdfg.sdfg @impl_unknown inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<
 
 sdfg.sdfg @impl_not_a_string inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) {
   sdfg.state @s {
-    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, got 1 : i64}}
+    // expected-error @+1 {{'nn.exp' op 'impl' must be one of pure, tiled, library, dnnl, got 1 : i64}}
     nn.exp ins(%x : !sdfg.array<f32[4]>) outs(%y : !sdfg.array<f32[4]>) {impl = 1}
   }
 }
