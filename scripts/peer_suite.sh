@@ -35,7 +35,9 @@ case $mode in
     mkdir -p "$dir"
     for r in $runs; do
       parse "$r"
-      "$dmc" compile "samples/$name.json" "${binds[@]}" $opt --emit=cpp -o "$dir/${stem}${opt// /}.cpp"
+      # No tuned choices: they were measured on this machine, not the peer, and the peer's runtime is built
+      # without oneDNN (a `dnnl` choice would fail there).
+      "$dmc" compile "samples/$name.json" "${binds[@]}" $opt --tuning-db=none --emit=cpp -o "$dir/${stem}${opt// /}.cpp"
       echo "$dir/${stem}${opt// /}.cpp"
     done ;;
   run)
