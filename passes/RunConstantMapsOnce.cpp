@@ -1,9 +1,11 @@
 //===- RunConstantMapsOnce.cpp - work on constant inputs, once per handle --===//
 //
-// A model's weights are constant inputs: the handle loads them when it is created. The GEMM tile nest
+// A model's weights are constant inputs: the handle loads them when it is created (dmc.constants), or the
+// caller passes them to every run and says when they change (dmc.constant_arguments). The GEMM tile nest
 // packs a weight into a persistent panel buffer before its blocks, and every run would pack the same
 // values again. A map that reads only constant inputs and writes only such a buffer gets `once`, and
-// the emitter runs it until a run of the handle succeeds. The checks make the result the same as
+// the emitter runs it until a run of the handle succeeds (again after the caller changes a constant
+// argument: a new address or dmc_NAME_constants_changed). The checks make the result the same as
 // running it every time:
 //   - every value the map uses from outside is a constant input or the buffer (no symbol, no other
 //     container: the bounds and indices are the same on every run);
@@ -62,7 +64,7 @@ struct RunConstantMapsOnce : dmc::impl::RunConstantMapsOnceBase<RunConstantMapsO
   dmc::PassStatistic numOnce{this, "maps-run-once", "maps on constant inputs run once per handle"};
   void runOnOperation() override {
     sdfg::SDFGOp sdfg = getOperation();
-    if (!sdfg->hasAttr(sdfg::SDFGOp::kConstantsAttr))
+    if (!llvm::any_of(sdfg.getInputArgs(), [&](BlockArgument a) { return sdfg.isConstantInput(a.getArgNumber()); }))
       return;
     // Who writes each container (roots), over every op directly in a state.
     DenseMap<Value, unsigned> writers;

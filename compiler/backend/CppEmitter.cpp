@@ -340,6 +340,23 @@ struct dmc_state {
   std::vector<dmc_buffer *> buffers;
   float *constants = nullptr; // the constant inputs' data, read by create (dmcrt_load_constants)
   bool ran = false;           // a run succeeded: the maps marked `once` have written their buffers
+  // The constant arguments' addresses on the run that set `ran`. One at another address is another array,
+  // whose values the maps marked `once` have not seen; values changed in place the caller reports
+  // (dmc_NAME_constants_changed clears `ran`).
+  std::vector<const float *> constant_args;
+  bool same_constant_args(const float *const *args, size_t n) const {
+    return constant_args.size() == n && std::equal(args, args + n, constant_args.begin());
+  }
+  // Keeps them; false (so `ran` stays false and the next run redoes the `once` maps) if that fails.
+  bool keep_constant_args(const float *const *args, size_t n) {
+    try {
+      constant_args.assign(args, args + n);
+      return true;
+    } catch (...) {
+      constant_args.clear();
+      return false;
+    }
+  }
   // The persistent transient of `slot`, reallocated when its shape changes; a status as dmc_buffer::allocate.
   int persistent(size_t slot, float **out, const char *what, const int64_t *dims, const char *const *names, int rank) {
     try {
@@ -393,7 +410,9 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
          << "_create), " << stringLiteral(constants->file) << ", " << constants->total << "LL)) {\n"
          << "    delete _state;\n    return nullptr;\n  }\n  return _state;\n}\n";
   }
-  e.os << "DMCRT_API void dmc_" << name << "_destroy(void *_handle) { delete static_cast<dmc_state *>(_handle); }\n\n";
+  e.os << "DMCRT_API void dmc_" << name << "_destroy(void *_handle) { delete static_cast<dmc_state *>(_handle); }\n";
+  e.os << "DMCRT_API void dmc_" << name << "_constants_changed(void *_handle) {\n"
+       << "  if (_handle) static_cast<dmc_state *>(_handle)->ran = false;\n}\n\n";
   e.os << "DMCRT_API DMC_ISA_VARIANTS " << runSignature(e) << " {\n";
   e.os.indent();
   e.os << "dmc_state *_state = static_cast<dmc_state *>(_handle);\n";
@@ -401,6 +420,16 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
   for (const ConstantInput &c : constants->inputs)
     e.os << "const float *" << e.nameOf(sdfg.getBodyBlock().getArgument(c.argNumber)) << " = _state->constants + "
          << c.offset << "LL; // constant input " << c.name << "\n";
+  SmallVector<BlockArgument> constantArgs;
+  for (BlockArgument a : sdfg.getInputArgs())
+    if (sdfg.isConstantArgument(a.getArgNumber()))
+      constantArgs.push_back(a);
+  if (!constantArgs.empty()) {
+    e.os << "const float *const _constant_args[] = {";
+    llvm::interleaveComma(constantArgs, e.os, [&](BlockArgument a) { e.os << e.nameOf(a); });
+    e.os << "};\n";
+    e.os << "if (!_state->same_constant_args(_constant_args, " << constantArgs.size() << ")) _state->ran = false;\n";
+  }
   if (failed(emitSizeChecks(e)))
     return failure();
   for (BlockArgument s : sdfg.getLocalSymbolArgs())
@@ -421,7 +450,11 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
   e.os.unindent();
   e.os << "_end:\n";
   e.os.indent();
-  e.os << "_state->ran = true;\nreturn 0;\n";
+  if (constantArgs.empty())
+    e.os << "_state->ran = true;\n";
+  else
+    e.os << "_state->ran = _state->keep_constant_args(_constant_args, " << constantArgs.size() << ");\n";
+  e.os << "return 0;\n";
   e.os.unindent();
   e.os << "}\n\n";
   // The packed entry point lets loaders call any graph: symbols, then arguments, in manifest order.
@@ -472,6 +505,9 @@ void emitHeader(sdfg::SDFGOp sdfg, llvm::raw_ostream &out) {
   e.os << "*/\n" << runSignature(e) << ";\n";
   e.os << "int dmc_" << name << "_run_packed(void *handle, const int64_t *symbols, void **args);\n";
   e.os << "void dmc_" << name << "_destroy(void *handle);\n";
+  e.os << "/* The values of a constant input (manifest: \"constant\": true) changed in place: the next run\n"
+       << "   recomputes what it derived from them once (docs/abi.md#constant-inputs). */\n";
+  e.os << "void dmc_" << name << "_constants_changed(void *handle);\n";
   e.os << "const char *dmc_" << name << "_manifest(void);\n\n";
   // The message of a failed run is libdmcrt's, which the library links; declared as in
   // dmc/runtime/error.h, so that both headers may be included together.
@@ -514,10 +550,13 @@ std::string manifestFor(sdfg::SDFGOp sdfg, const std::string &cxx, const std::st
       continue;
     }
     bool input = a.getArgNumber() < numScalars + sdfg.getNumInputs();
-    m["args"].push_back({{"name", sdfg.getAbiName(a.getArgNumber()).str()},
-                         {"role", input ? "input" : "output"},
-                         {"dtype", "f32"},
-                         {"shape", shape}});
+    json arg = {{"name", sdfg.getAbiName(a.getArgNumber()).str()},
+                {"role", input ? "input" : "output"},
+                {"dtype", "f32"},
+                {"shape", shape}};
+    if (sdfg.isConstantArgument(a.getArgNumber()))
+      arg["constant"] = true;
+    m["args"].push_back(arg);
   }
   if (!constants.inputs.empty())
     m["constants"] = {{"file", constants.file}, {"tensors", constantList}};

@@ -125,6 +125,15 @@ OwningOpRef<ModuleOp> isolate(Operation *node) {
   b.setInsertionPointToEnd(&state.getBody().front());
   Operation *clone = b.clone(*node, mapping);
   clone->removeAttr("label"); // not part of the signature: the same node of another graph hits the cache
+  // Constant inputs stay constant, so that work on them alone runs once per handle as in the graph.
+  SmallVector<StringRef> constant;
+  for (unsigned position : tuning::constantOperands(node)) {
+    StringRef name = names[llvm::find(args, library.getInputs()[position]) - args.begin()];
+    if (!llvm::is_contained(constant, name)) // an input read twice is one argument
+      constant.push_back(name);
+  }
+  if (!constant.empty())
+    sdfg->setAttr(sdfg::SDFGOp::kConstantArgumentsAttr, b.getStrArrayAttr(constant));
   return module;
 }
 

@@ -85,9 +85,14 @@ void readTensors(const json &list, const std::string &path, std::vector<TensorDe
       diag.error(where, "expected an object with name, dtype and shape, got " + describe(list[i]));
       continue;
     }
-    FieldReader r(list[i], where, diag, {"name", "dtype", "shape", "doc"});
+    const bool isInput = path == "inputs";
+    FieldReader r(list[i], where, diag,
+                  isInput ? std::set<std::string>{"name", "dtype", "shape", "doc", "constant"}
+                          : std::set<std::string>{"name", "dtype", "shape", "doc"});
     TensorDecl t;
     t.path = where;
+    if (const json *constant = isInput ? r.get("constant", json::value_t::boolean, false) : nullptr)
+      t.constant = constant->get<bool>();
     auto name = r.string("name", true);
     auto dtype = r.string("dtype", false); // optional: f32 by default
     bool dtypeOk = dtype || !list[i].contains("dtype");

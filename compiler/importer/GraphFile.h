@@ -21,6 +21,9 @@ namespace dmc {
 struct TensorDecl {
   std::string name, dtype, path; // path: JSON path of the declaration, for diagnostics
   Shape shape;
+  // An input whose values the caller keeps the same from run to run ("constant": true, a weight): work on
+  // it alone may be done once per handle (run-constant-maps-once; abi.md says how a caller changes one).
+  bool constant = false;
 };
 
 struct NodeDecl {

@@ -528,6 +528,12 @@ private:
       sdfgOp.setFixedSymbolsAttr(b_.getDictionaryAttr(fixed));
     if (!unused.empty())
       sdfgOp.setUnusedSymbolsAttr(b_.getStrArrayAttr(unused));
+    SmallVector<StringRef> constantArguments;
+    for (const TensorDecl &t : g_.inputs)
+      if (t.constant)
+        constantArguments.push_back(t.name);
+    if (!constantArguments.empty())
+      sdfgOp->setAttr(sdfg::SDFGOp::kConstantArgumentsAttr, b_.getStrArrayAttr(constantArguments));
     Block *body = new Block();
     sdfgOp.getBody().push_back(body);
     for (Type t : argTypes)

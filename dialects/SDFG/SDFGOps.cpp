@@ -39,7 +39,16 @@ StringRef SDFGOp::getAbiName(unsigned index) {
 bool SDFGOp::isConstantInput(unsigned index) {
   auto constants = (*this)->getAttrOfType<DictionaryAttr>(kConstantsAttr);
   unsigned firstInput = getNumSymbols() + getNumLocals();
-  return constants && index >= firstInput && index < firstInput + getNumInputs() && constants.get(getAbiName(index));
+  bool isInput = index >= firstInput && index < firstInput + getNumInputs();
+  return isInput && ((constants && constants.get(getAbiName(index))) || isConstantArgument(index));
+}
+bool SDFGOp::isConstantArgument(unsigned index) {
+  auto names = (*this)->getAttrOfType<ArrayAttr>(kConstantArgumentsAttr);
+  unsigned firstInput = getNumSymbols() + getNumLocals();
+  if (!names || index < firstInput || index >= firstInput + getNumInputs())
+    return false;
+  StringRef name = getAbiName(index);
+  return llvm::any_of(names, [&](Attribute a) { return isa<StringAttr>(a) && cast<StringAttr>(a).getValue() == name; });
 }
 BlockArgument SDFGOp::lookupSymbolArg(StringRef name) {
   for (unsigned i = 0, e = getNumSymbols() + getNumLocals(); i < e; ++i)
@@ -185,6 +194,26 @@ LogicalResult SDFGOp::verify() {
     for (Attribute a : *unused)
       if (failed(otherSymbol(cast<StringAttr>(a).getValue(), "unused_symbols")))
         return failure();
+  // The constant arguments: inputs, each once, none of them also loaded by the handle (dmc.constants).
+  if (Attribute attr = (*this)->getAttr(kConstantArgumentsAttr)) {
+    auto names = dyn_cast<ArrayAttr>(attr);
+    if (!names)
+      return emitOpError(kConstantArgumentsAttr) << " must be an array of input names";
+    auto embedded = (*this)->getAttrOfType<DictionaryAttr>(kConstantsAttr);
+    llvm::StringSet<> inputs, listed;
+    for (int64_t i = 0; i < numInputs; ++i)
+      inputs.insert(getAbiName(numScalars + i));
+    for (Attribute a : names) {
+      auto name = dyn_cast<StringAttr>(a);
+      if (!name || !inputs.contains(name.getValue()))
+        return emitOpError(kConstantArgumentsAttr) << " entry " << a << " is not the name of an input";
+      if (!listed.insert(name.getValue()).second)
+        return emitOpError(kConstantArgumentsAttr) << " names '" << name.getValue() << "' twice";
+      if (embedded && embedded.get(name.getValue()))
+        return emitOpError(kConstantArgumentsAttr) << " names '" << name.getValue()
+                                                   << "', whose data dmc.constants already holds";
+    }
+  }
   return success();
 }
 

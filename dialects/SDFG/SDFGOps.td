@@ -63,8 +63,15 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     /// The attribute naming the constant inputs (ABI name -> data, compiler/backend/Constants.h): inputs
     /// whose data the handle loads once and that never change over its life.
     static constexpr ::llvm::StringLiteral kConstantsAttr = "dmc.constants";
-    /// Whether block argument `index` is an input named in `dmc.constants`.
+    /// The attribute naming the constant arguments (an array of ABI names; a graph file's inputs marked
+    /// `"constant": true`): inputs passed to every run whose values the caller keeps the same until it
+    /// calls `dmc_NAME_constants_changed` (docs/abi.md).
+    static constexpr ::llvm::StringLiteral kConstantArgumentsAttr = "dmc.constant_arguments";
+    /// Whether block argument `index` is an input named in `dmc.constants` or `dmc.constant_arguments`:
+    /// its values are the same on every run of a handle (until the caller says otherwise).
     bool isConstantInput(unsigned index);
+    /// Whether block argument `index` is an input named in `dmc.constant_arguments`.
+    bool isConstantArgument(unsigned index);
     auto getStates() { return getBodyBlock().getOps<StateOp>(); }
     auto getEdges() { return getBodyBlock().getOps<EdgeOp>(); }
   }];

@@ -3,6 +3,7 @@
 #include "passes/expansions/Expansions.h"
 
 #include "dialects/NN/NNOps.h"
+#include "dialects/SDFG/SDFGOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
@@ -74,6 +75,18 @@ bool isTunable(Operation *node) {
   return nn::getImpl(node).empty() && sizesKnown(node);
 }
 
+std::vector<unsigned> constantOperands(Operation *node) {
+  std::vector<unsigned> positions;
+  auto sdfg = node->getParentOfType<sdfg::SDFGOp>();
+  if (!sdfg)
+    return positions;
+  for (auto [i, v] : llvm::enumerate(cast<nn::LibraryNode>(node).getInputs()))
+    if (auto arg = dyn_cast<BlockArgument>(v);
+        arg && arg.getOwner() == &sdfg.getBodyBlock() && sdfg.isConstantInput(arg.getArgNumber()))
+      positions.push_back(i);
+  return positions;
+}
+
 std::string nodeSignature(Operation *node) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -83,6 +96,11 @@ std::string nodeSignature(Operation *node) {
   os << ") outs(";
   llvm::interleaveComma(library.getOutputs(), os, [&](Value v) { v.getType().print(os); });
   os << ")";
+  if (std::vector<unsigned> constant = constantOperands(node); !constant.empty()) {
+    os << " constant(";
+    llvm::interleaveComma(constant, os);
+    os << ")";
+  }
   // Attributes at their default values are spelled out, so that a node built with them (by a fusion)
   // and one parsed without them have one signature.
   NamedAttrList kept;

@@ -40,9 +40,12 @@ std::string cpuSlug(llvm::StringRef model);
 /// implementation the graph file did not fix, with every size known.
 bool isTunable(mlir::Operation *node);
 
-/// The node as the database keys it: op name, operand types (sizes included), and the attributes that
-/// change what it computes; not its label nor the attributes a choice writes.
+/// The node as the database keys it: op name, operand types (sizes included), which inputs are constant
+/// inputs of the SDFG (work on those alone runs once per handle, so the fastest choice may differ), and
+/// the attributes that change what it computes; not its label nor the attributes a choice writes.
 std::string nodeSignature(mlir::Operation *node);
+/// The positions of the node's inputs that are constant inputs of its SDFG (SDFGOp::isConstantInput).
+std::vector<unsigned> constantOperands(mlir::Operation *node);
 
 /// One implementation of a node: `impl` (pure, tiled, library) and, for tiled, block sizes by their
 /// `tiles` keys (nn::tileParameterNames); missing keys take the pass options' defaults.

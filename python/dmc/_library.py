@@ -76,6 +76,10 @@ class Library:
                                      [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64),
                                       ctypes.POINTER(ctypes.c_void_p)], self.path)
         self._destroy = _function(self._dl, prefix + "destroy", None, [ctypes.c_void_p], self.path)
+        # Absent from libraries older than it; those hold nothing derived from constant inputs.
+        self._constants_changed = getattr(self._dl, prefix + "constants_changed", None)
+        if self._constants_changed is not None:
+            self._constants_changed.restype, self._constants_changed.argtypes = None, [ctypes.c_void_p]
         # libdmcrt, which the graph library links: dlsym on the library's handle finds its dependencies'
         # symbols too, so these are the very functions (and thread-local error slot) the graph uses.
         self._last_error = _function(self._dl, "dmcrt_last_error", ctypes.c_char_p, [], self.path)
@@ -94,8 +98,13 @@ class Library:
 
         self._sizes = SizeChecks(check_symbol, shape_size_call, lambda: self._last_error().decode("utf-8", "replace"))
         self._lock = threading.Lock()
-        self._idle: List[int] = []  # handles no call is using
+        self._idle: List[Tuple[int, int]] = []  # handles no call is using, with the constants generation they saw
         self._closed = False
+        # Constant inputs (manifest "constant": true): each new value (another object) or constants_changed()
+        # starts a generation; a handle from an older one is told (dmc_NAME_constants_changed) before it runs.
+        # The last objects are kept, so that a new one is never taken for them (ids are reused once freed).
+        self._generation = 0
+        self._constant_values: Dict[str, Any] = {}
 
     # -- what the library takes -------------------------------------------------------------------------
     @property
@@ -112,6 +121,17 @@ class Library:
 
     def __repr__(self) -> str:
         return f"<dmc.Library '{self.name}' ({', '.join(self.input_names)}) -> ({', '.join(self.output_names)})>"
+
+    @property
+    def constant_input_names(self) -> List[str]:
+        return [a.name for a in self.manifest.inputs if a.constant]
+
+    def constants_changed(self) -> None:
+        """Says that the values of a constant input changed in place (the same array, new values): the
+        next call recomputes what the library derived from them once (docs/abi.md#constant-inputs). Passing
+        another array for a constant input needs no call."""
+        with self._lock:
+            self._generation += 1
 
     # -- calls ------------------------------------------------------------------------------------------
     def __call__(self, *inputs, out=None, symbols: Optional[Dict[str, int]] = None, **named):
@@ -145,6 +165,11 @@ class Library:
                 arguments[spec.name] = as_argument(spec.describe(), allocate(shapes[spec.name], like_torch),
                                                    writable=True)
         _check_no_overlap(m, arguments, graph)
+        with self._lock:
+            for spec in m.inputs:
+                if spec.constant and self._constant_values.get(spec.name) is not given_inputs[spec.name]:
+                    self._constant_values[spec.name] = given_inputs[spec.name]
+                    self._generation += 1
         return Call(self, values, arguments)
 
     def _collect_inputs(self, positional: Tuple[Any, ...], named: Dict[str, Any], graph: str) -> Dict[str, Any]:
@@ -186,7 +211,7 @@ class Library:
 
     # -- handles ----------------------------------------------------------------------------------------
     def _run_packed_checked(self, symbols, pointers) -> None:
-        handle = self._acquire()
+        handle, generation = self._acquire()
         try:
             self._clear_error()  # so that a message after a failure is this run's (the slot is per thread)
             rc = self._run_packed(handle, symbols, pointers)
@@ -197,23 +222,27 @@ class Library:
                     f"dmc_{name}_run_packed failed with code {rc}"
                 raise RunError(f"graph '{name}': {detail}")
         finally:
-            self._release(handle)
+            self._release(handle, generation)
 
-    def _acquire(self) -> int:
+    def _acquire(self) -> Tuple[int, int]:
+        """A handle and the constants generation it has seen (the current one: an older handle is told)."""
         with self._lock:
             if self._closed:
                 raise Error(f"graph '{self.name}': the library was closed")
-            if self._idle:
-                return self._idle.pop()
-        handle = self._create()
-        if not handle:
-            raise RunError(f"graph '{self.name}': dmc_{self.name}_create returned NULL")
-        return handle
+            current = self._generation
+            handle, seen = self._idle.pop() if self._idle else (None, current)
+        if handle is None:
+            handle = self._create()
+            if not handle:
+                raise RunError(f"graph '{self.name}': dmc_{self.name}_create returned NULL")
+        elif seen != current and self._constants_changed is not None:
+            self._constants_changed(handle)
+        return handle, current
 
-    def _release(self, handle: int) -> None:
+    def _release(self, handle: int, generation: int) -> None:
         with self._lock:
             if not self._closed:
-                self._idle.append(handle)
+                self._idle.append((handle, generation))
                 return
         self._destroy(handle)
 
@@ -221,7 +250,7 @@ class Library:
         """Destroys the idle handles; a call still running destroys its handle when it ends."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle, self._idle = [h for h, _ in self._idle], []
         for handle in idle:
             self._destroy(handle)
 

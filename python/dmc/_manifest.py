@@ -27,6 +27,7 @@ class ArgSpec:
     dtype: str
     shape: Tuple[Dim, ...]
     index_in_role: int
+    constant: bool = False  # an input whose values the caller keeps from run to run (docs/abi.md)
 
     def describe(self) -> str:
         return f"argument '{self.name}' ({self.role} {self.index_in_role})"
@@ -104,7 +105,12 @@ class Manifest:
                     shape.append(d)
                 else:
                     bad(f"args[{i}] ('{arg}') has shape entry {json.dumps(d)}: not a size or a declared symbol")
-            args.append(ArgSpec(arg, role, a.get("dtype", ""), tuple(shape), counts[role]))
+            constant = a.get("constant", False)
+            if not isinstance(constant, bool):
+                bad(f"args[{i}] ('{arg}').constant must be true or false")
+            if constant and role != "input":
+                bad(f"args[{i}] ('{arg}') is an output marked constant")
+            args.append(ArgSpec(arg, role, a.get("dtype", ""), tuple(shape), counts[role], constant))
             counts[role] += 1
         return Manifest(name, symbols, args, dict(fixed), unused, doc)
 

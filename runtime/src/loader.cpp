@@ -16,6 +16,7 @@ namespace dmc {
 using CreateFn = void* (*)();
 using RunPackedFn = int (*)(void*, const int64_t*, void**);
 using DestroyFn = void (*)(void*);
+using ConstantsChangedFn = void (*)(void*);
 using ManifestFn = const char* (*)();
 
 struct Library::Impl {
@@ -25,6 +26,7 @@ struct Library::Impl {
   CreateFn create = nullptr;
   RunPackedFn run_packed = nullptr;
   DestroyFn destroy = nullptr;
+  ConstantsChangedFn constants_changed = nullptr;  // null in libraries older than the entry point
 
   ~Impl() {
     if (dl) dlclose(dl);
@@ -61,6 +63,7 @@ Library::Library(const std::string& path) {
   impl->create = reinterpret_cast<CreateFn>(impl->symbol(prefix + "create"));
   impl->run_packed = reinterpret_cast<RunPackedFn>(impl->symbol(prefix + "run_packed"));
   impl->destroy = reinterpret_cast<DestroyFn>(impl->symbol(prefix + "destroy"));
+  impl->constants_changed = reinterpret_cast<ConstantsChangedFn>(dlsym(impl->dl, (prefix + "constants_changed").c_str()));
   impl_ = std::move(impl);
 }
 
@@ -254,6 +257,11 @@ Library::Instance& Library::Instance::operator=(Instance&& other) noexcept {
 void Library::Instance::release() {
   if (handle_ && lib_) lib_->destroy(handle_);
   handle_ = nullptr;
+}
+
+void Library::Instance::constants_changed() {
+  if (!handle_ || !lib_) throw Error("constants_changed on an empty (moved-from) graph instance");
+  if (lib_->constants_changed) lib_->constants_changed(handle_);
 }
 
 void Library::Instance::run(const SymbolValues& symbols, const std::vector<TensorRef>& args) {

@@ -132,6 +132,11 @@ Manifest Manifest::parse(const std::string& json_text, const std::string& source
     else if (role == "output") a.role = ArgRole::Output, a.index_in_role = n_out++;
     else bad(source, where + " has unknown role '" + role + "'");
     a.dtype = parse_dtype(string_field(args[i], "dtype", where, source), where, source);
+    if (args[i].contains("constant")) {
+      if (!args[i]["constant"].is_boolean()) bad(source, where + ".constant must be true or false");
+      a.constant = args[i]["constant"].get<bool>();
+      if (a.constant && a.role != ArgRole::Input) bad(source, where + " is an output marked constant");
+    }
     const Json& shape = field(args[i], "shape", where, source);
     if (!shape.is_array()) bad(source, where + ".shape must be an array");
     for (const Json& d : shape) {

@@ -2,7 +2,8 @@
 //   symbols B (bound to 2) and N (run-time); c[B, N] = a[B, N] + b[B, N]; N = 7 and N = 8 fail. Its
 //   graph also had E, fixed to 8 at compile time, and T, which no shape used.
 // Variants for the loader's error paths: DMC_FAKE_OMIT_RUN_PACKED leaves out
-// dmc_vadd_run_packed, DMC_FAKE_BAD_MANIFEST exports malformed JSON.
+// dmc_vadd_run_packed, DMC_FAKE_BAD_MANIFEST exports malformed JSON, DMC_FAKE_OMIT_CONSTANTS_CHANGED is a
+// library older than dmc_vadd_constants_changed.
 #include <cstdint>
 
 #include "dmc/runtime/sizes.h"
@@ -24,6 +25,7 @@ const char kManifest[] = R"({"name": "vadd", "dmc_version": "0.1.0", "opt_level"
 
 struct Handle {
   int64_t runs = 0;  // persistent state, as transients would be
+  int64_t constants_changed = 0;
 };
 
 int run_impl(Handle* h, int64_t n, const float* a, const float* b, float* c) {
@@ -55,6 +57,12 @@ EXPORT int dmc_vadd_run_packed(void* h, const int64_t* symbols, void** args) {
 #endif
 
 EXPORT void dmc_vadd_destroy(void* h) { delete static_cast<Handle*>(h); }
+
+#ifndef DMC_FAKE_OMIT_CONSTANTS_CHANGED
+EXPORT void dmc_vadd_constants_changed(void* h) { static_cast<Handle*>(h)->constants_changed += 1; }
+#endif
+// Test hook: number of dmc_vadd_constants_changed calls on a handle.
+EXPORT int64_t dmc_vadd_test_constants_changed(void* h) { return static_cast<Handle*>(h)->constants_changed; }
 
 // Test hook: number of successful runs of a handle.
 EXPORT int64_t dmc_vadd_test_runs(void* h) { return static_cast<Handle*>(h)->runs; }

@@ -2,6 +2,8 @@
 // B bound to 2, N a run-time symbol, c[B, N] = a[B, N] + b[B, N]).
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+
 #include <string>
 #include <thread>
 
@@ -153,6 +155,16 @@ TEST(Loader, ManifestValidation) {
                 .find("unknown dtype 'i8'"),
             std::string::npos);
   EXPECT_NE(err(R"({"name": "g", "args": []})").find("has no 'symbols'"), std::string::npos);
+  // "constant": a boolean, on inputs only.
+  const dmc::Manifest constant = dmc::Manifest::parse(
+      R"({"name": "g", "symbols": [], "args": [{"name": "w", "role": "input", "dtype": "f32", "shape": [2], "constant": true},
+          {"name": "x", "role": "input", "dtype": "f32", "shape": [2]}]})");
+  EXPECT_TRUE(constant.args[0].constant);
+  EXPECT_FALSE(constant.args[1].constant);
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [], "args": [{"name": "w", "role": "input", "dtype": "f32", "shape": [], "constant": 1}]})"),
+            "bad manifest in m.json: args[0] ('w').constant must be true or false");
+  EXPECT_EQ(err(R"({"name": "g", "symbols": [], "args": [{"name": "y", "role": "output", "dtype": "f32", "shape": [], "constant": true}]})"),
+            "bad manifest in m.json: args[0] ('y') is an output marked constant");
   // fixed_symbols and unused_symbols: optional, identifiers, positive values, no symbol in two lists, and
   // shapes name only run-time symbols.
   EXPECT_EQ(err(R"({"name": "g", "symbols": [], "fixed_symbols": {"E": 8}, "unused_symbols": ["T"], "args": []})"),
@@ -191,6 +203,25 @@ TEST(Loader, ManifestNamesAreIdentifiers) {
                   "args": [{"name": "S", "role": "input", "dtype": "f32", "shape": ["S"]},
                            {"name": "M_PI", "role": "output", "dtype": "f32", "shape": ["S"]}]})"),
             "<no error>");
+}
+
+TEST(Loader, ConstantsChangedReachesTheHandle) {
+  dmc::Library lib(DMC_FAKE_VADD);
+  dmc::Library::Instance inst = lib.create();
+  void* dl = dlopen(DMC_FAKE_VADD, RTLD_NOW | RTLD_NOLOAD);  // the loader's, already loaded
+  ASSERT_NE(dl, nullptr);
+  auto changes = reinterpret_cast<int64_t (*)(void*)>(dlsym(dl, "dmc_vadd_test_constants_changed"));
+  ASSERT_NE(changes, nullptr);
+  inst.constants_changed();
+  inst.constants_changed();
+  EXPECT_EQ(changes(inst.handle()), 2);
+  dlclose(dl);
+  // A library older than the entry point has nothing derived from constants to redo: no error.
+  dmc::Library old(DMC_FAKE_OLD_ABI);
+  dmc::Library::Instance old_inst = old.create();
+  EXPECT_EQ(error_of([&] { old_inst.constants_changed(); }), "<no error>");
+  dmc::Library::Instance moved = std::move(old_inst);
+  EXPECT_EQ(error_of([&] { old_inst.constants_changed(); }), "constants_changed on an empty (moved-from) graph instance");
 }
 
 TEST(Loader, InstancesOutliveLibraryAndRunConcurrently) {

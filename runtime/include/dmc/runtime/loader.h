@@ -90,6 +90,9 @@ class DMCRT_API Library {
     // return code of the graph.
     void run(const SymbolValues& symbols, const std::vector<TensorRef>& args);
     void run(const std::vector<TensorRef>& args) { run(SymbolValues{}, args); }
+    // The values of a constant input (ArgSpec::constant) changed in place since the last run: the next
+    // run recomputes what it derived from them (dmc_<name>_constants_changed; docs/abi.md#constant-inputs).
+    void constants_changed();
     void* handle() const { return handle_; }
 
    private:

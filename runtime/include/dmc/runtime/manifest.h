@@ -38,6 +38,8 @@ struct ArgSpec {
   DType dtype = DType::F32;
   std::vector<DimSpec> shape;
   int index_in_role = 0;  // position among the inputs (or among the outputs)
+  // An input whose values the caller keeps from run to run ("constant": true; docs/abi.md#constant-inputs).
+  bool constant = false;
 };
 
 struct DMCRT_API Manifest {

@@ -728,3 +728,36 @@ sdfg.sdfg @owned_shared symbols(%S) inputs(%A: !sdfg.array<f32[S, 16]>) outputs(
     }
   }
 }
+
+// -----
+
+// The constant arguments (a graph file's inputs marked "constant": true): names of inputs, each once.
+// expected-error @+1 {{'sdfg.sdfg' op dmc.constant_arguments entry "y" is not the name of an input}}
+sdfg.sdfg @constant_output inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {dmc.constant_arguments = ["y"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op dmc.constant_arguments names 'x' twice}}
+sdfg.sdfg @constant_twice inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {dmc.constant_arguments = ["x", "x"]} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op dmc.constant_arguments must be an array of input names}}
+sdfg.sdfg @constant_not_array inputs(%x: !sdfg.array<f32[4]>) outputs(%y: !sdfg.array<f32[4]>) attributes {dmc.constant_arguments = "x"} {
+  sdfg.state @s {
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'sdfg.sdfg' op dmc.constant_arguments names 'x', whose data dmc.constants already holds}}
+sdfg.sdfg @constant_both inputs(%x: !sdfg.array<f32[2]>) outputs(%y: !sdfg.array<f32[2]>) attributes {dmc.constant_arguments = ["x"], dmc.constants = {x = dense<[1.0, 2.0]> : tensor<2xf32>}} {
+  sdfg.state @s {
+  }
+}
