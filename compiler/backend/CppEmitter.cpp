@@ -420,6 +420,8 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
   for (const ConstantInput &c : constants->inputs)
     e.os << "const float *" << e.nameOf(sdfg.getBodyBlock().getArgument(c.argNumber)) << " = _state->constants + "
          << c.offset << "LL; // constant input " << c.name << "\n";
+  if (failed(emitSizeChecks(e)))
+    return failure();
   SmallVector<BlockArgument> constantArgs;
   for (BlockArgument a : sdfg.getInputArgs())
     if (sdfg.isConstantArgument(a.getArgNumber()))
@@ -430,8 +432,6 @@ LogicalResult emitCpp(sdfg::SDFGOp sdfg, llvm::raw_ostream &out, const EmitOptio
     e.os << "};\n";
     e.os << "if (!_state->same_constant_args(_constant_args, " << constantArgs.size() << ")) _state->ran = false;\n";
   }
-  if (failed(emitSizeChecks(e)))
-    return failure();
   for (BlockArgument s : sdfg.getLocalSymbolArgs())
     e.os << "int64_t " << e.nameOf(s) << " = 0;\n";
   if (failed(emitTransients(e)))
