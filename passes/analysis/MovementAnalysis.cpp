@@ -568,7 +568,12 @@ void Analyzer::visitState(StateOp state) {
                    result.containers[containerIndex.lookup(rootOf(copy.getDest()))].name;
     } else if (auto map = dyn_cast<MapOp>(&op)) {
       node.label = "map" + std::to_string(mapIndex++);
-      countMapMovement(map, node);
+      // A map marked `once` (run-constant-maps-once) runs on a handle's first call only: a call after
+      // that moves nothing for it.
+      if (map.isOnce())
+        node.label += " (once per handle)";
+      else
+        countMapMovement(map, node);
     } else {
       continue; // views and anything else move nothing
     }

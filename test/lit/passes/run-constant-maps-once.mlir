@@ -29,6 +29,39 @@ sdfg.sdfg @packs_a_weight inputs(%x: !sdfg.array<f32[4, 8]>, %w: !sdfg.array<f32
 
 // -----
 
+// A constant argument (an input marked "constant": true, dmc.constant_arguments) counts as constant too;
+// the other input does not.
+// CHECK-LABEL: sdfg.sdfg @packs_a_constant_argument
+// CHECK:       sdfg.map (%{{.*}}, %{{.*}}) = (0, 0) to (4, 8) schedule(omp) attributes {once} {
+// CHECK-NEXT:    sdfg.load %w
+// CHECK:       sdfg.map (%{{.*}}, %{{.*}}) = (0, 0) to (4, 8) schedule(omp) {
+// CHECK-NEXT:    sdfg.load %x
+sdfg.sdfg @packs_a_constant_argument inputs(%x: !sdfg.array<f32[8, 4]>, %w: !sdfg.array<f32[8, 4]>) outputs(%y: !sdfg.array<f32[4, 8]>) attributes {dmc.constant_arguments = ["w"]} {
+  %packed = sdfg.alloc {lifetime = #sdfg.lifetime<persistent>, name = "packed"} : <f32[4, 8]>
+  %other = sdfg.alloc {lifetime = #sdfg.lifetime<persistent>, name = "other"} : <f32[4, 8]>
+  sdfg.state @s {
+    sdfg.map (%i, %j) = (0, 0) to (4, 8) schedule(omp) {
+      %v = sdfg.load %w[%j, %i] : !sdfg.array<f32[8, 4]>
+      sdfg.store %v, %packed[%i, %j] : !sdfg.array<f32[4, 8]>
+    }
+    sdfg.map (%i, %j) = (0, 0) to (4, 8) schedule(omp) {
+      %v = sdfg.load %x[%j, %i] : !sdfg.array<f32[8, 4]>
+      sdfg.store %v, %other[%i, %j] : !sdfg.array<f32[4, 8]>
+    }
+    sdfg.map (%i, %j) = (0, 0) to (4, 8) schedule(omp) {
+      %a = sdfg.load %other[%i, %j] : !sdfg.array<f32[4, 8]>
+      %b = sdfg.load %packed[%i, %j] : !sdfg.array<f32[4, 8]>
+      %c = sdfg.tasklet (%p = %a : f32, %q = %b : f32) -> f32 {
+        %s = arith.addf %p, %q : f32
+        sdfg.yield %s : f32
+      }
+      sdfg.store %c, %y[%i, %j] : !sdfg.array<f32[4, 8]>
+    }
+  }
+}
+
+// -----
+
 // Not constant: `w` is no constant input here; a map bounded by the run-time symbol N (p2 would
 // depend on it); a buffer of
 // lifetime sdfg (allocated every run); a buffer that a second map writes too.
