@@ -283,8 +283,11 @@ def check(g, test_size=False, binds=None):
         for i, t in enumerate(g[key]):
             p = "%s[%d]" % (key, i)
             for f in t:
-                if f not in ("name", "dtype", "shape"):
+                # "constant" (a weight the caller keeps, docs/graph-format.md) on inputs only.
+                if f not in ("name", "dtype", "shape") and not (f == "constant" and key == "inputs"):
                     err("%s.%s" % (p, f), "unknown field")
+                elif f == "constant" and not isinstance(t[f], bool):
+                    err("%s.%s" % (p, f), "not a boolean: %r" % (t[f],))
             if not isinstance(t.get("name"), str) or not IDENT.match(t["name"]):
                 err(p + ".name", "not an identifier: %r" % (t.get("name"),))
             if t.get("dtype", "f32") != "f32":
