@@ -28,11 +28,6 @@ using namespace dmc;
 
 namespace {
 
-bool isConstantInput(sdfg::SDFGOp sdfg, Value v) {
-  auto arg = dyn_cast<BlockArgument>(v);
-  return arg && arg.getOwner() == &sdfg.getBodyBlock() && sdfg.isConstantInput(arg.getArgNumber());
-}
-
 /// The persistent buffer that `map` alone computes from constant inputs, or null.
 Value constantResultOf(sdfg::SDFGOp sdfg, sdfg::MapOp map) {
   SmallPtrSet<Value, 4> reads, writes;
@@ -44,7 +39,7 @@ Value constantResultOf(sdfg::SDFGOp sdfg, sdfg::MapOp map) {
   if (!alloc || alloc.getLifetime() != sdfg::Lifetime::persistent ||
       llvm::any_of(alloc.getType().getShape(), [](const Dim &d) { return d.isSymbolic(); }))
     return {};
-  if (!llvm::all_of(reads, [&](Value r) { return isConstantInput(sdfg, r); }))
+  if (!llvm::all_of(reads, [&](Value r) { return sdfg.isConstantInput(r); }))
     return {};
   // Everything the body uses from outside the map: the same on every run.
   bool closed = true;
@@ -53,7 +48,7 @@ Value constantResultOf(sdfg::SDFGOp sdfg, sdfg::MapOp map) {
       Operation *owner = operand.getParentBlock()->getParentOp();
       if (owner == map || map->isProperAncestor(owner))
         continue;
-      if (operand != buffer && !isConstantInput(sdfg, operand))
+      if (operand != buffer && !sdfg.isConstantInput(operand))
         closed = false;
     }
   });
@@ -64,7 +59,7 @@ struct RunConstantMapsOnce : dmc::impl::RunConstantMapsOnceBase<RunConstantMapsO
   dmc::PassStatistic numOnce{this, "maps-run-once", "maps on constant inputs run once per handle"};
   void runOnOperation() override {
     sdfg::SDFGOp sdfg = getOperation();
-    if (!llvm::any_of(sdfg.getInputArgs(), [&](BlockArgument a) { return sdfg.isConstantInput(a.getArgNumber()); }))
+    if (!llvm::any_of(sdfg.getInputArgs(), [&](BlockArgument a) { return sdfg.isConstantInput(a); }))
       return;
     // Who writes each container (roots), over every op directly in a state.
     DenseMap<Value, unsigned> writers;

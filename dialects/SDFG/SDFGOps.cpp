@@ -42,6 +42,10 @@ bool SDFGOp::isConstantInput(unsigned index) {
   bool isInput = index >= firstInput && index < firstInput + getNumInputs();
   return isInput && ((constants && constants.get(getAbiName(index))) || isConstantArgument(index));
 }
+bool SDFGOp::isConstantInput(Value v) {
+  auto arg = dyn_cast<BlockArgument>(v);
+  return arg && arg.getOwner() == &getBodyBlock() && isConstantInput(arg.getArgNumber());
+}
 bool SDFGOp::isConstantArgument(unsigned index) {
   auto names = (*this)->getAttrOfType<ArrayAttr>(kConstantArgumentsAttr);
   unsigned firstInput = getNumSymbols() + getNumLocals();

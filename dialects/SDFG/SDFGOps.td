@@ -70,6 +70,8 @@ def SDFG_SDFGOp : SDFG_Op<"sdfg", [IsolatedFromAbove, Symbol, SymbolTable, NoTer
     /// Whether block argument `index` is an input named in `dmc.constants` or `dmc.constant_arguments`:
     /// its values are the same on every run of a handle (until the caller says otherwise).
     bool isConstantInput(unsigned index);
+    /// Whether `v` is one of this SDFG's block arguments and a constant input.
+    bool isConstantInput(::mlir::Value v);
     /// Whether block argument `index` is an input named in `dmc.constant_arguments`.
     bool isConstantArgument(unsigned index);
     auto getStates() { return getBodyBlock().getOps<StateOp>(); }

@@ -81,8 +81,7 @@ std::vector<unsigned> constantOperands(Operation *node) {
   if (!sdfg)
     return positions;
   for (auto [i, v] : llvm::enumerate(cast<nn::LibraryNode>(node).getInputs()))
-    if (auto arg = dyn_cast<BlockArgument>(v);
-        arg && arg.getOwner() == &sdfg.getBodyBlock() && sdfg.isConstantInput(arg.getArgNumber()))
+    if (sdfg.isConstantInput(v))
       positions.push_back(i);
   return positions;
 }
