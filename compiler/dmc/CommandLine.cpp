@@ -92,7 +92,7 @@ cl::opt<std::string> jsonOutput("json", cl::desc("Also write the results as JSON
 cl::opt<bool> profile("profile", cl::desc("Time every state and print the profile"), cl::sub(runCmd));
 cl::opt<std::string> inputsDir("inputs", cl::desc("Folder of .npy inputs named after the graph's inputs"),
                                cl::sub(runCmd));
-cl::opt<std::string> outputsDir("outputs", cl::desc("Write outputs as .npy into this folder"), cl::sub(runCmd));
+cl::opt<std::string> outputsDir("outputs", cl::desc("Write outputs as .npy into this folder: the last run's (with --repeat, each run after the first starts from outputs filled with NaN)"), cl::sub(runCmd));
 cl::opt<unsigned> seed("seed", cl::desc("Seed of the random inputs"), cl::init(0), cl::sub(runCmd), cl::sub(benchCmd));
 cl::opt<unsigned> repeat("repeat", cl::desc("Number of timed runs (bench: default 10)"), cl::init(0), cl::sub(runCmd),
                          cl::sub(benchCmd));

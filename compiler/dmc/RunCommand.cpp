@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <new>
 #include <optional>
 #include <random>
@@ -97,7 +98,7 @@ int runLibrary(const RunOptions &options) {
                     "=N" + (options.inputsDir.empty() ? "" : " (no input file's shape gives it)"));
     std::vector<ArgBuffer> buffers;
     buffers.reserve(manifest.args.size()); // args point into them
-    std::vector<std::pair<const float *, size_t>> outputs(manifest.args.size(), {nullptr, 0});
+    std::vector<std::pair<float *, size_t>> outputs(manifest.args.size(), {nullptr, 0});
     std::vector<TensorRef> args;
     std::mt19937 rng(options.seed);
     std::normal_distribution<float> normal(0.0f, 0.5f);
@@ -121,6 +122,12 @@ int runLibrary(const RunOptions &options) {
     dmcrt_profile_set_enabled(options.profile);
     std::vector<double> times;
     for (unsigned i = 0; i < std::max(1u, options.repeat); ++i) {
+      // What --outputs writes is the last run's own work: a run that skips an output (a map wrongly run
+      // once per handle) leaves NaN there instead of the previous run's values.
+      if (i > 0 && !options.outputsDir.empty())
+        for (const auto &[data, size] : outputs)
+          if (data)
+            std::fill_n(data, size, std::numeric_limits<float>::quiet_NaN());
       double start = dmcrt_now_ms();
       instance.run(symbols, args);
       times.push_back(dmcrt_now_ms() - start);

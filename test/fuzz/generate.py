@@ -33,6 +33,8 @@ class Tensor:
 class Generator:
     def __init__(self, seed, big=True):
         self.rng = random.Random(seed)
+        # Draws added later come from streams of their own, so that older seeds keep their graphs.
+        self.weight_rng = random.Random(seed * 7919 + 3)
         self.seed = seed
         self.big = big
         self.inputs, self.nodes, self.tensors = [], [], {}
@@ -75,6 +77,17 @@ class Generator:
         t = Tensor(name, shape, 2.0 if positive else 1.0, 0.5 if positive else 0.0)
         self.tensors[name] = t
         return t
+
+    def weight(self, shape):
+        """A new input for a matmul's weight; one in two goes through Tanh or Scale first, work that
+        reads nothing but the input, so it runs once per handle where the input is constant."""
+        w = self.new_input(shape)
+        r = self.weight_rng.random()
+        if r < 0.25:
+            return self.node("Tanh", [w], shape, 1.0)
+        if r < 0.5:
+            return self.node("Scale", [w], shape, 0.5, alpha=0.5)
+        return w
 
     def node(self, op, ins, out_shape, mag, lo=0.0, **attrs):
         name = "n%d" % len(self.nodes)
@@ -153,7 +166,7 @@ class Generator:
 
     def matmul(self, a, b_shape, trans_b, alpha=1.0, b=None):
         """a @ (new input or b of b_shape) for rank >= 2 a."""
-        b = b or self.new_input(b_shape)
+        b = b or self.weight(b_shape)
         k = self.value(a.shape[-1])
         n = b_shape[-2] if trans_b else b_shape[-1]
         rank = max(len(a.shape), len(b_shape))
@@ -171,12 +184,12 @@ class Generator:
         x = self.tame(x)
         if self.rng.random() < 0.15:  # a rank-2 weight on the left (Linformer's Ek @ K)
             m = self.dim(large=True)
-            w = self.new_input([m, x.shape[-2]])
+            w = self.weight([m, x.shape[-2]])
             return self.node("MatMul", [w, x], x.shape[:-2] + [m, x.shape[-1]],
                              math.sqrt(self.value(x.shape[-2])) * x.mag)
         if self.rng.random() < 0.2:  # transA: x is read as [..., K, M]
             n = self.dim(large=True)
-            w = self.new_input([x.shape[-2], n])
+            w = self.weight([x.shape[-2], n])
             return self.node("MatMul", [x, w], x.shape[:-2] + [x.shape[-1], n],
                              math.sqrt(self.value(x.shape[-2])) * x.mag, transA=1)
         n = self.dim(large=True)
@@ -195,7 +208,7 @@ class Generator:
         trans_a, trans_b = self.rng.random() < 0.3, self.rng.random() < 0.3
         m, k = (x.shape[1], x.shape[0]) if trans_a else (x.shape[0], x.shape[1])
         n = self.dim(large=True)
-        w = self.new_input([n, k] if trans_b else [k, n])
+        w = self.weight([n, k] if trans_b else [k, n])
         ins, attrs = [x, w], {}
         if trans_a:
             attrs["transA"] = 1
@@ -464,4 +477,11 @@ def generate(seed, chains=3, steps=(2, 6), big=True):
         g.tiny = True
         chains, steps = 1, (1, 3)
     graph = g.graph(chains, steps)
+    # About one input in two is a constant argument (docs/graph-format.md), drawn from a stream of its
+    # own so that the rest of a seed's graph stays as it was: work on constants then runs once per
+    # handle (run-constant-maps-once), and random_graphs.py checks the second run's outputs.
+    marks = random.Random(seed * 7919 + 2)
+    for i in graph["inputs"]:
+        if marks.random() < 0.5:
+            i["constant"] = True
     return graph, dict(g.symbols), g.input_kind
