@@ -2,18 +2,20 @@
 """Differential testing of dmc on random graphs against an independent float64 NumPy reference.
 
   random_graphs.py generate SEED [-o FILE]                 the graph of SEED (JSON) on stdout or in FILE
-  random_graphs.py run DMC --seeds A:B [--levels 0,1,2,3 | --levels-per-graph N] [--jobs N]
+  random_graphs.py run DMC --seeds A:B [--levels 0,1,2,3,3t | --levels-per-graph N] [--jobs N]
                        [--out DIR] [--no-minimise] [--small]
-  random_graphs.py replay DMC GRAPH.json... [--levels 0,1,2,3]   regression graphs at each level
+  random_graphs.py replay DMC GRAPH.json... [--levels 0,1,2,3,3t]   regression graphs at each level
   random_graphs.py minimise DMC GRAPH.json -ON --inputs DIR [--bind S=N ...] [--out DIR]
 
 `run` generates the graphs of seeds A..B-1 (test/fuzz/generate.py), writes seeded inputs, evaluates the
 graph with test/torch_refs/interp.py (float64; it shares no code with the compiler), and for each chosen
--O level compiles the graph to a library with `dmc compile --no-cache` (symbols left null in the graph
+level compiles the graph to a library with `dmc compile --no-cache` (symbols left null in the graph
 stay run-time arguments) and runs it with `dmc run LIB --bind ...`. Every output must match:
 max|dmc - ref| / max(1, max|ref|) < 1e-4, as test/backend/compare_samples.py. A failure (a crash, an
 error, a wrong shape, a wrong number) is minimised by delta debugging over nodes and written to
-DIR/seedN-ON.json with the command reproducing it. --levels-per-graph N tests N levels per graph chosen
+DIR/seedN-ON.json with the command reproducing it. The levels are dmc's -O0..-O3 without tuned
+choices, and 3t: -O3 with every matmul a GEMM tile nest and the attention tile nest in small blocks
+(tiled_pipeline), so that random sizes cut tiles and blocks unevenly. --levels-per-graph N tests N levels per graph chosen
 by the seed (the bounded ctest run), so the run is deterministic. Exits 1 when anything failed.
 
 DMC_CXXFLAGS is passed on to dmc: the ctest run sets a cheaper g++ -O to save compile time.
@@ -23,6 +25,7 @@ import json
 import os
 import random
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -73,17 +76,51 @@ def first_line(stderr):
     return next((l for l in lines if "error:" in l), next((l for l in lines if "runOnOperation" in l), lines[-1]))
 
 
+LEVELS = ("0", "1", "2", "3", "3t")
+
+
+def tiled_pipeline(dmc, gpath):
+    """-O3's pipeline with fused matmuls as tile nests (passes/expansions/TiledMatMul.cpp) on the 12 x 32
+    register tile on every machine, tiles of 24 x 64 x 40, attention blocks of 24 x 64 and the tiled
+    rows (softmax, layer norm, reductions) in blocks of 5 rows."""
+    out = subprocess.run([dmc, "compile", gpath, "-O3", "--tuning-db=none", "--print-pipeline"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    pipeline, n = re.subn(r"fused_matmul=library", "fused_matmul=tiled", out)
+    assert n == 1, "-O3's pipeline changed: %s" % out
+    steps = {"only=fused_matmul,attention": {"attention-block-k": "64", "attention-block-q": "24",
+                                             "register-tile": "12x32", "tile-k": "40", "tile-m": "24",
+                                             "tile-n": "64"},
+             "only=softmax,layernorm,reduce": {"row-block": "5"}}
+    for marker, options in steps.items():
+        def sized(m):
+            text = m.group(0)
+            for name, value in options.items():
+                text, k = re.subn(r"\b%s=[^ }]*" % name, "%s=%s" % (name, value), text)
+                assert k == 1, "-O3's pipeline has no %s option in %s" % (name, text)
+            return text
+        pipeline, k = re.subn(r"expand-library-nodes\{[^}]*%s[^}]*\}" % re.escape(marker), sized, pipeline)
+        assert k == 1, "-O3's pipeline has no step with %s: %s" % (marker, out)
+    return pipeline
+
+
+def compile_args(dmc, gpath, level):
+    """dmc compile's options for `level` (LEVELS); no tuned choices, so a run is the same everywhere."""
+    if level == "3t":
+        return ["--passes=" + tiled_pipeline(dmc, gpath)]
+    return ["-O" + level, "--tuning-db=none"]
+
+
 def check(dmc, graph, symbols, ins, expected, level, workdir):
     """(ok, kind, message) for one graph at one level; kind labels the failure for the minimiser."""
     gpath = os.path.join(workdir, "graph.json")
-    in_dir, out_dir = os.path.join(workdir, "in"), os.path.join(workdir, "out-O%d" % level)
-    lib = os.path.join(workdir, "O%d" % level, "lib%s.so" % graph["name"])
+    in_dir, out_dir = os.path.join(workdir, "in"), os.path.join(workdir, "out-O%s" % level)
+    lib = os.path.join(workdir, "O%s" % level, "lib%s.so" % graph["name"])
     with open(gpath, "w") as f:
         json.dump(graph, f)
     os.makedirs(in_dir, exist_ok=True)
     for name, value in ins.items():
         np.save(os.path.join(in_dir, name + ".npy"), value)
-    comp = subprocess.run([dmc, "compile", gpath, "-O%d" % level, "--no-cache", "-o", lib],
+    comp = subprocess.run([dmc, "compile", gpath] + compile_args(dmc, gpath, level) + ["--no-cache", "-o", lib],
                           capture_output=True, text=True)
     if comp.returncode != 0:
         return False, "compile " + failure_kind(comp.stderr), first_line(comp.stderr)
@@ -126,8 +163,16 @@ class Case:
 
 def levels_for(seed, args):
     if args.levels_per_graph:
-        return sorted(random.Random(seed * 7919 + 1).sample(range(4), args.levels_per_graph))
-    return [int(x) for x in args.levels.split(",")]
+        return sorted(random.Random(seed * 7919 + 1).sample(LEVELS, args.levels_per_graph))
+    return parse_levels(args.levels)
+
+
+def parse_levels(text):
+    levels = text.split(",")
+    for level in levels:
+        if level not in LEVELS:
+            raise SystemExit("random_graphs.py: unknown level %s (levels: %s)" % (level, ",".join(LEVELS)))
+    return levels
 
 
 def run_seed(seed, args):
@@ -138,7 +183,7 @@ def run_seed(seed, args):
     results = []
     for level in levels_for(seed, args):
         ok, kind, message = case.run(graph, level)
-        line = "%s seed %d -O%d %d nodes: %s" % ("PASS" if ok else "FAIL", seed, level, len(graph["nodes"]),
+        line = "%s seed %d -O%s %d nodes: %s" % ("PASS" if ok else "FAIL", seed, level, len(graph["nodes"]),
                                                  message if ok else kind + ": " + message.splitlines()[-1][:200])
         if not ok and not args.no_minimise:
             line += "\n  " + write_failure(case, graph, level, kind, "seed%d" % seed, args.out)
@@ -150,17 +195,19 @@ def write_failure(case, graph, level, kind, label, out):
     """Minimises the failure and writes OUT/LABEL-ON.json, its inputs in OUT/LABEL-ON-inputs/; returns
     a line naming them and the commands reproducing the failure."""
     small = minimise(graph, lambda g: case.run(g, level)[1] == kind, case)
-    small["doc"] = "minimised from %s at -O%d: %s" % (label, level, kind)
-    stem = os.path.join(out, "%s-O%d" % (label, level))
+    small["doc"] = "minimised from %s at -O%s: %s" % (label, level, kind)
+    stem = os.path.join(out, "%s-O%s" % (label, level))
     os.makedirs(stem + "-inputs", exist_ok=True)
     with open(stem + ".json", "w") as f:
         json.dump(small, f, indent=1)
     for decl in small["inputs"]:
         np.save(os.path.join(stem + "-inputs", decl["name"] + ".npy"), case.ins[decl["name"]])
     binds = "".join(" --bind %s=%d" % (s, case.symbols[s]) for s, v in small["symbols"].items() if v is None)
-    return ("minimised to %d nodes (%s): %s.json; reproduce: %s minimise DMC %s.json -O%d --inputs %s-inputs%s"
-            "  or: dmc compile %s.json -O%d -o lib.so && dmc run lib.so --inputs %s-inputs%s") % (
-        len(small["nodes"]), kind, stem, os.path.relpath(__file__), stem, level, stem, binds, stem, level, stem, binds)
+    options = " ".join(shlex.quote(a) for a in compile_args(case.dmc, stem + ".json", level))
+    return ("minimised to %d nodes (%s): %s.json; reproduce: %s minimise DMC %s.json -O%s --inputs %s-inputs%s"
+            "  or: dmc compile %s.json %s -o lib.so && dmc run lib.so --inputs %s-inputs%s") % (
+        len(small["nodes"]), kind, stem, os.path.relpath(__file__), stem, level, stem, binds, stem, options, stem,
+        binds)
 
 
 def cmd_run(args):
@@ -204,9 +251,9 @@ def cmd_replay(args):
         else:
             ins = make_inputs(graph, symbols, {}, 0)
         case = Case(args.dmc, graph, symbols, ins)
-        for level in (int(x) for x in args.levels.split(",")):
+        for level in parse_levels(args.levels):
             ok, kind, message = case.run(graph, level)
-            print("%s %s -O%d: %s" % ("PASS" if ok else "FAIL", os.path.basename(path), level,
+            print("%s %s -O%s: %s" % ("PASS" if ok else "FAIL", os.path.basename(path), level,
                                       message if ok else kind + ": " + message), flush=True)
             passed += ok
             failed += not ok
@@ -228,7 +275,7 @@ def cmd_minimise(args):
     ins = {i["name"]: np.load(os.path.join(args.inputs, i["name"] + ".npy")) for i in graph["inputs"]}
     case = Case(args.dmc, graph, symbols, ins)
     ok, kind, message = case.run(graph, args.level)
-    print("%s -O%d: %s" % ("PASS" if ok else "FAIL " + kind, args.level, message))
+    print("%s -O%s: %s" % ("PASS" if ok else "FAIL " + kind, args.level, message))
     if ok:
         return 0
     name = os.path.splitext(os.path.basename(args.graph))[0]
@@ -246,7 +293,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("dmc")
     r.add_argument("--seeds", required=True, help="A:B, the seeds A..B-1")
-    r.add_argument("--levels", default="0,1,2,3")
+    r.add_argument("--levels", default=",".join(LEVELS))
     r.add_argument("--levels-per-graph", type=int, default=0)
     r.add_argument("--jobs", type=int, default=1)
     r.add_argument("--out", default="fuzz-failures")
@@ -255,11 +302,11 @@ def main():
     rp = sub.add_parser("replay")
     rp.add_argument("dmc")
     rp.add_argument("graphs", nargs="+")
-    rp.add_argument("--levels", default="0,1,2,3")
+    rp.add_argument("--levels", default=",".join(LEVELS))
     m = sub.add_parser("minimise")
     m.add_argument("dmc")
     m.add_argument("graph")
-    m.add_argument("-O", dest="level", type=int, required=True, help="the -O level that fails")
+    m.add_argument("-O", dest="level", choices=LEVELS, required=True, help="the level that fails")
     m.add_argument("--inputs", required=True, help="a folder of NAME.npy for the graph's inputs")
     m.add_argument("--bind", action="append", default=[], help="S=N for each symbol left null")
     m.add_argument("--out", default="fuzz-failures")
