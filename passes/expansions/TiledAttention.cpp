@@ -202,7 +202,54 @@ LogicalResult expandAttentionTiled(Expander &e) {
     return x;
   };
   Value packedQ = local({c(rowPanelsMax), d, c(mr)}, "packed_q");
-  Value packedK = local({c(bk / nr), d, c(nr)}, "packed_k");
+  // K's rows are B panels of Q K^T for every query block. Where K's length and batch dims are known,
+  // they are packed once per run, before the query blocks, into panels of all of K (panel jp of K's
+  // matrix b at b * kPanels + jp, b its batch index flattened); otherwise each query block packs each
+  // key block it visits again.
+  Shape kBatch(ks.begin(), ks.end() - 2);
+  const bool packKOnce = !sk.isSymbolic() && llvm::none_of(kBatch, [](const Dim &x) { return x.isSymbolic(); });
+  // Whole key blocks of panels per matrix (the last one's panels past K's end are never written nor
+  // read), so that a key block's panels kb * (BK/NR) + jp are provably inside the matrix's.
+  const int64_t kPanels = packKOnce ? (sk.value + bk - 1) / bk * (bk / nr) : 0;
+  int64_t kMatrices = 1;
+  for (const Dim &x : kBatch)
+    kMatrices *= packKOnce ? x.value : 1;
+  Value packedK = packKOnce ? e.transient({c(kMatrices * kPanels), d, c(nr)}, f32, "packed_k")
+                            : local({c(bk / nr), d, c(nr)}, "packed_k");
+  // Allocated once per handle; every run writes each panel before any read of it.
+  if (packKOnce)
+    cast<sdfg::AllocOp>(packedK.getDefiningOp()).setLifetime(sdfg::Lifetime::persistent);
+  // The flattened batch index of K's matrix at the batch indices `at` (one per dim of kBatch).
+  auto kMatrixOf = [kBatch](SmallVector<IndexFn> at) -> IndexFn {
+    return [=](AffineOperands &o) {
+      AffineExpr flat = getAffineConstantExpr(0, o.ctx);
+      for (size_t i = 0; i < at.size(); ++i)
+        flat = flat * kBatch[i].value + at[i](o);
+      return flat;
+    };
+  };
+  if (packKOnce) {
+    SmallVector<IndexFn> uppers;
+    for (const Dim &x : kBatch)
+      uppers.push_back(constant(x.value));
+    uppers.push_back(constant((sk.value + nr - 1) / nr));
+    sdfg::MapOp packing = buildMap(e, uppers, sdfg::Schedule::omp);
+    OpBuilder::InsertionGuard guard(e.b);
+    e.b.setInsertionPointToEnd(&packing.getBodyBlock());
+    ValueRange at = packing.getBodyBlock().getArguments().drop_back();
+    Value jp = packing.getBodyBlock().getArguments().back();
+    SmallVector<IndexFn> matrix;
+    for (Value x : at)
+      matrix.push_back(param(x));
+    PanelPacking pk;
+    pk.source = k, pk.packed = packedK, pk.batchShape = kBatch, pk.batch = at;
+    pk.alongIsRow = true, pk.width = nr, pk.panels = constant(1), pk.depth = dimFn(e, d);
+    pk.edge = dimFn(e, sk), pk.depthOrigin = constant(0);
+    pk.origin = [jp, nr](AffineOperands &o) { return o(jp) * nr; };
+    IndexFn flat = kMatrixOf(matrix);
+    pk.panelBase = [flat, jp, kPanels](AffineOperands &o) { return flat(o) * kPanels + o(jp); };
+    packPanels(e, pk);
+  }
   Value scores = local({c(rowPanelsMax * mr), c(bk)}, "scores");
   Value rowMax = local({c(bq)}, "row_max");
   Value rowSum = local({c(bq)}, "row_sum");
@@ -259,16 +306,17 @@ LogicalResult expandAttentionTiled(Expander &e) {
     storeAt(e, init[1], rowSum, {param(i)});
   });
 
-  // Register tiles acc[ip*MR, jp*NR] (+)= panels a[ip] x b[jp] over `kc`, each B panel in L1 while the A
-  // panels stream past it.
-  auto gemm = [&](Value a, Value b, Value c, IndexFn colPanels, Value kc, Value accumulateFlag) {
+  // Register tiles acc[ip*MR, jp*NR] (+)= panels a[ip] x b[bPanel + jp] over `kc`, each B panel in L1
+  // while the A panels stream past it.
+  auto gemm = [&](Value a, Value b, Value c, IndexFn colPanels, Value kc, Value accumulateFlag,
+                  IndexFn bPanel = constant(0)) {
     sdfg::MapOp m = buildMap(e, {colPanels, param(rowPanels)}, sdfg::Schedule::sequential);
     OpBuilder::InsertionGuard g(e.b);
     e.b.setInsertionPointToEnd(&m.getBodyBlock());
     Value jp = m.getBodyBlock().getArgument(0), ip = m.getBodyBlock().getArgument(1);
     callKernel(e, t.kernel, {a, b}, {c},
                {{param(ip), constant(0), constant(0)},
-                {param(jp), constant(0), constant(0)},
+                {[=](AffineOperands &o) { return bPanel(o) + o(jp); }, constant(0), constant(0)},
                 {[=](AffineOperands &o) { return o(ip) * mr; }, [=](AffineOperands &o) { return o(jp) * nr; }}},
                {kc, accumulateFlag});
   };
@@ -279,12 +327,21 @@ LogicalResult expandAttentionTiled(Expander &e) {
     Value cols = buildMin(e, {constant(bk), colsLeft});
     Value colPanels = buildMin(e, {constant(bk / nr), [=](AffineOperands &o) { return colsLeft(o).ceilDiv(nr); }});
     // S = (scale Q) K^T: K's rows are the B panels' columns.
-    PanelPacking pk = pq;
-    pk.value = nullptr;
-    pk.source = k, pk.packed = packedK, pk.width = nr, pk.panels = param(colPanels);
-    pk.edge = dimFn(e, sk), pk.origin = k0;
-    packPanels(e, pk);
-    gemm(packedQ, packedK, scores, param(colPanels), depth, overwrite);
+    if (packKOnce) {
+      SmallVector<IndexFn> matrix;
+      for (const Index &i : broadcastIndices(kBatch, batchShape, batch))
+        matrix.push_back(i.param ? param(i.param) : constant(0));
+      IndexFn flat = kMatrixOf(matrix);
+      gemm(packedQ, packedK, scores, param(colPanels), depth, overwrite,
+           [=](AffineOperands &o) { return flat(o) * kPanels + o(kb) * (bk / nr); });
+    } else {
+      PanelPacking pk = pq;
+      pk.value = nullptr;
+      pk.source = k, pk.packed = packedK, pk.width = nr, pk.panels = param(colPanels);
+      pk.edge = dimFn(e, sk), pk.origin = k0;
+      packPanels(e, pk);
+      gemm(packedQ, packedK, scores, param(colPanels), depth, overwrite);
+    }
 
     // The additive mask and the generated one where it may cut the block.
     bool generated = masked && gen.any();

@@ -7,13 +7,18 @@
 // row; both products on the GEMM micro-kernel, the online softmax per row on softmax_update_row.
 // CHECK-LABEL: sdfg.sdfg @causal
 // CHECK-DAG:  %[[PQ:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_q"} : <f32[2, 16, 12]>
-// CHECK-DAG:  %[[PK:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_k"} : <f32[2, 16, 32]>
+// CHECK-DAG:  %[[PK:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<persistent>, name = "attn_packed_k"} : <f32[8, 16, 32]>
 // CHECK-DAG:  %[[S:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_scores"} : <f32[24, 64]>
 // CHECK-DAG:  %[[M:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_row_max"} : <f32[24]>
 // CHECK-DAG:  %[[L:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_row_sum"} : <f32[24]>
 // CHECK-DAG:  %[[O:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_acc"} : <f32[24, 32]>
 // CHECK-DAG:  %[[PP:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_p"} : <f32[2, 64, 12]>
 // CHECK-DAG:  %[[PV:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_v"} : <f32[1, 64, 32]>
+// K's rows packed once as B panels, before the query blocks: 4 panels of 32 keys per matrix (two key
+// blocks of 64; keys 96..99 fill part of the last).
+// CHECK:      sdfg.map (%[[PB:.*]], %[[PJ:.*]]) = (0, 0) to (2, 4) schedule(omp) {
+// CHECK:            sdfg.load %k[%[[PB]], %[[PJ]] * 32 + %{{.*}} * 32 + %{{.*}}, %{{.*}}]
+// CHECK-NEXT:       sdfg.store %{{.*}}, %[[PK]][%[[PB]] * 4 + %[[PJ]] + %{{.*}}, %{{.*}}, %{{.*}}]
 // CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = (0, 0) to (2, 5) schedule(omp) attributes {dynamic} {
 // CHECK-NEXT:   %[[ROWS:.*]] = sdfg.min (24, %[[QB]] * -24 + 100)
 // CHECK-NEXT:   %[[RP:.*]] = sdfg.min (2, (%[[QB]] * -24 + 100) ceildiv 12)
@@ -31,9 +36,9 @@
 // CHECK-NEXT:   sdfg.map (%[[KB:.*]]) = (0) to (%[[FULL]]) {
 // CHECK-NEXT:     %[[COLS:.*]] = sdfg.min (64, %[[KB]] * -64 + 100)
 // CHECK-NEXT:     %[[CP:.*]] = sdfg.min (2, (%[[KB]] * -64 + 100) ceildiv 32)
-// CHECK:            sdfg.load %k[%[[B]], %[[KB]] * 64 + %{{.*}} * 32 + %{{.*}}, %{{.*}}]
+// CHECK-NOT:        sdfg.load %k
 // CHECK:          sdfg.map (%[[JP:.*]], %[[IP:.*]]) = (0, 0) to (%[[CP]], %[[RP]]) {
-// CHECK-NEXT:       sdfg.ukernel "gemm_12x32" ins(%[[PQ]][%[[IP]], 0, 0], %[[PK]][%[[JP]], 0, 0]) outs(%[[S]][%[[IP]] * 12, %[[JP]] * 32]) args(%[[D]], %[[ZERO]])
+// CHECK-NEXT:       sdfg.ukernel "gemm_12x32" ins(%[[PQ]][%[[IP]], 0, 0], %[[PK]][%[[B]] * 4 + %[[KB]] * 2 + %[[JP]], 0, 0]) outs(%[[S]][%[[IP]] * 12, %[[JP]] * 32]) args(%[[D]], %[[ZERO]])
 // CHECK-NOT:      arith.cmpi
 // CHECK:          sdfg.map (%[[I:.*]]) = (0) to (%[[ROWS]]) {
 // CHECK-NEXT:       sdfg.ukernel "softmax_update_row" ins() outs(%[[S]][%[[I]], 0], %[[M]][%[[I]]], %[[L]][%[[I]]], %[[O]][%[[I]], 0]) args(%[[COLS]], %[[D]])
@@ -126,3 +131,19 @@ sdfg.sdfg @global inputs(%q: !sdfg.array<f32[3, 100, 16]>, %k: !sdfg.array<f32[3
   }
 }
 
+// -----
+
+// A run-time sequence length: K's panels cannot be sized at compile time, so each query block packs
+// the key blocks it visits into a buffer of one block of its own.
+// CHECK-LABEL: sdfg.sdfg @runtime_length
+// CHECK-DAG:  %[[PK:.*]] = sdfg.alloc {lifetime = #sdfg.lifetime<scope>, name = "attn_packed_k"} : <f32[2, 16, 32]>
+// CHECK:      sdfg.map (%[[B:.*]], %[[QB:.*]]) = ({{.*}}) to ({{.*}}) schedule(omp) attributes {dynamic} {
+// CHECK:        sdfg.map (%[[KB:.*]]) =
+// CHECK:            sdfg.load %k[%[[B]], %[[KB]] * 64 + %{{.*}} * 32 + %{{.*}}, %{{.*}}]
+// CHECK-NEXT:       sdfg.store %{{.*}}, %[[PK]][
+// CHECK:            sdfg.ukernel "gemm_12x32" ins(%{{.*}}, %[[PK]][%{{[a-z0-9]*}}, 0, 0])
+sdfg.sdfg @runtime_length symbols(%S) inputs(%q: !sdfg.array<f32[2, S, 16]>, %k: !sdfg.array<f32[2, S, 16]>, %v: !sdfg.array<f32[2, S, 16]>) outputs(%o: !sdfg.array<f32[2, S, 16]>) {
+  sdfg.state @s {
+    nn.attention ins(%q, %k, %v : !sdfg.array<f32[2, S, 16]>, !sdfg.array<f32[2, S, 16]>, !sdfg.array<f32[2, S, 16]>) outs(%o : !sdfg.array<f32[2, S, 16]>) {scale = 0.25 : f32, impl = "tiled", label = "attn"}
+  }
+}
