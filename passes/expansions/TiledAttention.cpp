@@ -212,8 +212,9 @@ LogicalResult expandAttentionTiled(Expander &e) {
   // read), so that a key block's panels kb * (BK/NR) + jp are provably inside the matrix's.
   const int64_t kPanels = packKOnce ? (sk.value + bk - 1) / bk * (bk / nr) : 0;
   int64_t kMatrices = 1;
-  for (const Dim &x : kBatch)
-    kMatrices *= packKOnce ? x.value : 1;
+  if (packKOnce)
+    for (const Dim &x : kBatch)
+      kMatrices *= x.value;
   Value packedK = packKOnce ? e.transient({c(kMatrices * kPanels), d, c(nr)}, f32, "packed_k")
                             : local({c(bk / nr), d, c(nr)}, "packed_k");
   // Allocated once per handle; every run writes each panel before any read of it.

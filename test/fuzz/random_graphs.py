@@ -21,6 +21,7 @@ by the seed (the bounded ctest run), so the run is deterministic. Exits 1 when a
 DMC_CXXFLAGS is passed on to dmc: the ctest run sets a cheaper g++ -O to save compile time.
 """
 import argparse
+import functools
 import json
 import os
 import random
@@ -79,11 +80,14 @@ def first_line(stderr):
 LEVELS = ("0", "1", "2", "3", "3t")
 
 
-def tiled_pipeline(dmc, gpath):
+@functools.lru_cache(maxsize=None)
+def tiled_pipeline(dmc):
     """-O3's pipeline with fused matmuls as tile nests (passes/expansions/TiledMatMul.cpp) on the 12 x 32
     register tile on every machine, tiles of 24 x 64 x 40, attention blocks of 24 x 64 and the tiled
-    rows (softmax, layer norm, reductions) in blocks of 5 rows."""
-    out = subprocess.run([dmc, "compile", gpath, "-O3", "--tuning-db=none", "--print-pipeline"],
+    rows (softmax, layer norm, reductions) in blocks of 5 rows. Without tuned choices the pipeline is
+    the same for every graph: it is asked of dmc once, with a sample."""
+    sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples", "mha.json")
+    out = subprocess.run([dmc, "compile", sample, "-O3", "--tuning-db=none", "--print-pipeline"],
                          capture_output=True, text=True, check=True).stdout.strip()
     pipeline, n = re.subn(r"fused_matmul=library", "fused_matmul=tiled", out)
     assert n == 1, "-O3's pipeline changed: %s" % out
@@ -103,10 +107,10 @@ def tiled_pipeline(dmc, gpath):
     return pipeline
 
 
-def compile_args(dmc, gpath, level):
+def compile_args(dmc, level):
     """dmc compile's options for `level` (LEVELS); no tuned choices, so a run is the same everywhere."""
     if level == "3t":
-        return ["--passes=" + tiled_pipeline(dmc, gpath)]
+        return ["--passes=" + tiled_pipeline(dmc)]
     return ["-O" + level, "--tuning-db=none"]
 
 
@@ -120,7 +124,7 @@ def check(dmc, graph, symbols, ins, expected, level, workdir):
     os.makedirs(in_dir, exist_ok=True)
     for name, value in ins.items():
         np.save(os.path.join(in_dir, name + ".npy"), value)
-    comp = subprocess.run([dmc, "compile", gpath] + compile_args(dmc, gpath, level) + ["--no-cache", "-o", lib],
+    comp = subprocess.run([dmc, "compile", gpath] + compile_args(dmc, level) + ["--no-cache", "-o", lib],
                           capture_output=True, text=True)
     if comp.returncode != 0:
         return False, "compile " + failure_kind(comp.stderr), first_line(comp.stderr)
@@ -203,7 +207,7 @@ def write_failure(case, graph, level, kind, label, out):
     for decl in small["inputs"]:
         np.save(os.path.join(stem + "-inputs", decl["name"] + ".npy"), case.ins[decl["name"]])
     binds = "".join(" --bind %s=%d" % (s, case.symbols[s]) for s, v in small["symbols"].items() if v is None)
-    options = " ".join(shlex.quote(a) for a in compile_args(case.dmc, stem + ".json", level))
+    options = " ".join(shlex.quote(a) for a in compile_args(case.dmc, level))
     return ("minimised to %d nodes (%s): %s.json; reproduce: %s minimise DMC %s.json -O%s --inputs %s-inputs%s"
             "  or: dmc compile %s.json %s -o lib.so && dmc run lib.so --inputs %s-inputs%s") % (
         len(small["nodes"]), kind, stem, os.path.relpath(__file__), stem, level, stem, binds, stem, options, stem,
